@@ -1,0 +1,116 @@
+// swift-tools-version: 6.1
+// Complaint Gateway: a plugin-based multi-channel complaint ingestion gateway.
+import PackageDescription
+
+/// Built-in channel plugins. Each lives in `Plugins/<Name>/` with its own
+/// `Sources/` and `Tests/`, and may depend only on `ComplaintModel` and
+/// `GatewayCore`. Adding a plugin is adding its folder, one line here and one
+/// line in `Sources/GatewayApp/BuiltinPlugins.swift`.
+let channelPlugins = [
+    "CallLogChannel",
+]
+
+let strictSwift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+var targets: [Target] = [
+    .target(
+        name: "ComplaintModel",
+        swiftSettings: strictSwift6
+    ),
+    .target(
+        name: "GatewayCore",
+        dependencies: [
+            "ComplaintModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ],
+        swiftSettings: strictSwift6
+    ),
+    .target(
+        name: "SQLiteStore",
+        dependencies: [
+            "ComplaintModel",
+            "GatewayCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        swiftSettings: strictSwift6
+    ),
+    .target(
+        name: "GatewayApp",
+        dependencies: [
+            "ComplaintModel",
+            "GatewayCore",
+            "SQLiteStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ] + channelPlugins.map { .target(name: $0) },
+        swiftSettings: strictSwift6
+    ),
+    .executableTarget(
+        name: "complaint-gateway",
+        dependencies: ["GatewayApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        swiftSettings: strictSwift6
+    ),
+    .target(
+        name: "GatewayTestSupport",
+        dependencies: ["ComplaintModel", "GatewayCore"],
+        path: "Tests/GatewayTestSupport",
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
+        name: "ComplaintModelTests",
+        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
+        name: "GatewayCoreTests",
+        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
+        name: "SQLiteStoreTests",
+        dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
+        name: "GatewayAppTests",
+        dependencies: ["GatewayApp", "ComplaintModel", "GatewayCore", "SQLiteStore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+]
+
+for plugin in channelPlugins {
+    targets.append(.target(
+        name: plugin,
+        dependencies: ["ComplaintModel", "GatewayCore"],
+        path: "Plugins/\(plugin)/Sources",
+        swiftSettings: strictSwift6
+    ))
+    targets.append(.testTarget(
+        name: "\(plugin)Tests",
+        dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        path: "Plugins/\(plugin)/Tests",
+        swiftSettings: strictSwift6
+    ))
+}
+
+let package = Package(
+    name: "ComplaintGateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "complaint-gateway", targets: ["complaint-gateway"]),
+        .library(name: "ComplaintModel", targets: ["ComplaintModel"]),
+        .library(name: "GatewayCore", targets: ["GatewayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,247 @@
+/// A record read from a CSV stream.
+public struct CSVRecord: Sendable, Equatable {
+    public var fields: [String]
+    /// The 1-based physical lines the record spans (quoted fields may hold newlines).
+    public var firstLine: Int
+    public var lastLine: Int
+    /// True when some field was not valid UTF-8 and had bytes replaced by U+FFFD.
+    public var hadInvalidUTF8: Bool
+
+    /// `line 7` or `lines 7-9`.
+    public var location: String {
+        firstLine == lastLine ? "line \(firstLine)" : "lines \(firstLine)-\(lastLine)"
+    }
+}
+
+/// What the CSV reader yields.
+public enum CSVEvent: Sendable, Equatable {
+    case record(CSVRecord)
+    /// A record that is not valid CSV, skipped so the rest of the file can be read.
+    case malformed(line: Int, reason: String, excerpt: String)
+}
+
+/// A streaming RFC 4180 reader over UTF-8 bytes, fed in chunks of any size.
+///
+/// Handles quoted fields with embedded delimiters, doubled quotes and line
+/// breaks; CRLF, LF and lone CR line ends; a leading byte-order mark; and any
+/// one-byte delimiter. It keeps only the record in progress, so memory does
+/// not grow with the file.
+///
+/// It recovers from malformed records instead of giving up on the file: a
+/// closing quote followed by anything but a delimiter or line end, a quoted
+/// field still open at the end of input, or a record over `maxRecordBytes`
+/// ends the record as `.malformed` (located at its first line), and reading
+/// resumes at the next physical line. That is what makes one unbalanced quote
+/// cost one row instead of the rest of the file.
+///
+/// Fields are kept as written (no trimming); blank lines are skipped.
+public final class CSVRecordReader {
+    private enum State {
+        case startOfField, unquoted, quoted, quoteInQuoted, skippingLine
+    }
+
+    public let delimiter: UInt8
+    public let maxRecordBytes: Int
+
+    private var state = State.startOfField
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var invalidUTF8 = false
+    /// Bytes of the record in progress, for recovery and excerpts.
+    private var recordBytes: [UInt8] = []
+    private var line = 1
+    private var recordFirstLine = 1
+    private var afterCR = false
+    private var atStreamStart = true
+    private var output: [CSVEvent] = []
+    private var outputIndex = 0
+
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 20) {
+        self.delimiter = delimiter
+        self.maxRecordBytes = maxRecordBytes
+        field.reserveCapacity(256)
+        recordBytes.reserveCapacity(1024)
+    }
+
+    /// The next parsed event, or nil when more input is needed.
+    public func nextEvent() -> CSVEvent? {
+        guard outputIndex < output.count else {
+            output.removeAll(keepingCapacity: true)
+            outputIndex = 0
+            return nil
+        }
+        defer { outputIndex += 1 }
+        return output[outputIndex]
+    }
+
+    /// Feeds the next chunk of UTF-8 bytes.
+    public func feed(_ chunk: some Collection<UInt8>) {
+        var work = Array(chunk)
+        if atStreamStart, !work.isEmpty {
+            // Excel and Notepad write a UTF-8 byte-order mark; it is not part of the first field.
+            if work.count >= 3, work[0] == 0xEF, work[1] == 0xBB, work[2] == 0xBF { work.removeFirst(3) }
+            atStreamStart = false
+        }
+        var i = 0
+        while i < work.count {
+            let b = work[i]
+            i += 1
+            // A LF right after a CR is the second half of a CRLF line end.
+            if afterCR {
+                afterCR = false
+                if b == 0x0A {
+                    if state == .quoted { field.append(b); recordBytes.append(b) }
+                    continue
+                }
+            }
+            if b == 0x0A || b == 0x0D {
+                afterCR = b == 0x0D
+            }
+            if state == .skippingLine {
+                if b == 0x0A || b == 0x0D {
+                    line += 1
+                    state = .startOfField
+                    recordFirstLine = line
+                }
+                continue
+            }
+            recordBytes.append(b)
+            if recordBytes.count > maxRecordBytes {
+                if let replay = malformed("record longer than \(maxRecordBytes) bytes (an unbalanced quote?)") {
+                    work = replay + work[i...]
+                    i = 0
+                }
+                continue
+            }
+            switch state {
+            case .startOfField:
+                if b == UInt8(ascii: "\"") {
+                    state = .quoted
+                } else if b == delimiter {
+                    endField()
+                } else if b == 0x0A || b == 0x0D {
+                    endRecord()
+                } else {
+                    field.append(b)
+                    state = .unquoted
+                }
+            case .unquoted:
+                if b == delimiter {
+                    endField()
+                    state = .startOfField
+                } else if b == 0x0A || b == 0x0D {
+                    endRecord()
+                } else {
+                    // A quote inside an unquoted field is kept as text, as most
+                    // producers and readers do.
+                    field.append(b)
+                }
+            case .quoted:
+                if b == UInt8(ascii: "\"") {
+                    state = .quoteInQuoted
+                } else {
+                    if b == 0x0A || (b == 0x0D) { line += 1 }
+                    field.append(b)
+                }
+            case .quoteInQuoted:
+                if b == UInt8(ascii: "\"") {
+                    field.append(b)
+                    state = .quoted
+                } else if b == delimiter {
+                    endField()
+                    state = .startOfField
+                } else if b == 0x0A || b == 0x0D {
+                    endRecord()
+                } else if let replay = malformed("unexpected text after a closing quote (an unbalanced or unescaped quote?)") {
+                    work = replay + work[i...]
+                    i = 0
+                }
+            case .skippingLine:
+                break
+            }
+        }
+    }
+
+    /// Ends the input: a record in progress is emitted, or reported malformed
+    /// when a quoted field is still open.
+    public func finish() {
+        afterCR = false
+        switch state {
+        case .quoted:
+            if let replay = malformed("quoted field not closed before the end of the input (an unbalanced quote)") {
+                feed(replay)
+                finish()
+            }
+        case .skippingLine:
+            state = .startOfField
+        case .startOfField where fields.isEmpty && field.isEmpty:
+            break
+        default:
+            endField()
+            emitRecord(lastLine: line)
+        }
+    }
+
+    private func endField() {
+        if let s = String(validating: field, as: UTF8.self) {
+            fields.append(s)
+        } else {
+            fields.append(String(decoding: field, as: UTF8.self))
+            invalidUTF8 = true
+        }
+        field.removeAll(keepingCapacity: true)
+    }
+
+    private func endRecord() {
+        // A line with nothing on it is not a record.
+        let blank = fields.isEmpty && field.isEmpty && state == .startOfField
+        if !blank {
+            endField()
+            emitRecord(lastLine: line)
+        } else {
+            resetRecord()
+        }
+        line += 1
+        recordFirstLine = line
+        state = .startOfField
+    }
+
+    private func emitRecord(lastLine: Int) {
+        output.append(.record(CSVRecord(fields: fields, firstLine: recordFirstLine, lastLine: lastLine, hadInvalidUTF8: invalidUTF8)))
+        resetRecord()
+    }
+
+    private func resetRecord() {
+        fields.removeAll(keepingCapacity: true)
+        field.removeAll(keepingCapacity: true)
+        recordBytes.removeAll(keepingCapacity: true)
+        invalidUTF8 = false
+    }
+
+    /// Reports the record in progress as malformed and returns the bytes to read
+    /// again (everything after its first line), or nil when the first line is not
+    /// finished yet, in which case the rest of that line is skipped.
+    private func malformed(_ reason: String) -> [UInt8]? {
+        let firstLineEnd = recordBytes.firstIndex { $0 == 0x0A || $0 == 0x0D }
+        let excerptBytes = recordBytes[..<(firstLineEnd ?? recordBytes.endIndex)].prefix(512)
+        output.append(.malformed(line: recordFirstLine, reason: reason, excerpt: String(decoding: excerptBytes, as: UTF8.self)))
+        var replay: [UInt8]? = nil
+        if var end = firstLineEnd {
+            // Skip the whole line end (CRLF is two bytes).
+            if recordBytes[end] == 0x0D, end + 1 < recordBytes.count, recordBytes[end + 1] == 0x0A { end += 1 }
+            replay = Array(recordBytes[(end + 1)...])
+            afterCR = false
+            if recordBytes[end] == 0x0D, end + 1 == recordBytes.count { afterCR = true }
+        }
+        resetRecord()
+        line = recordFirstLine
+        if replay != nil {
+            line += 1
+            recordFirstLine = line
+            state = .startOfField
+        } else {
+            state = .skippingLine
+        }
+        return replay
+    }
+}

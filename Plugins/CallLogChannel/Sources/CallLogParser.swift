@@ -1,0 +1,259 @@
+import Foundation
+import ComplaintModel
+import GatewayCore
+
+/// Parses one channel's call-log files.
+struct CallLogParser: ChannelParser {
+    let settings: CallLogSettings
+
+    func open(_ input: RawInput) throws -> any ParseEventReader {
+        guard let handle = FileHandle(forReadingAtPath: input.url.path) else {
+            throw Rejection(reason: "cannot open \(input.originalName) for reading")
+        }
+        return try CallLogReader(handle: handle, settings: settings)
+    }
+}
+
+/// Reads one call-log file: bytes → charset conversion → CSV records →
+/// complaint drafts, one chunk at a time.
+final class CallLogReader: ParseEventReader {
+    private let handle: FileHandle
+    private let settings: CallLogSettings
+    private let converter: IconvConverter?
+    private let csv: CSVRecordReader
+    private let times: CallTimeParser
+    private var layout: CallLogLayout?
+    private var finished = false
+    private var converted: [UInt8] = []
+    private var reportedReplacements = 0
+    private static let chunkSize = 256 * 1024
+
+    init(handle: FileHandle, settings: CallLogSettings) throws {
+        self.handle = handle
+        self.settings = settings
+        converter = settings.charset.isUTF8 ? nil : try IconvConverter(from: settings.charset)
+        csv = CSVRecordReader(delimiter: settings.delimiter, maxRecordBytes: settings.maxRecordBytes)
+        times = CallTimeParser(timeZone: settings.timeZone)
+        switch settings.format {
+        case .asterisk: layout = .asterisk
+        case .asteriskCustom: layout = .asteriskCustom
+        case .mapped: layout = settings.hasHeader ? nil : Self.positionalLayout(settings.columns)
+        }
+    }
+
+    deinit {
+        try? handle.close()
+    }
+
+    func next() throws -> ParseEvent? {
+        while true {
+            if let event = csv.nextEvent() {
+                if let out = try interpret(event) { return out }
+                continue
+            }
+            if finished { return nil }
+            try fill()
+        }
+    }
+
+    private func fill() throws {
+        let chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+        let last = chunk.isEmpty
+        if let converter {
+            converted.removeAll(keepingCapacity: true)
+            converter.convert(chunk, final: last, into: &converted)
+            csv.feed(converted)
+        } else {
+            csv.feed(chunk)
+        }
+        if last {
+            csv.finish()
+            finished = true
+        }
+    }
+
+    private func interpret(_ event: CSVEvent) throws -> ParseEvent? {
+        switch event {
+        case .malformed(let line, let reason, let excerpt):
+            return .rejected(Rejection(reason: reason, location: "line \(line)", excerpt: excerpt))
+        case .record(let record):
+            guard let layout else {
+                // The header row of a mapped export: resolve the columns, emit nothing.
+                layout = try Self.headerLayout(settings.columns, header: record.fields)
+                return nil
+            }
+            if settings.hasHeader, settings.format != .mapped, record.firstLine == 1 { return nil }
+            return makeEvent(record, layout: layout)
+        }
+    }
+
+    private func makeEvent(_ record: CSVRecord, layout: CallLogLayout) -> ParseEvent {
+        let row = record.fields
+        let location = record.location
+        func reject(_ reason: String) -> ParseEvent {
+            .rejected(Rejection(reason: reason, location: location, excerpt: row.joined(separator: String(UnicodeScalar(settings.delimiter)))))
+        }
+        guard layout.columnCounts.contains(row.count) else {
+            let expected = layout.columnCounts.count == 1 ? "\(layout.columnCounts.lowerBound)" : "\(layout.columnCounts.lowerBound) to \(layout.columnCounts.upperBound)"
+            return reject("expected \(expected) columns, found \(row.count)")
+        }
+        guard let startText = layout.value(.start, in: row) else {
+            return reject("the start time (\(layout.name(of: .start))) is empty")
+        }
+        guard let start = times.parse(startText) else {
+            return reject("bad start time \"\(startText)\" in \(layout.name(of: .start)); expected YYYY-MM-DD hh:mm:ss")
+        }
+        let isAsterisk = settings.format != .mapped
+        var callerNumber = layout.value(.callerNumber, in: row)
+        var callerName = layout.value(.callerName, in: row)
+        var queue = layout.value(.queue, in: row)
+        if isAsterisk {
+            // clid is `"Name" <number>`; the number fills in for an empty src.
+            let (name, number) = Self.splitCallerID(callerName ?? "")
+            callerName = name
+            if callerNumber == nil { callerNumber = number }
+            // A call that ended in the Queue application belongs to that queue.
+            if let app = layout.value(named: "lastapp", in: row), app.caseInsensitiveCompare("Queue") == .orderedSame,
+               let data = layout.value(named: "lastdata", in: row) {
+                queue = data.split(separator: ",").first.map(String.init) ?? queue
+            }
+        }
+        let disposition = layout.value(.disposition, in: row)
+        let notes = layout.value(.notes, in: row)
+        guard settings.rule.matches(queue: queue, disposition: disposition, notes: notes) else {
+            return .skipped(location: location)
+        }
+
+        var warnings: [String] = []
+        var attributes: [String: AttributeValue] = [:]
+        let mapped = Set(layout.positions.values)
+        for (i, value) in row.enumerated() where !mapped.contains(i) && !value.isEmpty && i < layout.columnNames.count {
+            attributes[layout.columnNames[i]] = .string(value)
+        }
+        if let callerNumber { attributes["caller_number"] = .string(callerNumber) }
+        if let agent = layout.value(.agent, in: row) { attributes["agent"] = .string(agent) }
+        if let queue { attributes["queue"] = .string(queue) }
+        if let disposition { attributes["disposition"] = .string(disposition) }
+
+        var end: Date? = nil
+        if let endText = layout.value(.end, in: row) {
+            if let e = times.parse(endText) {
+                end = e
+                attributes["ended_at"] = .string(RFC3339.string(from: e))
+            } else {
+                warnings.append("unreadable end time \"\(endText)\"")
+            }
+        }
+        if let durationText = layout.value(.duration, in: row) {
+            if let seconds = CallTimeParser.seconds(durationText) {
+                attributes["duration_seconds"] = .int(seconds)
+            } else {
+                warnings.append("unreadable duration \"\(durationText)\"")
+            }
+        } else if let end {
+            attributes["duration_seconds"] = .int(max(0, Int(end.timeIntervalSince(start).rounded())))
+        }
+
+        var phone: String? = nil
+        if let callerNumber {
+            phone = settings.phone.e164(callerNumber)
+            if phone == nil {
+                warnings.append("caller number \"\(callerNumber)\" is not a phone number; kept in attributes.caller_number")
+            }
+        }
+        if record.hadInvalidUTF8 {
+            warnings.append("bytes that are not valid UTF-8 were replaced; if the file is a Chinese Excel export set encoding = \"gbk\"")
+        }
+        if let converter, converter.replacements > reportedReplacements {
+            reportedReplacements = converter.replacements
+            warnings.append("bytes that are not valid \(settings.charset.label) were replaced near \(location)")
+        }
+
+        let digest = ComplaintIdentity.recordDigest(row)
+        let sourceID: String
+        if isAsterisk {
+            // Asterisk reuses a uniqueid across the records of one call (forked CDRs),
+            // so the row's content completes it.
+            sourceID = layout.value(.id, in: row).map { "\($0)#\(digest.prefix(12))" } ?? "row:\(digest.prefix(24))"
+        } else {
+            sourceID = layout.value(.id, in: row) ?? "row:\(digest.prefix(24))"
+        }
+        let body = notes ?? Self.summary(caller: callerNumber, queue: queue, disposition: disposition,
+                                         seconds: attributes["duration_seconds"])
+        return .complaint(ComplaintDraft(
+            sourceID: sourceID,
+            occurredAt: start,
+            customer: Customer(name: callerName, phone: phone, accountID: layout.value(.accountID, in: row)),
+            subject: layout.value(.subject, in: row),
+            body: body,
+            attributes: attributes,
+            warnings: warnings,
+            location: location))
+    }
+
+    /// A readable body for a call that has no notes.
+    static func summary(caller: String?, queue: String?, disposition: String?, seconds: AttributeValue?) -> String {
+        var s = "Call from \(caller ?? "an unknown number")"
+        if let queue { s += " to \(queue)" }
+        if let disposition { s += ", \(disposition)" }
+        if let seconds { s += ", \(seconds) s" }
+        return s
+    }
+
+    /// Splits an Asterisk caller id `"Name" <number>` into its parts.
+    static func splitCallerID(_ clid: String) -> (name: String?, number: String?) {
+        guard !clid.isEmpty else { return (nil, nil) }
+        guard let open = clid.lastIndex(of: "<"), let close = clid.lastIndex(of: ">"), open < close else {
+            return (clid, nil)
+        }
+        let number = String(clid[clid.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+        let name = clid[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        return (name.isEmpty ? nil : name, number.isEmpty ? nil : number)
+    }
+
+    static func positionalLayout(_ columns: [CallField: CallLogSettings.ColumnRef]) -> CallLogLayout {
+        var positions: [CallField: Int] = [:]
+        for (field, ref) in columns {
+            if case .position(let p) = ref { positions[field] = p - 1 }
+        }
+        let width = (positions.values.max() ?? 0) + 1
+        return CallLogLayout(positions: positions, columnNames: (1...max(width, 1)).map { "column_\($0)" },
+                             columnCounts: width...Int.max)
+    }
+
+    /// Resolves `columns` against a header row.
+    static func headerLayout(_ columns: [CallField: CallLogSettings.ColumnRef], header: [String]) throws -> CallLogLayout {
+        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        var positions: [CallField: Int] = [:]
+        var missing: [String] = []
+        for (field, ref) in columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            switch ref {
+            case .position(let p):
+                if p <= names.count { positions[field] = p - 1 } else { missing.append("column \(p) (\(field.rawValue))") }
+            case .name(let wanted):
+                if let i = names.firstIndex(where: { $0.caseInsensitiveCompare(wanted) == .orderedSame }) {
+                    positions[field] = i
+                } else {
+                    missing.append("\"\(wanted)\" (columns.\(field.rawValue))")
+                }
+            }
+        }
+        guard missing.isEmpty else {
+            throw Rejection(reason: "header row lacks \(missing.joined(separator: ", ")); the header has: \(names.map { "\"\($0)\"" }.joined(separator: ", "))",
+                            location: "line 1")
+        }
+        return CallLogLayout(positions: positions, columnNames: names, columnCounts: names.count...names.count)
+    }
+}
+
+extension CallLogLayout {
+    func name(of field: CallField) -> String {
+        guard let p = positions[field] else { return field.rawValue }
+        return p < columnNames.count ? "column \"\(columnNames[p])\"" : "column \(p + 1)"
+    }
+
+    func value(named name: String, in row: [String]) -> String? {
+        guard let p = columnNames.firstIndex(of: name), p < row.count, !row[p].isEmpty else { return nil }
+        return row[p]
+    }
+}

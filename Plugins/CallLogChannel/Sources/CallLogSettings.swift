@@ -1,0 +1,102 @@
+import Foundation
+import GatewayCore
+
+/// A call-log channel's validated settings.
+struct CallLogSettings: Sendable {
+    enum Format: String, Sendable, CaseIterable {
+        /// Asterisk `cdr_csv` Master.csv.
+        case asterisk
+        /// Asterisk `cdr_custom` Master.csv (sample mapping).
+        case asteriskCustom = "asterisk_custom"
+        /// A header-mapped export: `columns` names the columns.
+        case mapped
+    }
+
+    /// How a mapped column is referred to.
+    enum ColumnRef: Sendable, Equatable {
+        case name(String)
+        case position(Int)
+    }
+
+    var format: Format
+    var columns: [CallField: ColumnRef]
+    var hasHeader: Bool
+    var delimiter: UInt8
+    var charset: Charset
+    var phone: PhoneNumberNormalizer
+    var timeZone: TimeZone
+    var rule: ComplaintRule
+    var maxRecordBytes: Int
+
+    /// Validates everything the declared option kinds do not.
+    init(_ s: ChannelSettings) throws {
+        var problems: [ConfigProblem] = []
+        format = Format(rawValue: s.string("format") ?? "") ?? .mapped
+
+        var columns: [CallField: ColumnRef] = [:]
+        if let table = s.table("columns") {
+            if format != .mapped {
+                problems.append(s.problem("columns", "columns is only used with format = \"mapped\"; the \(format.rawValue) layout is fixed"))
+            }
+            for (key, value) in table {
+                guard let field = CallField(rawValue: key) else { continue }  // unknown keys are reported by the loader
+                switch value {
+                case .string(let name) where !name.isEmpty: columns[field] = .name(name)
+                case .integer(let p) where p >= 1: columns[field] = .position(p)
+                default: problems.append(s.problem("columns.\(key)", "a column is a header name or a 1-based position"))
+                }
+            }
+            if format == .mapped, columns[.start] == nil {
+                problems.append(s.problem("columns", "missing required column \"start\" (the call's start time)"))
+            }
+        } else if format == .mapped {
+            problems.append(s.problem("format", "format = \"mapped\" needs a columns table, e.g. columns = { start = \"Start Time\", caller_number = \"Caller\", notes = \"Notes\" }"))
+        }
+        self.columns = columns
+        hasHeader = s.bool("header") ?? (format == .mapped)
+        if !hasHeader, columns.values.contains(where: { if case .name = $0 { true } else { false } }) {
+            problems.append(s.problem("header", "header = false: columns must be given by 1-based position, not by name"))
+        }
+
+        let delimiterText = s.string("delimiter") ?? ","
+        let d = delimiterText == "\\t" ? "\t" : delimiterText
+        if d.utf8.count == 1, let byte = d.utf8.first, byte != UInt8(ascii: "\""), byte != 0x0A, byte != 0x0D {
+            delimiter = byte
+        } else {
+            delimiter = UInt8(ascii: ",")
+            problems.append(s.problem("delimiter", "must be one ASCII character other than a quote or a line break, e.g. \",\" \";\" \"\\t\""))
+        }
+
+        let label = s.string("encoding") ?? "utf-8"
+        if let c = Charset(label: label) {
+            charset = c
+        } else {
+            charset = .utf8
+            problems.append(s.problem("encoding", "unknown charset \"\(label)\"; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"big5\""))
+        }
+
+        let country = s.string("default_country") ?? "CN"
+        if let p = PhoneNumberNormalizer(defaultCountry: country) {
+            phone = p
+        } else {
+            phone = PhoneNumberNormalizer(defaultCountry: "CN")!
+            problems.append(s.problem("default_country", "unsupported country \"\(country)\"; supported: \(PhoneNumberNormalizer.countries.keys.sorted().joined(separator: ", "))"))
+        }
+
+        let tz = s.string("time_zone") ?? "UTC"
+        if let zone = TimeZone(identifier: tz) {
+            timeZone = zone
+        } else {
+            timeZone = TimeZone(identifier: "UTC")!
+            problems.append(s.problem("time_zone", "unknown time zone \"\(tz)\"; use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
+        }
+
+        rule = ComplaintRule(queues: s.strings("match_queues") ?? [], dispositions: s.strings("match_dispositions") ?? [],
+                             keywords: s.strings("match_keywords") ?? [])
+        maxRecordBytes = s.int("max_record_bytes") ?? (1 << 20)
+        if maxRecordBytes < 1024 {
+            problems.append(s.problem("max_record_bytes", "must be at least 1024"))
+        }
+        if !problems.isEmpty { throw ConfigError(problems) }
+    }
+}

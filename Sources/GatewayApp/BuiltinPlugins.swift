@@ -1,0 +1,11 @@
+import GatewayCore
+import CallLogChannel
+
+/// The channel plugins this build of the gateway offers. Adding a plugin is
+/// adding its folder under `Plugins/`, its name in `Package.swift`, and one
+/// line here.
+public enum BuiltinPlugins {
+    public static let registry = PluginRegistry([
+        CallLogPlugin(),
+    ])
+}

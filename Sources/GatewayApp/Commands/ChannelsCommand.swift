@@ -1,0 +1,47 @@
+import ArgumentParser
+import GatewayCore
+
+/// `complaint-gateway channels`: built-in plugins and configured channels.
+struct ChannelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "channels",
+        abstract: "List the built-in channel plugins with their options, and the configured channels."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        print("Channel types:")
+        for plugin in BuiltinPlugins.registry.plugins {
+            print("  \(plugin.type): \(plugin.summary)")
+            for option in plugin.options {
+                print(Self.describe(option, indent: "    "))
+            }
+        }
+        print("")
+        do {
+            let env = try GatewayEnvironment.load(global)
+            print("Configured channels (\(global.config)):")
+            if env.channels.isEmpty { print("  none") }
+            for channel in env.channels {
+                let folders = channel.plugin.watchedFolders(in: channel.settings).map { " watching \($0.url.path)" }.joined()
+                print("  \(channel.name): \(channel.plugin.type)\(folders)")
+            }
+        } catch let error as ConfigError {
+            print("Configured channels: \(global.config) has problems (run `complaint-gateway check`):")
+            print(error.description)
+        }
+    }
+
+    static func describe(_ option: OptionSpec, indent: String) -> String {
+        var line = "\(indent)\(option.key)\(option.required ? " (required)" : "")"
+        if let d = option.defaultValue { line += " [default: \(d)]" }
+        line += ": \(option.help)"
+        if case .table(let nested) = option.kind {
+            line += "\n" + nested.map { describe($0, indent: indent + "  ") }.joined(separator: "\n")
+        } else if case .choice(let values) = option.kind {
+            line += " One of: \(values.joined(separator: ", "))."
+        }
+        return line
+    }
+}

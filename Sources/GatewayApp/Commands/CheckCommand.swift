@@ -1,0 +1,25 @@
+import ArgumentParser
+import GatewayCore
+
+/// `complaint-gateway check`: validate the configuration.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the configuration file and report every problem with its line and key.",
+        discussion: "Exits 0 when the file is valid, 78 when it has problems."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        do {
+            let env = try GatewayEnvironment.load(global)
+            let list = env.channels.map { "\($0.name) (\($0.plugin.type))" }.joined(separator: ", ")
+            print("\(global.config): OK, \(env.channels.count) channel\(env.channels.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": \(list)")")
+        } catch let error as ConfigError {
+            StandardError.write(error.description)
+            StandardError.write("\(global.config): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")
+            throw GatewayExit.config
+        }
+    }
+}

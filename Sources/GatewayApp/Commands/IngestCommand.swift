@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import SQLiteStore
+
+/// `complaint-gateway ingest`: archive and process inputs once.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Archive and ingest input files for a channel, or every channel's drop folder once.",
+        discussion: """
+            With files, each file is archived and processed for --channel, even when it was \
+            ingested before (complaints already stored are recognized and not duplicated). \
+            Without files, the drop folder of --channel (or of every channel that has one) is \
+            scanned once, and files already ingested completely are skipped.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Channel name from the configuration.")
+    var channel: String?
+
+    @Argument(help: "Input files.")
+    var files: [String] = []
+
+    func run() async throws {
+        let logger = global.logger("complaint-gateway.ingest")
+        do {
+            let env = try GatewayEnvironment.load(global)
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+                                          dedup: ExactDedupStage(), logger: logger)
+            var total = IngestCounts()
+            var failures = 0
+            var inputs = 0
+            var work: [(ConfiguredChannel, URL, skipIfDone: Bool)] = []
+            if files.isEmpty {
+                let targets = try channel.map { [try env.channel(named: $0)] } ?? env.channels
+                for target in targets {
+                    for (_, folder) in target.plugin.watchedFolders(in: target.settings) {
+                        for file in try DropFolder.files(in: folder) { work.append((target, file, true)) }
+                    }
+                }
+                if work.isEmpty {
+                    print("nothing to ingest: no files in the drop folders")
+                }
+            } else {
+                guard let channel else {
+                    throw ValidationError("--channel is required when files are given")
+                }
+                let target = try env.channel(named: channel)
+                work = files.map { (target, URL(fileURLWithPath: $0), false) }
+            }
+            for (target, file, skipIfDone) in work {
+                guard FileManager.default.isReadableFile(atPath: file.path) else {
+                    StandardError.write("complaint-gateway: \(file.path): no such readable file")
+                    failures += 1
+                    continue
+                }
+                if skipIfDone {
+                    let digest = try RawArchive.digest(fileAt: file)
+                    if try await pipeline.store.hasCompletedIngestion(sha256: digest.sha256, channel: target.name) {
+                        logger.debug("already ingested", metadata: ["file": "\(file.path)"])
+                        continue
+                    }
+                }
+                let progress = ProgressReporter(label: file.lastPathComponent)
+                let counts = try await pipeline.ingest(fileAt: file, channel: target) { progress.update($0) }
+                progress.finish()
+                inputs += 1
+                total += counts
+                if work.count > 1 { print("\(target.name) \(file.path): \(counts)") }
+            }
+            print("ingested \(inputs) input\(inputs == 1 ? "" : "s"): \(total)")
+            if failures > 0 { throw failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw GatewayExit.report(error)
+        }
+    }
+}
+
+/// Lists the files a drop folder holds, oldest name first, skipping hidden
+/// files and ones still being written by convention (`.tmp`, `.part`).
+enum DropFolder {
+    static func files(in folder: URL) throws -> [URL] {
+        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        return names.compactMap { name in
+            guard !name.hasPrefix("."), !name.hasSuffix(".tmp"), !name.hasSuffix(".part") else { return nil }
+            let url = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+            return url
+        }
+    }
+}

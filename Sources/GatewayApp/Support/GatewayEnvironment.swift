@@ -1,0 +1,37 @@
+import Foundation
+import GatewayCore
+import SQLiteStore
+
+/// The loaded configuration and the parts built from it: what every command
+/// that touches the store starts from.
+struct GatewayEnvironment {
+    let config: GatewayConfig
+    let channels: [ConfiguredChannel]
+
+    /// Loads and validates the configuration file.
+    static func load(_ options: GlobalOptions) throws -> GatewayEnvironment {
+        let loader = ConfigLoader(registry: BuiltinPlugins.registry)
+        let loaded = try loader.load(path: options.config)
+        return GatewayEnvironment(config: loaded.config, channels: loaded.channels)
+    }
+
+    func channel(named name: String) throws -> ConfiguredChannel {
+        guard let channel = channels.first(where: { $0.name == name }) else {
+            let known = channels.map(\.name).joined(separator: ", ")
+            throw ConfigError([ConfigProblem(file: config.file, line: nil, key: nil,
+                                             message: "no channel named \"\(name)\"; configured: \(known.isEmpty ? "none" : known)")])
+        }
+        return channel
+    }
+
+    func openStore() throws -> SQLiteComplaintStore {
+        switch config.storage.engine {
+        case .sqlite:
+            return try SQLiteComplaintStore(path: config.storage.path)
+        }
+    }
+
+    func openArchive() throws -> RawArchive {
+        try RawArchive(root: config.archive.path)
+    }
+}

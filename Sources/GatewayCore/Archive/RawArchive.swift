@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An object stored in the raw archive.
+public struct ArchivedObject: Sendable, Equatable {
+    /// Lower-case hex SHA-256 of the content; also its name in the archive.
+    public var sha256: String
+    public var size: Int
+    /// Where the immutable object lives.
+    public var url: URL
+    /// False when identical content was already archived (stored once).
+    public var isNew: Bool
+}
+
+/// The content-addressed store of every raw input, written before anything
+/// parses it, so nothing received is ever lost and any input can be replayed.
+///
+/// Objects live at `objects/ab/cd/abcd…` named by the SHA-256 of their bytes.
+/// Writing streams through a temporary file in the same file system, hashing on
+/// the way, then fsyncs and renames it into place: a crash leaves either the
+/// whole object or none, and identical inputs are stored once. Memory use does
+/// not depend on the input's size.
+public struct RawArchive: Sendable {
+    public let root: URL
+    private static let chunkSize = 1 << 20
+
+    /// Opens (and creates when needed) the archive at `root`.
+    public init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("objects"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+    }
+
+    /// The location of the object with this digest (whether or not it exists).
+    public func url(for sha256: String) -> URL {
+        let a = sha256.prefix(2), b = sha256.dropFirst(2).prefix(2)
+        return root.appendingPathComponent("objects").appendingPathComponent(String(a)).appendingPathComponent(String(b)).appendingPathComponent(sha256)
+    }
+
+    /// Whether an object with this digest is stored.
+    public func contains(_ sha256: String) -> Bool {
+        FileManager.default.fileExists(atPath: url(for: sha256).path)
+    }
+
+    /// Archives the file at `source` (streamed, whatever its size).
+    public func store(fileAt source: URL) throws -> ArchivedObject {
+        guard let handle = FileHandle(forReadingAtPath: source.path) else {
+            throw ArchiveError.unreadable(source.path, String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        return try store(reading: handle)
+    }
+
+    /// Archives everything readable from `handle` (a file, a pipe, stdin).
+    public func store(reading handle: FileHandle) throws -> ArchivedObject {
+        try write { emit in
+            while let chunk = try handle.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+                try emit(chunk)
+            }
+        }
+    }
+
+    /// Archives bytes held in memory (a request body).
+    public func store(data: Data) throws -> ArchivedObject {
+        try write { emit in try emit(data) }
+    }
+
+    private func write(_ produce: ((Data) throws -> Void) throws -> Void) throws -> ArchivedObject {
+        let tmp = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
+              let out = FileHandle(forWritingAtPath: tmp.path) else {
+            throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno)))
+        }
+        var hasher = SHA256()
+        var size = 0
+        do {
+            try produce { chunk in
+                hasher.update(data: chunk)
+                size += chunk.count
+                try out.write(contentsOf: chunk)
+            }
+            try out.synchronize()
+            try out.close()
+        } catch {
+            try? out.close()
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
+        let sha = Hex.encode(hasher.finalize())
+        let final = url(for: sha)
+        if FileManager.default.fileExists(atPath: final.path) {
+            try? FileManager.default.removeItem(at: tmp)
+            return ArchivedObject(sha256: sha, size: size, url: final, isNew: false)
+        }
+        let dir = final.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        chmod(tmp.path, 0o444)
+        guard rename(tmp.path, final.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw ArchiveError.unwritable(final.path, reason)
+        }
+        Self.syncDirectory(dir)
+        return ArchivedObject(sha256: sha, size: size, url: final, isNew: true)
+    }
+
+    /// Makes the rename durable: without it a power cut can lose the directory entry.
+    private static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// Re-hashes a stored object; true when its bytes still match its name.
+    public func verify(_ sha256: String) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: url(for: sha256).path) else { return false }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return Hex.encode(hasher.finalize()) == sha256
+    }
+
+    /// SHA-256 and size of a file, streamed, without archiving it (dry runs).
+    public static func digest(fileAt url: URL) throws -> (sha256: String, size: Int) {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw ArchiveError.unreadable(url.path, String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var size = 0
+        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            size += chunk.count
+        }
+        return (Hex.encode(hasher.finalize()), size)
+    }
+}
+
+/// Why the archive could not take or give an object.
+public enum ArchiveError: Error, CustomStringConvertible {
+    case unreadable(String, String)
+    case unwritable(String, String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .unwritable(let path, let reason): "cannot write to the archive at \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import TOMLKit
+
+/// A channel ready to run: its settings, its plugin and the parser built for it.
+public struct ConfiguredChannel: Sendable {
+    public var settings: ChannelSettings
+    public var plugin: any ChannelPlugin
+    public var parser: any ChannelParser
+
+    public var name: String { settings.name }
+}
+
+/// Reads and validates `channels.conf`, reporting every problem at once.
+///
+/// Checks, in order: TOML syntax; unknown sections and keys (listing the
+/// allowed ones); missing required keys; value kinds; unknown channel types;
+/// duplicate channel names; two channels watching one folder; then each
+/// plugin's own checks of its values. Nothing is half-loaded: either every
+/// channel is valid or `ConfigError` lists what is wrong.
+public struct ConfigLoader: Sendable {
+    public let registry: PluginRegistry
+
+    /// Keys of the `[storage]` table.
+    public static let storageOptions: [OptionSpec] = [
+        OptionSpec("type", .choice(StorageSettings.Engine.allCases.map(\.rawValue)), default: "sqlite",
+                   help: "Store engine."),
+        OptionSpec("path", .string, default: "var/complaints.sqlite",
+                   help: "SQLite database file, relative to the config file's folder."),
+    ]
+    /// Keys of the `[archive]` table.
+    public static let archiveOptions: [OptionSpec] = [
+        OptionSpec("path", .string, default: "var/archive",
+                   help: "Folder of the content-addressed raw archive, relative to the config file's folder."),
+    ]
+    static let topLevelKeys = ["storage", "archive", "channel"]
+    static let channelNamePattern = "letters, digits, '-' and '_'"
+
+    public init(registry: PluginRegistry) {
+        self.registry = registry
+    }
+
+    /// Loads the file at `path`.
+    public func load(path: String) throws(ConfigError) -> (config: GatewayConfig, channels: [ConfiguredChannel]) {
+        let url = URL(fileURLWithPath: path)
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw ConfigError([ConfigProblem(file: path, line: nil, key: nil, message: "not UTF-8 text")])
+            }
+            text = decoded
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError([ConfigProblem(file: path, line: nil, key: nil,
+                                             message: "cannot read the configuration file: \(error.localizedDescription)")])
+        }
+        return try load(text: text, file: path, baseDirectory: url.deletingLastPathComponent())
+    }
+
+    /// Loads configuration text; `file` names it in messages and `baseDirectory`
+    /// resolves relative paths.
+    public func load(text: String, file: String, baseDirectory: URL) throws(ConfigError) -> (config: GatewayConfig, channels: [ConfiguredChannel]) {
+        let root: [String: ConfigValue]
+        do {
+            root = Self.convert(try TOMLTable(string: text))
+        } catch let error as TOMLParseError {
+            throw ConfigError([ConfigProblem(file: file, line: error.source.begin.line, key: nil,
+                                             message: "TOML syntax error: \(error.description)")])
+        } catch {
+            throw ConfigError([ConfigProblem(file: file, line: nil, key: nil, message: "TOML syntax error: \(error)")])
+        }
+        let locator = TOMLKeyLocator(text: text)
+        var problems: [ConfigProblem] = []
+        func problem(_ key: String?, _ message: String, line: Int? = nil) {
+            problems.append(ConfigProblem(file: file, line: line ?? key.flatMap { locator.line(of: $0) }, key: key, message: message))
+        }
+
+        for key in root.keys.sorted() where !Self.topLevelKeys.contains(key) {
+            problem(key, "unknown section; allowed: \(Self.topLevelKeys.joined(separator: ", "))")
+        }
+
+        let storageTable = section("storage", in: root, problem: problem)
+        let storageValues = validate(storageTable, against: Self.storageOptions, path: "storage", label: "storage", problem: problem)
+        let archiveTable = section("archive", in: root, problem: problem)
+        let archiveValues = validate(archiveTable, against: Self.archiveOptions, path: "archive", label: "archive", problem: problem)
+        let storage = StorageSettings(
+            engine: storageValues["type"]?.stringValue.flatMap(StorageSettings.Engine.init(rawValue:)) ?? .sqlite,
+            path: URL(fileURLWithPath: storageValues["path"]?.stringValue ?? "var/complaints.sqlite", relativeTo: baseDirectory).standardizedFileURL)
+        let archive = ArchiveSettings(
+            path: URL(fileURLWithPath: archiveValues["path"]?.stringValue ?? "var/archive", relativeTo: baseDirectory).standardizedFileURL)
+
+        var channelTables: [[String: ConfigValue]] = []
+        switch root["channel"] {
+        case nil:
+            break
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if case .table(let t) = item { channelTables.append(t) } else {
+                    problem("channel[\(i)]", "each channel must be a [[channel]] table")
+                }
+            }
+        default:
+            problem("channel", "channels are declared as [[channel]] tables")
+        }
+
+        var channels: [ConfiguredChannel] = []
+        var namesSeen: [String: Int] = [:]
+        var foldersSeen: [String: String] = [:]
+        for (index, table) in channelTables.enumerated() {
+            let prefix = "channel[\(index)]"
+            let headerLine = locator.line(of: prefix)
+            let name = table["name"]?.stringValue
+            let label = name.map { "channel \"\($0)\"" } ?? "channel #\(index + 1)"
+            var ok = true
+            if let name {
+                if name.isEmpty || !name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) {
+                    problem("\(prefix).name", "\(label): name must be non-empty and use only \(Self.channelNamePattern)")
+                    ok = false
+                } else if let first = namesSeen[name] {
+                    problem("\(prefix).name", "duplicate channel name \"\(name)\" (first declared on line \(first))")
+                    ok = false
+                } else {
+                    namesSeen[name] = locator.line(of: "\(prefix).name") ?? headerLine ?? 0
+                }
+            } else if table["name"] == nil {
+                problem(nil, "\(label): missing required key \"name\"", line: headerLine)
+                ok = false
+            } else {
+                problem("\(prefix).name", "\(label): name must be a string")
+                ok = false
+            }
+            guard let typeValue = table["type"] else {
+                problem(nil, "\(label): missing required key \"type\" (one of: \(registry.types.joined(separator: ", ")))", line: headerLine)
+                continue
+            }
+            guard let type = typeValue.stringValue, let plugin = registry[type] else {
+                problem("\(prefix).type", "\(label): unknown channel type \(typeValue.stringValue.map { "\"\($0)\"" } ?? typeValue.kindName); known types: \(registry.types.joined(separator: ", "))")
+                continue
+            }
+            var rest = table
+            rest["name"] = nil
+            rest["type"] = nil
+            let before = problems.count
+            _ = validate(.table(rest), against: plugin.options, path: prefix, label: label, problem: problem,
+                         reserved: ["name", "type"])
+            guard ok, problems.count == before, let name else { continue }
+            let settings = ChannelSettings(name: name, type: type, values: table, keyPrefix: prefix, file: file,
+                                           baseDirectory: baseDirectory, locator: locator)
+            for (key, url) in plugin.watchedFolders(in: settings) {
+                let path = url.resolvingSymlinksInPath().path
+                if let other = foldersSeen[path] {
+                    problems.append(settings.problem(key, "folder \(path) is already watched by channel \"\(other)\"; a file must belong to one channel"))
+                    ok = false
+                } else {
+                    foldersSeen[path] = name
+                }
+            }
+            do {
+                let parser = try plugin.makeParser(settings)
+                if ok { channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser)) }
+            } catch let error as ConfigError {
+                problems += error.problems
+            } catch {
+                problems.append(ConfigProblem(file: file, line: headerLine, key: label, message: "\(error)"))
+            }
+        }
+        guard problems.isEmpty else {
+            throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
+        }
+        return (GatewayConfig(file: file, storage: storage, archive: archive, channels: channels.map(\.settings)), channels)
+    }
+
+    private func section(_ name: String, in root: [String: ConfigValue], problem: (String?, String, Int?) -> Void) -> ConfigValue {
+        guard let value = root[name] else { return .table([:]) }
+        if case .table = value { return value }
+        problem(name, "must be a [\(name)] table, found \(value.kindName)", nil)
+        return .table([:])
+    }
+
+    /// Checks a table against declared options; returns its values.
+    @discardableResult
+    private func validate(_ value: ConfigValue, against options: [OptionSpec], path: String, label: String,
+                          problem: (String?, String, Int?) -> Void, reserved: [String] = []) -> [String: ConfigValue] {
+        guard case .table(let table) = value else { return [:] }
+        let allowed = reserved + options.map(\.key)
+        for key in table.keys.sorted() {
+            let keyPath = "\(path).\(key)"
+            guard let option = options.first(where: { $0.key == key }) else {
+                problem(keyPath, "\(label): unknown key \"\(key)\"; allowed: \(allowed.joined(separator: ", "))", nil)
+                continue
+            }
+            let v = table[key]!
+            if let mismatch = option.mismatch(v) {
+                problem(keyPath, "\(label): \(key): \(mismatch)", nil)
+            } else if case .table(let nested) = option.kind {
+                validate(v, against: nested, path: keyPath, label: "\(label) \(key)", problem: problem)
+            }
+        }
+        for option in options where option.required && table[option.key] == nil {
+            problem(path, "\(label): missing required key \"\(option.key)\"", nil)
+        }
+        return table
+    }
+
+    /// Copies TOMLKit's tree into `ConfigValue`.
+    static func convert(_ table: TOMLTable) -> [String: ConfigValue] {
+        var out: [String: ConfigValue] = [:]
+        for key in table.keys {
+            if let v = table[key] { out[key] = convert(v) }
+        }
+        return out
+    }
+
+    static func convert(_ value: any TOMLValueConvertible) -> ConfigValue {
+        switch value.type {
+        case .string: return .string(value.string ?? "")
+        case .int: return .integer(value.int ?? 0)
+        case .double: return .double(value.double ?? 0)
+        case .bool: return .bool(value.bool ?? false)
+        case .table: return .table(value.table.map(convert) ?? [:])
+        case .array: return .array(value.array.map { $0.map { convert($0) } } ?? [])
+        default: return .other(value.debugDescription)
+        }
+    }
+}
+
+extension ConfigLoader {
+    /// `value` as a TOML literal: kept as written when it already is one
+    /// (`42`, `true`, `"text"`, `["a", "b"]`, `{ start = 2 }`), quoted as a
+    /// string otherwise. Lets `--set key=value` take bare words.
+    public static func tomlLiteral(_ value: String) -> String {
+        if (try? TOMLTable(string: "x = \(value)")) != nil, !value.contains("\n") { return value }
+        var s = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": s += "\\\""
+            case "\\": s += "\\\\"
+            case "\n": s += "\\n"
+            case "\t": s += "\\t"
+            case "\r": s += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    s += String(format: "\\u%04X", scalar.value)
+                } else {
+                    s.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return s + "\""
+    }
+}

@@ -1,0 +1,65 @@
+/// Declares one key a channel plugin accepts in its `[[channel]]` table.
+///
+/// The config loader checks presence and value kinds from these declarations for
+/// every plugin alike, and `complaint-gateway channels` prints them as the
+/// plugin's reference; plugins then check meaning (a known charset, a valid
+/// country) when they build their parser.
+public struct OptionSpec: Sendable {
+    /// What kind of TOML value a key takes.
+    public enum Kind: Sendable {
+        case string
+        case integer
+        case boolean
+        case stringArray
+        /// One of a fixed set of strings.
+        case choice([String])
+        /// An inline table whose keys are declared in turn.
+        case table([OptionSpec])
+        /// A string or a 1-based integer (a CSV column by header name or position).
+        case stringOrInteger
+        /// A folder the gateway watches; no two channels may watch the same one.
+        case watchedFolder
+
+        var description: String {
+            switch self {
+            case .string, .watchedFolder: "a string"
+            case .integer: "an integer"
+            case .boolean: "a boolean"
+            case .stringArray: "an array of strings"
+            case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+            case .table: "a table"
+            case .stringOrInteger: "a string or an integer"
+            }
+        }
+    }
+
+    public var key: String
+    public var kind: Kind
+    public var required: Bool
+    /// The value used when the key is absent, as written in documentation.
+    public var defaultValue: String?
+    public var help: String
+
+    public init(_ key: String, _ kind: Kind, required: Bool = false, default defaultValue: String? = nil, help: String) {
+        self.key = key
+        self.kind = kind
+        self.required = required
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// Whether `value` is of this option's kind; nil when it is, the reason otherwise.
+    func mismatch(_ value: ConfigValue) -> String? {
+        switch (kind, value) {
+        case (.string, .string), (.watchedFolder, .string), (.integer, .integer), (.boolean, .bool),
+             (.stringOrInteger, .string), (.stringOrInteger, .integer), (.table, .table):
+            return nil
+        case (.stringArray, _):
+            return value.stringArrayValue == nil ? "expected \(kind.description), found \(value.kindName)" : nil
+        case (.choice(let allowed), .string(let s)):
+            return allowed.contains(s) ? nil : "\"\(s)\" is not allowed; expected \(kind.description)"
+        default:
+            return "expected \(kind.description), found \(value.kindName)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+import ComplaintModel
+
+/// Derives the identifiers that make ingestion idempotent.
+public enum ComplaintIdentity {
+    /// The complaint id for a record: a UUID (version 8, RFC 9562) made from
+    /// SHA-256 of the channel name and the source id. The same record arriving
+    /// again, or replayed from the archive, always gets the same id.
+    public static func id(channel: String, sourceID: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(channel.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: Array(sourceID.utf8))
+        var bytes = Array(hasher.finalize().prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
+        let hex = Hex.encode(bytes)
+        let h = Array(hex)
+        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+    }
+
+    /// A digest of a complaint's content: everything a customer or a parser
+    /// determines, nothing that depends on when or from which file it was
+    /// ingested (`received_at`, `raw`, `dedup`, `revision`). Equal fingerprints
+    /// mean a re-ingest changed nothing.
+    public static func fingerprint(of complaint: Complaint) -> String {
+        var c = complaint
+        c.receivedAt = Date(timeIntervalSince1970: 0)
+        c.raw = RawRef(sha256: "", size: 0, mediaType: "")
+        c.dedup = DedupInfo()
+        c.revision = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(c)) ?? Data()
+        return Hex.encode(SHA256.hash(data: data))
+    }
+}
+
+/// Lower-case hexadecimal.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension ComplaintIdentity {
+    /// Lower-case hex SHA-256 of a record's fields, for sources whose records
+    /// carry no id of their own: the same record always gets the same digest.
+    public static func recordDigest(_ fields: [String]) -> String {
+        var hasher = SHA256()
+        for (i, f) in fields.enumerated() {
+            if i > 0 { hasher.update(data: [0x1F]) }
+            hasher.update(data: Array(f.utf8))
+        }
+        return Hex.encode(hasher.finalize())
+    }
+}

@@ -1,0 +1,39 @@
+import ComplaintModel
+
+/// Decides what a complaint means given what the store already holds.
+///
+/// Stages are pure decisions; the store calls them inside its write
+/// transaction and carries out the result, so the decision and the write
+/// cannot be separated by another writer.
+public protocol DedupStage: Sendable {
+    /// The decision for `incoming`, given the version stored under its id (nil
+    /// when the id is new).
+    func decide(_ incoming: NormalizedComplaint, existing: StoredVersion?) -> DedupDecision
+}
+
+/// The outcome of a dedup decision.
+public enum DedupDecision: Sendable, Equatable {
+    /// A complaint not seen before: store it and emit `complaint.received`.
+    case insert(Complaint)
+    /// A known complaint whose content changed: store it as the given revision
+    /// and emit `complaint.updated`.
+    case revise(Complaint)
+    /// A known complaint arriving again unchanged: nothing to store.
+    case unchanged(id: String)
+}
+
+/// Exact dedup: the same channel and source id always give the same complaint
+/// id (`ComplaintIdentity`), so an id already stored with the same fingerprint
+/// is a re-delivery (a re-ingested file, a replay) and changes nothing; with a
+/// different fingerprint it is a new revision of the same complaint.
+public struct ExactDedupStage: DedupStage {
+    public init() {}
+
+    public func decide(_ incoming: NormalizedComplaint, existing: StoredVersion?) -> DedupDecision {
+        guard let existing else { return .insert(incoming.complaint) }
+        if existing.fingerprint == incoming.fingerprint { return .unchanged(id: incoming.complaint.id) }
+        var revised = incoming.complaint
+        revised.revision = existing.revision + 1
+        return .revise(revised)
+    }
+}

@@ -1,0 +1,30 @@
+/// Running totals of one ingestion, printed as the CLI's summary line.
+public struct IngestCounts: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Records read from the input (complaints, skipped rows and rejected rows).
+    public var read = 0
+    /// Complaints stored for the first time.
+    public var new = 0
+    /// Known complaints whose content changed (a new revision).
+    public var updated = 0
+    /// Known complaints arriving again unchanged (nothing stored).
+    public var duplicate = 0
+    /// Records (or whole inputs) sent to quarantine.
+    public var quarantined = 0
+    /// Well-formed records that the channel's rules say are not complaints.
+    public var skipped = 0
+
+    public init() {}
+
+    public static func += (lhs: inout IngestCounts, rhs: IngestCounts) {
+        lhs.read += rhs.read
+        lhs.new += rhs.new
+        lhs.updated += rhs.updated
+        lhs.duplicate += rhs.duplicate
+        lhs.quarantined += rhs.quarantined
+        lhs.skipped += rhs.skipped
+    }
+
+    public var description: String {
+        "read \(read), new \(new), updated \(updated), duplicate \(duplicate), quarantined \(quarantined), skipped \(skipped)"
+    }
+}

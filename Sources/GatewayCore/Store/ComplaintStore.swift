@@ -1,0 +1,169 @@
+import Foundation
+import ComplaintModel
+
+/// Where complaints, the feed, the archive manifest and the quarantine live.
+///
+/// One protocol for every engine (SQLite embedded, PostgreSQL later), so the
+/// pipeline, the CLI and the server are generic over it. Implementations must
+/// make `commit` atomic: a batch's complaints, feed events and quarantine
+/// entries are stored together or not at all, and the dedup decision for each
+/// complaint is taken inside the same transaction, so two writers can never
+/// both insert one complaint.
+public protocol ComplaintStore: Sendable {
+    /// Records that an archived input is about to be processed for a channel
+    /// (the archive manifest); returns the ingestion's id.
+    func beginIngestion(_ start: IngestionStart) async throws -> Int64
+
+    /// Applies one batch: asks `dedup` about each complaint given the version
+    /// already stored under its id, writes what it decides and the quarantine
+    /// entries, in one transaction.
+    func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
+                dedup: some DedupStage) async throws -> CommitResult
+
+    /// Marks an ingestion finished with its counts.
+    func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws
+
+    /// Whether this exact input (by digest) was already fully processed for `channel`.
+    func hasCompletedIngestion(sha256: String, channel: String) async throws -> Bool
+
+    /// Feed events with a sequence greater than `after`, in sequence order.
+    func feed(after: Int64, limit: Int) async throws -> [FeedEvent]
+
+    /// The current revision of one complaint.
+    func complaint(id: String) async throws -> Complaint?
+
+    /// The most recent quarantine entries, newest first.
+    func quarantined(limit: Int) async throws -> [QuarantineRecord]
+}
+
+/// What `beginIngestion` records about an input.
+public struct IngestionStart: Sendable {
+    public var channel: ChannelRef
+    public var object: ArchivedObject
+    public var mediaType: String
+    /// The input's name when it arrived (path, upload name).
+    public var sourceName: String
+    public var receivedAt: Date
+
+    public init(channel: ChannelRef, object: ArchivedObject, mediaType: String, sourceName: String, receivedAt: Date) {
+        self.channel = channel
+        self.object = object
+        self.mediaType = mediaType
+        self.sourceName = sourceName
+        self.receivedAt = receivedAt
+    }
+}
+
+/// How an ingestion ended.
+public enum IngestionStatus: String, Sendable, Codable {
+    /// Running (or interrupted, when found at start-up).
+    case processing
+    /// Every record was stored, skipped or quarantined.
+    case completed
+    /// The input could not be read to its end; what was read is kept and the
+    /// input is in quarantine.
+    case failed
+}
+
+/// A complaint on its way to the store, with its content fingerprint.
+public struct NormalizedComplaint: Sendable, Equatable {
+    public var complaint: Complaint
+    /// `ComplaintIdentity.fingerprint(of:)` of `complaint`.
+    public var fingerprint: String
+
+    public init(complaint: Complaint, fingerprint: String) {
+        self.complaint = complaint
+        self.fingerprint = fingerprint
+    }
+}
+
+/// What the store holds under a complaint id, for dedup decisions.
+public struct StoredVersion: Sendable, Equatable {
+    public var revision: Int
+    public var fingerprint: String
+
+    public init(revision: Int, fingerprint: String) {
+        self.revision = revision
+        self.fingerprint = fingerprint
+    }
+}
+
+/// A record (or a whole input) that could not be parsed, on its way to quarantine.
+public struct QuarantineEntry: Sendable, Equatable {
+    public var channel: String
+    public var rawSHA256: String
+    public var rejection: Rejection
+
+    public init(channel: String, rawSHA256: String, rejection: Rejection) {
+        self.channel = channel
+        self.rawSHA256 = rawSHA256
+        self.rejection = rejection
+    }
+}
+
+/// A stored quarantine entry.
+public struct QuarantineRecord: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var rawSHA256: String
+    public var location: String?
+    public var reason: String
+    public var excerpt: String?
+    public var createdAt: Date
+
+    public init(id: Int64, channel: String, rawSHA256: String, location: String?, reason: String, excerpt: String?, createdAt: Date) {
+        self.id = id
+        self.channel = channel
+        self.rawSHA256 = rawSHA256
+        self.location = location
+        self.reason = reason
+        self.excerpt = excerpt
+        self.createdAt = createdAt
+    }
+}
+
+/// What one `commit` did.
+public struct CommitResult: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+}
+
+/// One entry of the normalized feed: a complaint revision, in commit order.
+public struct FeedEvent: Sendable, Equatable {
+    public var sequence: Int64
+    public var type: FeedEventType
+    public var complaint: Complaint
+    public var committedAt: Date
+
+    public init(sequence: Int64, type: FeedEventType, complaint: Complaint, committedAt: Date) {
+        self.sequence = sequence
+        self.type = type
+        self.complaint = complaint
+        self.committedAt = committedAt
+    }
+}
+
+/// Feed event types (CloudEvents `type`).
+public enum FeedEventType: String, Sendable, Codable, CaseIterable {
+    case received = "complaint.received"
+    case updated = "complaint.updated"
+}
+
+/// The store could not be reached or written; the input is archived and can be
+/// processed again once it is back. Exits with 75 (EX_TEMPFAIL) from the CLI.
+public struct StoreUnavailableError: Error, CustomStringConvertible {
+    public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { "store unavailable: \(reason)" }
+}

@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import ComplaintModel
+import GatewayCore
+
+/// The embedded default store: one SQLite file in WAL mode through GRDB.
+///
+/// WAL lets any number of readers (feed pages, the API) run while one writer
+/// ingests; writers from other processes wait for the lock (busy timeout)
+/// rather than fail. Feed sequences come from an AUTOINCREMENT key assigned
+/// inside the single writer's transaction, so they are committed in order and a
+/// consumer paging by sequence never skips an event.
+public final class SQLiteComplaintStore: ComplaintStore {
+    /// The GRDB pool; exposed for tools and tests that inspect the file.
+    public let pool: DatabasePool
+    public let path: URL
+
+    /// Opens (creating when needed) the database at `path` and migrates it.
+    ///
+    /// - Parameter busyTimeout: how long a writer waits for another process's
+    ///   write lock before the store reports itself unavailable.
+    public init(path: URL, busyTimeout: TimeInterval = 30) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var config = Configuration()
+            config.busyMode = .timeout(busyTimeout)
+            config.label = "complaint-store"
+            pool = try DatabasePool(path: path.path, configuration: config)
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch {
+            throw Self.mapped(error)
+        }
+    }
+
+    public func beginIngestion(_ start: IngestionStart) async throws -> Int64 {
+        try await guarded {
+            try await pool.write { db in
+                let now = RFC3339.string(from: start.receivedAt)
+                try db.execute(sql: """
+                    INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (sha256) DO NOTHING
+                    """, arguments: [start.object.sha256, start.object.size, start.mediaType, now])
+                try db.execute(sql: """
+                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, now,
+                                     IngestionStatus.processing.rawValue])
+                return db.lastInsertedRowID
+            }
+        }
+    }
+
+    public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
+                       dedup: some DedupStage) async throws -> CommitResult {
+        // Encode outside the write lock: most complaints are inserted as revision 1
+        // as they are; only revised ones are encoded again inside.
+        let encoder = Self.makeEncoder()
+        let documents = try complaints.map { String(decoding: try encoder.encode($0.complaint), as: UTF8.self) }
+        let now = RFC3339.string(from: Date())
+        return try await guarded {
+            try await pool.write { db in
+                var result = CommitResult()
+                var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
+                let encoder = Self.makeEncoder()
+                let insertComplaint = try db.cachedStatement(sql: """
+                    INSERT INTO complaints (id, channel, source_id, revision, fingerprint, first_seq, last_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let updateComplaint = try db.cachedStatement(sql: """
+                    UPDATE complaints SET revision = ?, fingerprint = ?, last_seq = ? WHERE id = ?
+                    """)
+                let insertRevision = try db.cachedStatement(sql: """
+                    INSERT INTO complaint_revisions (complaint_id, revision, ingestion_id, document) VALUES (?, ?, ?, ?)
+                    """)
+                let insertEvent = try db.cachedStatement(sql: """
+                    INSERT INTO feed_events (complaint_id, revision, type, committed_at) VALUES (?, ?, ?, ?)
+                    """)
+                for (index, incoming) in complaints.enumerated() {
+                    let decision = dedup.decide(incoming, existing: known[incoming.complaint.id])
+                    switch decision {
+                    case .unchanged:
+                        result.unchanged += 1
+                    case .insert(let complaint), .revise(let complaint):
+                        let isInsert: Bool
+                        if case .insert = decision { isInsert = true } else { isInsert = false }
+                        let document = complaint == incoming.complaint
+                            ? documents[index] : String(decoding: try encoder.encode(complaint), as: UTF8.self)
+                        try insertRevision.execute(arguments: [complaint.id, complaint.revision, ingestion, document])
+                        try insertEvent.execute(arguments: [
+                            complaint.id, complaint.revision,
+                            (isInsert ? FeedEventType.received : .updated).rawValue, now])
+                        let seq = db.lastInsertedRowID
+                        if isInsert {
+                            try insertComplaint.execute(arguments: [
+                                complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
+                                incoming.fingerprint, seq, seq])
+                            result.inserted += 1
+                        } else {
+                            try updateComplaint.execute(arguments: [complaint.revision, incoming.fingerprint, seq, complaint.id])
+                            result.updated += 1
+                        }
+                        known[complaint.id] = StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint)
+                    }
+                }
+                let insertQuarantine = try db.cachedStatement(sql: """
+                    INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for entry in quarantine {
+                    try insertQuarantine.execute(arguments: [
+                        ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
+                        entry.rejection.excerpt, now])
+                }
+                return result
+            }
+        }
+    }
+
+    public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
+        let json = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?",
+                               arguments: [status.rawValue, json, RFC3339.string(from: Date()), id])
+            }
+        }
+    }
+
+    public func hasCompletedIngestion(sha256: String, channel: String) async throws -> Bool {
+        try await guarded {
+            try await pool.read { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM ingestions WHERE raw_sha256 = ? AND channel = ? AND status = ?)
+                    """, arguments: [sha256, channel, IngestionStatus.completed.rawValue]) ?? false
+            }
+        }
+    }
+
+    public func feed(after: Int64, limit: Int) async throws -> [FeedEvent] {
+        try await guarded {
+            try await pool.read { db in
+                let decoder = JSONDecoder()
+                return try Row.fetchAll(db, sql: """
+                    SELECT f.seq, f.type, f.committed_at, r.document
+                    FROM feed_events f
+                    JOIN complaint_revisions r ON r.complaint_id = f.complaint_id AND r.revision = f.revision
+                    WHERE f.seq > ? ORDER BY f.seq LIMIT ?
+                    """, arguments: [after, limit]).map { row in
+                    let document: String = row["document"]
+                    let type: String = row["type"]
+                    let committed: String = row["committed_at"]
+                    return FeedEvent(
+                        sequence: row["seq"],
+                        type: FeedEventType(rawValue: type) ?? .received,
+                        complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)),
+                        committedAt: RFC3339.date(from: committed) ?? Date(timeIntervalSince1970: 0))
+                }
+            }
+        }
+    }
+
+    public func complaint(id: String) async throws -> Complaint? {
+        let document = try await guarded {
+            try await pool.read { db in
+                try String.fetchOne(db, sql: """
+                    SELECT r.document FROM complaints c
+                    JOIN complaint_revisions r ON r.complaint_id = c.id AND r.revision = c.revision
+                    WHERE c.id = ?
+                    """, arguments: [id])
+            }
+        }
+        return try document.map { try JSONDecoder().decode(Complaint.self, from: Data($0.utf8)) }
+    }
+
+    public func quarantined(limit: Int) async throws -> [QuarantineRecord] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT id, channel, raw_sha256, location, reason, excerpt, created_at
+                    FROM quarantine ORDER BY id DESC LIMIT ?
+                    """, arguments: [limit]).map { row in
+                    let created: String = row["created_at"]
+                    return QuarantineRecord(id: row["id"], channel: row["channel"], rawSHA256: row["raw_sha256"],
+                                            location: row["location"], reason: row["reason"], excerpt: row["excerpt"],
+                                            createdAt: RFC3339.date(from: created) ?? Date(timeIntervalSince1970: 0))
+                }
+            }
+        }
+    }
+
+    /// Number of stored complaints (current revisions).
+    public func complaintCount() async throws -> Int {
+        try await guarded {
+            try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM complaints") ?? 0 }
+        }
+    }
+
+    private static func storedVersions(_ db: Database, ids: [String]) throws -> [String: StoredVersion] {
+        var out: [String: StoredVersion] = [:]
+        // SQLite limits bound parameters per statement; look up in slices.
+        let unique = Array(Set(ids))
+        var start = 0
+        while start < unique.count {
+            let slice = unique[start..<min(start + 500, unique.count)]
+            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint FROM complaints WHERE id IN (\(marks))",
+                                        arguments: StatementArguments(Array(slice)))
+            for row in rows {
+                out[row["id"]] = StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"])
+            }
+            start += 500
+        }
+        return out
+    }
+
+    static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Runs a store operation, turning "the database cannot be used right now"
+    /// errors into `StoreUnavailableError` (retry later) and leaving the rest
+    /// (bugs, constraint violations) as they are.
+    private func guarded<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw Self.mapped(error)
+        }
+    }
+
+    static func mapped(_ error: any Error) -> any Error {
+        guard let db = error as? DatabaseError else { return error }
+        switch db.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PROTOCOL:
+            return StoreUnavailableError(reason: db.description)
+        default:
+            return error
+        }
+    }
+}

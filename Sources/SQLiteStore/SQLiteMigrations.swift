@@ -1,0 +1,67 @@
+import GRDB
+
+/// Versioned schema of the SQLite store. Migrations are append-only: a
+/// released migration is never edited, a change is a new one.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: complaints, feed, archive manifest, quarantine") { db in
+            try db.execute(sql: """
+                CREATE TABLE archive_objects (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL,
+                    media_type TEXT NOT NULL,
+                    first_received_at TEXT NOT NULL
+                );
+                CREATE TABLE ingestions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel TEXT NOT NULL,
+                    channel_type TEXT NOT NULL,
+                    raw_sha256 TEXT NOT NULL REFERENCES archive_objects(sha256),
+                    source_name TEXT NOT NULL,
+                    received_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,
+                    counts TEXT
+                );
+                CREATE INDEX ingestions_by_raw ON ingestions(raw_sha256, channel, status);
+                CREATE TABLE complaints (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    channel TEXT NOT NULL,
+                    source_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    UNIQUE (channel, source_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE complaint_revisions (
+                    complaint_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    ingestion_id INTEGER,
+                    document TEXT NOT NULL,
+                    PRIMARY KEY (complaint_id, revision)
+                ) WITHOUT ROWID;
+                CREATE TABLE feed_events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    complaint_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    committed_at TEXT NOT NULL
+                );
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ingestion_id INTEGER,
+                    channel TEXT NOT NULL,
+                    raw_sha256 TEXT NOT NULL,
+                    location TEXT,
+                    reason TEXT NOT NULL,
+                    excerpt TEXT,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX quarantine_by_raw ON quarantine(raw_sha256);
+                """)
+        }
+        return m
+    }
+}
