@@ -93,6 +93,7 @@ for plugin in channelPlugins {
         name: "\(plugin)Tests",
         dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "GatewayTestSupport"],
         path: "Plugins/\(plugin)/Tests",
+        exclude: ["Fixtures"],
         swiftSettings: strictSwift6
     ))
 }

@@ -14,10 +14,26 @@ public enum RFC3339 {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secOfDay = seconds - days * 86400
         let (y, m, d) = civilFromDays(days)
-        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
-        s += "T" + pad(secOfDay / 3600, 2) + ":" + pad(secOfDay % 3600 / 60, 2) + ":" + pad(secOfDay % 60, 2)
-        if millis != 0 { s += "." + pad(millis, 3) }
-        return s + "Z"
+        var b: [UInt8] = []
+        b.reserveCapacity(24)
+        func digits(_ v: Int64, _ width: Int) {
+            var buf: [UInt8] = Array(repeating: 48, count: width)
+            var x = v
+            var i = width - 1
+            while i >= 0 {
+                buf[i] = UInt8(48 + x % 10)
+                x /= 10
+                i -= 1
+            }
+            b.append(contentsOf: buf)
+        }
+        if y < 0 || y > 9999 { return String(y) + "-invalid" }
+        digits(y, 4); b.append(45); digits(m, 2); b.append(45); digits(d, 2)
+        b.append(84)
+        digits(secOfDay / 3600, 2); b.append(58); digits(secOfDay % 3600 / 60, 2); b.append(58); digits(secOfDay % 60, 2)
+        if millis != 0 { b.append(46); digits(millis, 3) }
+        b.append(90)
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// Parses an RFC 3339 timestamp with any offset (`Z`, `+08:00`) and optional fraction.
@@ -71,11 +87,6 @@ public enum RFC3339 {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an RFC 3339 timestamp: \(string)")
         }
         return d
-    }
-
-    private static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
     /// Whether year-month-day names a real calendar day (no 31 November, 29 February only in leap years).

@@ -35,13 +35,17 @@ enum SQLiteMigrations {
                     last_seq INTEGER NOT NULL,
                     UNIQUE (channel, source_id)
                 ) WITHOUT ROWID;
+                -- Documents are appended in commit order (a rowid table): keyed by
+                -- the random complaint id they would land all over the B-tree, and
+                -- ~1 KB rows make every such insert rewrite pages.
                 CREATE TABLE complaint_revisions (
+                    rowid INTEGER PRIMARY KEY,
                     complaint_id TEXT NOT NULL,
                     revision INTEGER NOT NULL,
                     ingestion_id INTEGER,
-                    document TEXT NOT NULL,
-                    PRIMARY KEY (complaint_id, revision)
-                ) WITHOUT ROWID;
+                    document TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX complaint_revisions_by_id ON complaint_revisions(complaint_id, revision);
                 CREATE TABLE feed_events (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     complaint_id TEXT NOT NULL,

@@ -20,7 +20,7 @@ final class CallLogReader: ParseEventReader {
     private let handle: FileHandle
     private let settings: CallLogSettings
     private let converter: IconvConverter?
-    private let csv: CSVRecordReader
+    private var csv: CSVRecordReader
     private let times: CallTimeParser
     private var layout: CallLogLayout?
     private var finished = false
@@ -113,7 +113,7 @@ final class CallLogReader: ParseEventReader {
             callerName = name
             if callerNumber == nil { callerNumber = number }
             // A call that ended in the Queue application belongs to that queue.
-            if let app = layout.value(named: "lastapp", in: row), app.caseInsensitiveCompare("Queue") == .orderedSame,
+            if let app = layout.value(named: "lastapp", in: row), app == "Queue" || app.lowercased() == "queue",
                let data = layout.value(named: "lastdata", in: row) {
                 queue = data.split(separator: ",").first.map(String.init) ?? queue
             }
@@ -206,9 +206,11 @@ final class CallLogReader: ParseEventReader {
         guard let open = clid.lastIndex(of: "<"), let close = clid.lastIndex(of: ">"), open < close else {
             return (clid, nil)
         }
-        let number = String(clid[clid.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
-        let name = clid[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        return (name.isEmpty ? nil : name, number.isEmpty ? nil : number)
+        let number = TextCleaner.trim(String(clid[clid.index(after: open)..<close]))
+        var name = Substring(TextCleaner.trim(String(clid[..<open])))
+        while name.first == "\"" { name = name.dropFirst() }
+        while name.last == "\"" { name = name.dropLast() }
+        return (name.isEmpty ? nil : String(name), number.isEmpty ? nil : number)
     }
 
     static func positionalLayout(_ columns: [CallField: CallLogSettings.ColumnRef]) -> CallLogLayout {
@@ -223,7 +225,7 @@ final class CallLogReader: ParseEventReader {
 
     /// Resolves `columns` against a header row.
     static func headerLayout(_ columns: [CallField: CallLogSettings.ColumnRef], header: [String]) throws -> CallLogLayout {
-        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.map { TextCleaner.trim($0) }
         var positions: [CallField: Int] = [:]
         var missing: [String] = []
         for (field, ref) in columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -46,7 +46,7 @@ struct CallLogSettings: Sendable {
                 default: problems.append(s.problem("columns.\(key)", "a column is a header name or a 1-based position"))
                 }
             }
-            if format == .mapped, columns[.start] == nil {
+            if format == .mapped, table[CallField.start.rawValue] == nil {
                 problems.append(s.problem("columns", "missing required column \"start\" (the call's start time)"))
             }
         } else if format == .mapped {
@@ -54,7 +54,7 @@ struct CallLogSettings: Sendable {
         }
         self.columns = columns
         hasHeader = s.bool("header") ?? (format == .mapped)
-        if !hasHeader, columns.values.contains(where: { if case .name = $0 { true } else { false } }) {
+        if format == .mapped, !hasHeader, columns.values.contains(where: { if case .name = $0 { true } else { false } }) {
             problems.append(s.problem("header", "header = false: columns must be given by 1-based position, not by name"))
         }
 

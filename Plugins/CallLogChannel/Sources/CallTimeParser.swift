@@ -1,5 +1,6 @@
 import Foundation
 import ComplaintModel
+import GatewayCore
 
 /// Parses the timestamps call systems write, in a configured time zone.
 ///
@@ -96,7 +97,7 @@ struct CallTimeParser: Sendable {
 
     /// Seconds from `12`, `1:05`, `01:02:03`; nil otherwise.
     static func seconds(_ text: String) -> Int? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+        let parts = TextCleaner.trim(text).split(separator: ":", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count) else { return nil }
         var total = 0
         for part in parts {

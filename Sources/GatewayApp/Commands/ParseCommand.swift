@@ -58,7 +58,7 @@ struct ParseCommand: AsyncParsableCommand {
                         case .complaint(let draft):
                             counts.new += 1
                             let complaint = normalizer.normalize(draft, channel: ref, raw: input, receivedAt: Date()).complaint
-                            emit(String(decoding: try encoder.encode(complaint), as: UTF8.self))
+                            emit(ComplaintJSON.string(complaint))
                         case .skipped:
                             counts.skipped += 1
                         case .rejected(let rejection):

@@ -16,6 +16,13 @@ public struct ArchivedObject: Sendable, Equatable {
     public var url: URL
     /// False when identical content was already archived (stored once).
     public var isNew: Bool
+
+    public init(sha256: String, size: Int, url: URL, isNew: Bool) {
+        self.sha256 = sha256
+        self.size = size
+        self.url = url
+        self.isNew = isNew
+    }
 }
 
 /// The content-addressed store of every raw input, written before anything

@@ -40,8 +40,7 @@ public struct ChannelSettings: Sendable {
 
     /// A path option resolved against the config file's folder.
     public func path(_ key: String) -> URL? {
-        guard let s = string(key) else { return nil }
-        return URL(fileURLWithPath: s, relativeTo: baseDirectory).standardizedFileURL
+        string(key).map { ConfigPaths.resolve($0, against: baseDirectory) }
     }
 
     /// A problem with `key` (a dotted path below the channel, e.g. `columns.start`),
@@ -49,5 +48,15 @@ public struct ChannelSettings: Sendable {
     public func problem(_ key: String, _ message: String) -> ConfigProblem {
         let path = "\(keyPrefix).\(key)"
         return ConfigProblem(file: file, line: locator.line(of: path), key: "channel \"\(name)\" \(key)", message: message)
+    }
+}
+
+/// Resolution of paths written in the configuration.
+public enum ConfigPaths {
+    /// `path` as an absolute, standardized file URL: unchanged when absolute,
+    /// under `base` (the configuration file's folder) when relative.
+    public static func resolve(_ path: String, against base: URL) -> URL {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+        return url.standardizedFileURL
     }
 }

@@ -86,9 +86,9 @@ public struct ConfigLoader: Sendable {
         let archiveValues = validate(archiveTable, against: Self.archiveOptions, path: "archive", label: "archive", problem: problem)
         let storage = StorageSettings(
             engine: storageValues["type"]?.stringValue.flatMap(StorageSettings.Engine.init(rawValue:)) ?? .sqlite,
-            path: URL(fileURLWithPath: storageValues["path"]?.stringValue ?? "var/complaints.sqlite", relativeTo: baseDirectory).standardizedFileURL)
+            path: ConfigPaths.resolve(storageValues["path"]?.stringValue ?? "var/complaints.sqlite", against: baseDirectory))
         let archive = ArchiveSettings(
-            path: URL(fileURLWithPath: archiveValues["path"]?.stringValue ?? "var/archive", relativeTo: baseDirectory).standardizedFileURL)
+            path: ConfigPaths.resolve(archiveValues["path"]?.stringValue ?? "var/archive", against: baseDirectory))
 
         var channelTables: [[String: ConfigValue]] = []
         switch root["channel"] {

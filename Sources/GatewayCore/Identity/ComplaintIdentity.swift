@@ -15,9 +15,14 @@ public enum ComplaintIdentity {
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        let hex = Hex.encode(bytes)
-        let h = Array(hex)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, byte) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(Hex.digits[Int(byte >> 4)])
+            out.append(Hex.digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A digest of a complaint's content: everything a customer or a parser
@@ -25,21 +30,16 @@ public enum ComplaintIdentity {
     /// ingested (`received_at`, `raw`, `dedup`, `revision`). Equal fingerprints
     /// mean a re-ingest changed nothing.
     public static func fingerprint(of complaint: Complaint) -> String {
-        var c = complaint
-        c.receivedAt = Date(timeIntervalSince1970: 0)
-        c.raw = RawRef(sha256: "", size: 0, mediaType: "")
-        c.dedup = DedupInfo()
-        c.revision = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(c)) ?? Data()
-        return Hex.encode(SHA256.hash(data: data))
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(1024)
+        ComplaintJSON.write(complaint, contentOnly: true, into: &canonical)
+        return Hex.encode(SHA256.hash(data: canonical))
     }
 }
 
 /// Lower-case hexadecimal.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []

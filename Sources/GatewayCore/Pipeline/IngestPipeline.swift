@@ -57,49 +57,78 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         var quarantine: [QuarantineEntry] = []
         complaints.reserveCapacity(batchSize)
 
-        func flush() async throws {
-            guard !complaints.isEmpty || !quarantine.isEmpty else { return }
-            let result = try await store.commit(complaints, quarantine: quarantine, ingestion: ingestion, dedup: dedup)
+        // Committing batch N runs while batch N+1 is parsed: parsing is CPU work on
+        // this task, the store writes on its own queue, so the two cores share the
+        // load. At most one commit is in flight, which bounds memory to two batches.
+        var inFlight: Task<CommitResult, any Error>? = nil
+        var inFlightQuarantined = 0
+        func settle() async throws {
+            guard let task = inFlight else { return }
+            inFlight = nil
+            let result = try await task.value
             counts.new += result.inserted
             counts.updated += result.updated
             counts.duplicate += result.unchanged
-            counts.quarantined += quarantine.count
-            complaints.removeAll(keepingCapacity: true)
-            quarantine.removeAll(keepingCapacity: true)
+            counts.quarantined += inFlightQuarantined
             progress?(counts)
+        }
+        func flush() async throws {
+            try await settle()
+            guard !complaints.isEmpty || !quarantine.isEmpty else { return }
+            let (batch, rejected) = (complaints, quarantine)
+            complaints = []
+            complaints.reserveCapacity(batchSize)
+            quarantine = []
+            inFlightQuarantined = rejected.count
+            let store = self.store, dedup = self.dedup
+            inFlight = Task { try await store.commit(batch, quarantine: rejected, ingestion: ingestion, dedup: dedup) }
         }
 
         var status = IngestionStatus.completed
+        // Only the parser's errors quarantine the input; the store's propagate
+        // (the input stays archived and is processed again later).
+        var parseError: (any Error)? = nil
+        var reader: (any ParseEventReader)? = nil
         do {
-            let reader = try channel.parser.open(input)
-            while let event = try reader.next() {
-                counts.read += 1
-                switch event {
-                case .complaint(let draft):
-                    complaints.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
-                case .skipped:
-                    counts.skipped += 1
-                case .rejected(let rejection):
-                    log.info("record quarantined", metadata: ["location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
-                    quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
-                }
-                if complaints.count >= batchSize || quarantine.count >= batchSize {
-                    try await flush()
-                }
-            }
-        } catch let error as StoreUnavailableError {
-            throw error
+            reader = try channel.parser.open(input)
         } catch {
+            parseError = error
+        }
+        while let r = reader {
+            let event: ParseEvent?
+            do {
+                event = try r.next()
+            } catch {
+                parseError = error
+                break
+            }
+            guard let event else { break }
+            counts.read += 1
+            switch event {
+            case .complaint(let draft):
+                complaints.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
+            case .skipped:
+                counts.skipped += 1
+            case .rejected(let rejection):
+                log.info("record quarantined", metadata: ["location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
+                quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
+            }
+            if complaints.count >= batchSize || quarantine.count >= batchSize {
+                try await flush()
+            }
+        }
+        if let parseError {
             // The input could not be read to its end: keep what was read, quarantine the input.
             status = .failed
             let reason = counts.read == 0
-                ? "cannot parse input: \(error)"
-                : "stopped after \(counts.read) records: \(error)"
+                ? "cannot parse input: \(parseError)"
+                : "stopped after \(counts.read) records: \(parseError)"
             log.warning("input quarantined", metadata: ["reason": "\(reason)"])
             quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256,
                                               rejection: Rejection(reason: reason, location: nil)))
         }
         try await flush()
+        try await settle()
         try await store.finishIngestion(ingestion, counts: counts, status: status)
         log.debug("ingested", metadata: ["counts": "\(counts)"])
         return counts

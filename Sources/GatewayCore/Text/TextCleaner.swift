@@ -6,18 +6,40 @@ public enum TextCleaner {
     /// The cleaned form of `text`.
     public static func clean(_ text: String) -> String {
         var needsWork = false
-        for u in text.utf8 where u >= 0x80 || u == 0x0D || (u < 0x20 && u != 0x0A && u != 0x09) {
+        for u in text.utf8 where u >= 0x80 || u == 0x0D || (u < 0x20 && u != 0x0A && u != 0x09) || u == 0x7F {
             needsWork = true
             break
         }
-        var s = text
-        if needsWork {
-            // NFC only matters for non-ASCII; skip the costly pass for ASCII text.
-            s = s.precomposedStringWithCanonicalMapping
-            s = s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            s.unicodeScalars.removeAll { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }
+        guard needsWork else { return trim(text) }
+        // NFC only matters for non-ASCII text, which is why ASCII skips all of this.
+        let composed = text.precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for scalar in composed.unicodeScalars {
+            defer { previousCR = scalar == "\r" }
+            switch scalar {
+            case "\r": out.append("\n")
+            case "\n": if !previousCR { out.append(scalar) }
+            case "\t": out.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+                out.append(scalar)
+            }
         }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trim(String(out))
+    }
+
+    /// `text` without leading and trailing white space (Unicode White_Space,
+    /// which includes the ideographic space U+3000 of Chinese text).
+    ///
+    /// Written over Unicode scalars: Foundation's `trimmingCharacters(in:)`
+    /// bridges through NSString on Linux and showed up in ingestion profiles.
+    public static func trim(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// `clean`, then nil for an empty result.

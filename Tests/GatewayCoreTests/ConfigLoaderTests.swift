@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import GatewayCore
+import GatewayTestSupport
+
+@Suite("channels.conf loading and checking")
+struct ConfigLoaderTests {
+    @Test("a valid file loads with defaults and resolved paths")
+    func valid() throws {
+        let loaded = try TestChannels.load("""
+            [storage]
+            path = "db/c.sqlite"
+
+            [[channel]]
+            name = "a"
+            type = "lines"
+            prefix = "> "
+            """, baseDirectory: URL(fileURLWithPath: "/srv/gw"))
+        #expect(loaded.config.storage.path.path == "/srv/gw/db/c.sqlite")
+        #expect(loaded.config.archive.path.path == "/srv/gw/var/archive")
+        #expect(loaded.channels.map(\.name) == ["a"])
+        #expect(loaded.channels[0].settings.string("prefix") == "> ")
+    }
+
+    @Test("a syntax error names its line")
+    func syntax() {
+        let problems = TestChannels.problems("[storage]\npath = \"x\"\n[[channel]\nname = 1\n")
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == 3)
+        #expect(problems.first?.message.contains("TOML syntax error") == true)
+    }
+
+    @Test("an unknown key names its line and the allowed keys")
+    func unknownKey() throws {
+        let problems = TestChannels.problems("""
+            [[channel]]
+            name = "a"
+            type = "lines"
+            prefx = "typo"
+            """)
+        let p = try #require(problems.first)
+        #expect(problems.count == 1)
+        #expect(p.line == 4)
+        #expect(p.key == "channel[0].prefx")
+        #expect(p.message.contains("unknown key \"prefx\""))
+        #expect(p.message.contains("allowed: name, type, prefix"))
+        #expect(p.description.hasPrefix("test.conf:4: channel[0].prefx: "))
+    }
+
+    @Test("unknown sections and keys of [storage]")
+    func unknownSection() {
+        let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
+        #expect(problems.map(\.line) == [1, 5])
+        #expect(problems[0].message.contains("unknown section; allowed: storage, archive, channel"))
+        #expect(problems[1].message.contains("unknown key \"engine\""))
+    }
+
+    @Test("missing required keys point at the channel's header")
+    func missingRequired() {
+        let problems = TestChannels.problems("""
+            [[channel]]
+            name = "a"
+            type = "lines"
+
+            [[channel]]
+            type = "lines"
+
+            [[channel]]
+            name = "c"
+            """)
+        #expect(problems.count == 2)
+        #expect(problems[0].line == 5)
+        #expect(problems[0].message.contains("missing required key \"name\""))
+        #expect(problems[1].line == 8)
+        #expect(problems[1].message.contains("missing required key \"type\""))
+    }
+
+    @Test("values of the wrong kind, choices and unknown types")
+    func badValues() {
+        let problems = TestChannels.problems("""
+            [storage]
+            type = "oracle"
+
+            [[channel]]
+            name = "a"
+            type = "lines"
+            limit = "ten"
+            tags = ["x", 2]
+            mode = "loose"
+
+            [[channel]]
+            name = "b"
+            type = "carrier-pigeon"
+            """)
+        #expect(problems.map(\.line) == [2, 7, 8, 9, 13])
+        #expect(problems[0].message.contains("\"oracle\" is not allowed; expected one of \"sqlite\""))
+        #expect(problems[1].message.contains("expected an integer, found a string"))
+        #expect(problems[2].message.contains("expected an array of strings"))
+        #expect(problems[3].message.contains("\"loose\" is not allowed"))
+        #expect(problems[4].message.contains("unknown channel type \"carrier-pigeon\"; known types: lines"))
+    }
+
+    @Test("duplicate names and shared watched folders")
+    func duplicates() {
+        let problems = TestChannels.problems("""
+            [[channel]]
+            name = "a"
+            type = "lines"
+            inbox = "drop/a"
+
+            [[channel]]
+            name = "a"
+            type = "lines"
+
+            [[channel]]
+            name = "b"
+            type = "lines"
+            inbox = "./drop/../drop/a"
+            """)
+        #expect(problems.count == 2)
+        #expect(problems[0].line == 7)
+        #expect(problems[0].message.contains("duplicate channel name \"a\" (first declared on line 2)"))
+        #expect(problems[1].line == 13)
+        #expect(problems[1].message.contains("is already watched by channel \"a\""))
+    }
+
+    @Test("a plugin's own check is located too, and every problem is reported at once")
+    func pluginCheckAndAllAtOnce() {
+        let problems = TestChannels.problems("""
+            [archive]
+            path = 3
+
+            [[channel]]
+            name = "bad name!"
+            type = "lines"
+
+            [[channel]]
+            name = "ok"
+            type = "lines"
+            limit = -1
+            """)
+        #expect(problems.count == 3)
+        #expect(problems.map(\.line) == [2, 5, 11])
+        #expect(problems[2].message == "must not be negative")
+        #expect(problems[2].key == "channel \"ok\" limit")
+    }
+
+    @Test("--set style literals")
+    func literals() {
+        #expect(ConfigLoader.tomlLiteral("42") == "42")
+        #expect(ConfigLoader.tomlLiteral("asterisk") == "\"asterisk\"")
+        #expect(ConfigLoader.tomlLiteral("Asia/Shanghai") == "\"Asia/Shanghai\"")
+        #expect(ConfigLoader.tomlLiteral("[\"a\", \"b\"]") == "[\"a\", \"b\"]")
+        #expect(ConfigLoader.tomlLiteral("say \"hi\"") == "\"say \\\"hi\\\"\"")
+    }
+}

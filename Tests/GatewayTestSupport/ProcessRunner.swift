@@ -1,0 +1,77 @@
+import Foundation
+
+/// Runs a real child process and collects what it printed.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    /// Non-empty lines of standard output.
+    public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+}
+
+public enum ProcessRunner {
+    /// Runs `executable` with `arguments` in `directory`, feeding `input` on stdin.
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           input: Data? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+        let errData = LockedData()
+        let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        errThread.start()
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try? inPipe.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errData.isSet { Thread.sleep(forTimeInterval: 0.005) }
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData.get(), as: UTF8.self))
+    }
+
+    /// The `complaint-gateway` executable built alongside the tests.
+    public static var gatewayExecutable: URL {
+        if let env = ProcessInfo.processInfo.environment["COMPLAINT_GATEWAY_BIN"] {
+            return URL(fileURLWithPath: env)
+        }
+        // Tests run from the build products folder (`.build/<triple>/debug`), where
+        // the executable product is built too.
+        var candidates: [URL] = []
+        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(RepositoryPaths.root.appendingPathComponent(".build/debug"))
+        for dir in candidates {
+            var d = dir
+            for _ in 0..<4 {
+                let bin = d.appendingPathComponent("complaint-gateway")
+                if FileManager.default.isExecutableFile(atPath: bin.path) { return bin }
+                d.deleteLastPathComponent()
+            }
+        }
+        return RepositoryPaths.root.appendingPathComponent(".build/debug/complaint-gateway")
+    }
+}
+
+/// Data written by one thread and read by another.
+final class LockedData: @unchecked Sendable {
+    // Safe: every access to `data` and `done` holds `lock`.
+    private let lock = NSLock()
+    private var data = Data()
+    private var done = false
+
+    func set(_ d: Data) { lock.lock(); data = d; done = true; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return done }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import ComplaintModel
+import GatewayCore
+import SQLiteStore
+import GatewayTestSupport
+
+@Suite("Ingest pipeline")
+struct IngestPipelineTests {
+    struct Fixture {
+        let dir: TemporaryDirectory
+        let archive: RawArchive
+        let store: SQLiteComplaintStore
+        let pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage>
+        let channel: ConfiguredChannel
+
+        init(batchSize: Int = 2000) throws {
+            dir = try TemporaryDirectory("pipeline")
+            archive = try RawArchive(root: dir.path("archive"))
+            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), batchSize: batchSize)
+            channel = try TestChannels.lineChannel("inbox")
+        }
+    }
+
+    @Test("archives, normalizes, stores; quarantines bad records and goes on")
+    func ingest() async throws {
+        let f = try Fixture(batchSize: 2)
+        let file = try f.dir.write("in.txt", "a|Router  down\r\n# a comment line\n!broken\nb|账单多扣\nno separator\nc|third\n")
+        let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
+        #expect(counts.read == 6)
+        #expect(counts.new == 3)
+        #expect(counts.skipped == 1)
+        #expect(counts.quarantined == 2)
+        let sha = try RawArchive.digest(fileAt: file).sha256
+        #expect(f.archive.contains(sha))
+        let feed = try await f.store.feed(after: 0, limit: 10)
+        #expect(feed.map(\.complaint.sourceID) == ["a", "b", "c"])
+        let a = feed[0].complaint
+        #expect(a.body == "Router  down")
+        #expect(a.customer.email == "customer@example.com")
+        #expect(a.language == "en")
+        #expect(a.raw.sha256 == sha)
+        #expect(a.raw.location == "line 1")
+        #expect(a.id == ComplaintIdentity.id(channel: "inbox", sourceID: "a"))
+        #expect(feed[1].complaint.language == "zh")
+        let q = try await f.store.quarantined(limit: 10)
+        #expect(Set(q.compactMap(\.location)) == ["line 3", "line 5"])
+        #expect(try await f.store.hasCompletedIngestion(sha256: sha, channel: "inbox"))
+    }
+
+    @Test("ingesting the same file twice creates nothing new")
+    func idempotent() async throws {
+        let f = try Fixture()
+        let file = try f.dir.write("in.txt", "a|one\nb|two\n")
+        _ = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
+        let again = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
+        #expect(again.new == 0)
+        #expect(again.duplicate == 2)
+        // The same records in another file (an appended export) are recognized too.
+        let appended = try f.dir.write("in2.txt", "a|one\nb|two\nc|three\n")
+        let third = try await f.pipeline.ingest(fileAt: appended, channel: f.channel)
+        #expect(third.new == 1)
+        #expect(third.duplicate == 2)
+        #expect(try await f.store.feed(after: 0, limit: 100).count == 3)
+    }
+
+    @Test("an input that fails midway keeps what was read and is quarantined as a whole")
+    func failureMidway() async throws {
+        let f = try Fixture(batchSize: 1)
+        let file = try f.dir.write("in.txt", "a|one\nb|two\nFAIL\nc|never\n")
+        let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
+        #expect(counts.new == 2)
+        #expect(counts.quarantined == 1)
+        let q = try #require(try await f.store.quarantined(limit: 10).first)
+        #expect(q.location == nil)
+        #expect(q.reason.contains("stopped after 2 records"))
+        #expect(q.reason.contains("simulated read failure"))
+        #expect(f.archive.contains(q.rawSHA256), "the failed input stays archived for replay")
+    }
+
+    @Test("an unreadable input is archived first, then quarantined")
+    func notUTF8() async throws {
+        let f = try Fixture()
+        let file = try f.dir.write("in.txt", Data([0xFF, 0xFE, 0x00, 0x41]))
+        let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
+        #expect(counts.quarantined == 1)
+        #expect(counts.read == 0)
+        let q = try #require(try await f.store.quarantined(limit: 1).first)
+        #expect(q.reason.hasPrefix("cannot parse input"))
+        #expect(f.archive.contains(q.rawSHA256))
+    }
+}
