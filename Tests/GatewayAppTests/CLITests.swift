@@ -186,6 +186,36 @@ struct CLITests {
         #expect(r.stdout.contains("pbx: call_log watching"))
     }
 
+    @Test("two ingest processes at once on one store: every complaint once, feed without gaps")
+    func concurrentProcesses() async throws {
+        let ws = try Self.workspace()
+        // Two overlapping generated CDR files: rows 0..<3000 and 1500..<4500.
+        func cdr(_ range: Range<Int>) -> String {
+            range.map { n in
+                "\"\",\"1380013\(String(format: "%04d", n))\",\"600\",\"from-pstn\",\"\",\"SIP/t-\(n)\",\"\",\"Queue\",\"complaints\",\"2026-11-20 09:00:00\",,\"2026-11-20 09:01:00\",60,0,\"NO ANSWER\",\"DOCUMENTATION\",\"u\(n)\",\"note \(n)\"\n"
+            }.joined()
+        }
+        try ws.write("a.csv", cdr(0..<3000))
+        try ws.write("b.csv", cdr(1500..<4500))
+        let dir = ws.url
+        async let a = Task.detached { try Self.run(["ingest", "--channel", "pbx", "a.csv"], in: dir) }.value
+        async let b = Task.detached { try Self.run(["ingest", "--channel", "pbx", "b.csv"], in: dir) }.value
+        let (ra, rb) = try await (a, b)
+        #expect(ra.status == 0, "\(ra.stderr)")
+        #expect(rb.status == 0, "\(rb.stderr)")
+        let feed = try Self.run(["feed"], in: ws.url)
+        let sequences = feed.lines.compactMap { line -> Int? in
+            guard let range = line.range(of: "\"sequence\":\"") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        #expect(sequences == Array(1...4500))
+        let ids = Set(feed.lines.compactMap { line -> Substring? in
+            guard let range = line.range(of: "\"source_id\":\"") else { return nil }
+            return line[range.upperBound...].prefix { $0 != "\"" }
+        })
+        #expect(ids.count == 4500)
+    }
+
     @Test("exit codes: 66 for a missing input, 75 for an unusable store, 64 for usage")
     func exitCodes() throws {
         let ws = try Self.workspace()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a real child process and collects what it printed.
 public struct ProcessResult: Sendable {
@@ -65,13 +66,10 @@ public enum ProcessRunner {
 }
 
 /// Data written by one thread and read by another.
-final class LockedData: @unchecked Sendable {
-    // Safe: every access to `data` and `done` holds `lock`.
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
+final class LockedData: Sendable {
+    private let state = Mutex<Data?>(nil)
 
-    func set(_ d: Data) { lock.lock(); data = d; done = true; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return done }
+    func set(_ d: Data) { state.withLock { $0 = d } }
+    func get() -> Data { state.withLock { $0 ?? Data() } }
+    var isSet: Bool { state.withLock { $0 != nil } }
 }

@@ -70,13 +70,15 @@ public struct TOMLKeyLocator: Sendable {
         return keyPath(name)
     }
 
-    /// `[channel.columns]` after `[[channel]]` means the last channel's table.
+    /// `[channel.columns]` after `[[channel]]` means the last channel's table:
+    /// every component but the last that names an array of tables refers to
+    /// its most recent element.
     private static func resolve(_ name: String, arrayCounts: [String: Int]) -> String {
         let parts = name.split(separator: ".").map(String.init)
         var resolved: [String] = []
-        for part in parts {
+        for (i, part) in parts.enumerated() {
             let prefix = (resolved + [part]).joined(separator: ".")
-            if let n = arrayCounts[prefix], n > 0, part != parts.last || resolved.count + 1 < parts.count {
+            if i < parts.count - 1, let n = arrayCounts[prefix], n > 0 {
                 resolved.append("\(part)[\(n - 1)]")
             } else {
                 resolved.append(part)

@@ -1,3 +1,5 @@
+import struct Foundation.URL
+
 /// A channel adapter: one kind of source (`call_log`, `email`, ...) that turns
 /// raw inputs into complaint drafts.
 ///
@@ -34,8 +36,6 @@ extension ChannelPlugin {
         }
     }
 }
-
-import struct Foundation.URL
 
 /// Reads one raw input and yields what it holds, one record at a time.
 ///
