@@ -105,7 +105,8 @@ let package = Package(
         .executable(name: "complaint-gateway", targets: ["complaint-gateway"]),
         .library(name: "ComplaintModel", targets: ["ComplaintModel"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
-    ],
+        .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+    ] + channelPlugins.map { .library(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
