@@ -71,20 +71,22 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 var result = CommitResult()
                 var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
                 let insertComplaint = try db.cachedStatement(sql: """
-                    INSERT INTO complaints (id, channel, source_id, revision, fingerprint, first_seq, last_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let updateComplaint = try db.cachedStatement(sql: """
-                    UPDATE complaints SET revision = ?, fingerprint = ?, last_seq = ? WHERE id = ?
+                    UPDATE complaints SET revision = ?, fingerprint = ?, current_rowid = ?, last_seq = ? WHERE id = ?
                     """)
                 let insertRevision = try db.cachedStatement(sql: """
-                    INSERT INTO complaint_revisions (complaint_id, revision, ingestion_id, document) VALUES (?, ?, ?, ?)
+                    INSERT INTO complaint_revisions (complaint_id, revision, previous_rowid, ingestion_id, document)
+                    VALUES (?, ?, ?, ?, ?)
                     """)
                 let insertEvent = try db.cachedStatement(sql: """
-                    INSERT INTO feed_events (complaint_id, revision, type, committed_at) VALUES (?, ?, ?, ?)
+                    INSERT INTO feed_events (complaint_id, revision, revision_rowid, type, committed_at) VALUES (?, ?, ?, ?, ?)
                     """)
                 for (index, incoming) in complaints.enumerated() {
-                    let decision = dedup.decide(incoming, existing: known[incoming.complaint.id])
+                    let existing = known[incoming.complaint.id]
+                    let decision = dedup.decide(incoming, existing: existing?.version)
                     switch decision {
                     case .unchanged:
                         result.unchanged += 1
@@ -93,21 +95,24 @@ public final class SQLiteComplaintStore: ComplaintStore {
                         if case .insert = decision { isInsert = true } else { isInsert = false }
                         let document = complaint == incoming.complaint
                             ? documents[index] : ComplaintJSON.string(complaint)
-                        try insertRevision.execute(arguments: [complaint.id, complaint.revision, ingestion, document])
+                        try insertRevision.execute(arguments: [
+                            complaint.id, complaint.revision, existing?.rowid, ingestion, document])
+                        let revisionRowID = db.lastInsertedRowID
                         try insertEvent.execute(arguments: [
-                            complaint.id, complaint.revision,
+                            complaint.id, complaint.revision, revisionRowID,
                             (isInsert ? FeedEventType.received : .updated).rawValue, now])
                         let seq = db.lastInsertedRowID
                         if isInsert {
                             try insertComplaint.execute(arguments: [
                                 complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
-                                incoming.fingerprint, seq, seq])
+                                incoming.fingerprint, revisionRowID, seq, seq])
                             result.inserted += 1
                         } else {
-                            try updateComplaint.execute(arguments: [complaint.revision, incoming.fingerprint, seq, complaint.id])
+                            try updateComplaint.execute(arguments: [
+                                complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.id])
                             result.updated += 1
                         }
-                        known[complaint.id] = StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint)
+                        known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint), revisionRowID)
                     }
                 }
                 let insertQuarantine = try db.cachedStatement(sql: """
@@ -151,7 +156,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 return try Row.fetchAll(db, sql: """
                     SELECT f.seq, f.type, f.committed_at, r.document
                     FROM feed_events f
-                    JOIN complaint_revisions r ON r.complaint_id = f.complaint_id AND r.revision = f.revision
+                    JOIN complaint_revisions r ON r.rowid = f.revision_rowid
                     WHERE f.seq > ? ORDER BY f.seq LIMIT ?
                     """, arguments: [after, limit]).map { row in
                     let document: String = row["document"]
@@ -172,7 +177,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
             try await pool.read { db in
                 try String.fetchOne(db, sql: """
                     SELECT r.document FROM complaints c
-                    JOIN complaint_revisions r ON r.complaint_id = c.id AND r.revision = c.revision
+                    JOIN complaint_revisions r ON r.rowid = c.current_rowid
                     WHERE c.id = ?
                     """, arguments: [id])
             }
@@ -203,18 +208,19 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
-    private static func storedVersions(_ db: Database, ids: [String]) throws -> [String: StoredVersion] {
-        var out: [String: StoredVersion] = [:]
+    /// The stored version of each id, with the rowid of its current revision.
+    private static func storedVersions(_ db: Database, ids: [String]) throws -> [String: (version: StoredVersion, rowid: Int64)] {
+        var out: [String: (version: StoredVersion, rowid: Int64)] = [:]
         // SQLite limits bound parameters per statement; look up in slices.
         let unique = Array(Set(ids))
         var start = 0
         while start < unique.count {
             let slice = unique[start..<min(start + 500, unique.count)]
             let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint FROM complaints WHERE id IN (\(marks))",
+            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint, current_rowid FROM complaints WHERE id IN (\(marks))",
                                         arguments: StatementArguments(Array(slice)))
             for row in rows {
-                out[row["id"]] = StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"])
+                out[row["id"]] = (StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"]), row["current_rowid"])
             }
             start += 500
         }

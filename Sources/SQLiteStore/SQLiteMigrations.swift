@@ -25,31 +25,35 @@ enum SQLiteMigrations {
                     counts TEXT
                 );
                 CREATE INDEX ingestions_by_raw ON ingestions(raw_sha256, channel, status);
+                -- One row per complaint, keyed by its id (which already hashes channel
+                -- and source id, so no second unique index is needed). This is the only
+                -- index on a random key; everything else links by rowid.
                 CREATE TABLE complaints (
                     id TEXT PRIMARY KEY NOT NULL,
                     channel TEXT NOT NULL,
                     source_id TEXT NOT NULL,
                     revision INTEGER NOT NULL,
                     fingerprint TEXT NOT NULL,
+                    current_rowid INTEGER NOT NULL,
                     first_seq INTEGER NOT NULL,
-                    last_seq INTEGER NOT NULL,
-                    UNIQUE (channel, source_id)
+                    last_seq INTEGER NOT NULL
                 ) WITHOUT ROWID;
-                -- Documents are appended in commit order (a rowid table): keyed by
-                -- the random complaint id they would land all over the B-tree, and
-                -- ~1 KB rows make every such insert rewrite pages.
+                -- Every revision's document, appended in commit order (rowid order):
+                -- ~1 KB rows keyed by a random id would rewrite pages all over the
+                -- B-tree. previous_rowid chains a complaint's revisions.
                 CREATE TABLE complaint_revisions (
                     rowid INTEGER PRIMARY KEY,
                     complaint_id TEXT NOT NULL,
                     revision INTEGER NOT NULL,
+                    previous_rowid INTEGER,
                     ingestion_id INTEGER,
                     document TEXT NOT NULL
                 );
-                CREATE UNIQUE INDEX complaint_revisions_by_id ON complaint_revisions(complaint_id, revision);
                 CREATE TABLE feed_events (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     complaint_id TEXT NOT NULL,
                     revision INTEGER NOT NULL,
+                    revision_rowid INTEGER NOT NULL,
                     type TEXT NOT NULL,
                     committed_at TEXT NOT NULL
                 );

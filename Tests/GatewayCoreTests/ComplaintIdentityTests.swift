@@ -16,6 +16,14 @@ struct ComplaintIdentityTests {
         #expect(a.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression) != nil)
     }
 
+    @Test("ids and digests match independently computed vectors, so they never change between releases")
+    func knownVectors() {
+        // Python: sha256(b"pbx\x001763601302.26")[:16] with the version 8 and variant bits set.
+        #expect(ComplaintIdentity.id(channel: "pbx", sourceID: "1763601302.26") == "f49465f7-afe7-8eed-a885-130842b3f67c")
+        // Python: sha256("a\x1fb\x1f投诉".encode()).hexdigest()
+        #expect(ComplaintIdentity.recordDigest(["a", "b", "投诉"]) == "dff0f872103f17990ae24d3f9beabfe82dc94fa4d000a4fdca62b294b88a94d8")
+    }
+
     @Test("the fingerprint ignores when and from which file, not what")
     func fingerprint() {
         let base = Complaint(id: "x", channel: ChannelRef(name: "c", type: "t"), sourceID: "s",

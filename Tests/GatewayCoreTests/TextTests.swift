@@ -1,5 +1,6 @@
+import Foundation
 import Testing
-import GatewayCore
+@testable import GatewayCore
 
 @Suite("Text clean-up and language guess")
 struct TextTests {
@@ -10,6 +11,21 @@ struct TextTests {
         #expect(TextCleaner.clean("plain ascii") == "plain ascii")
         #expect(TextCleaner.cleanOrNil("   ") == nil)
         #expect(TextCleaner.clean("投诉\u{7}内容") == "投诉内容")
+        // Kana with a combining voicing mark composes; precomposed text is left as it is.
+        #expect(TextCleaner.clean("か\u{3099}") == "が")
+        // A CJK compatibility ideograph is changed by NFC (U+F900 → U+8C48).
+        #expect(TextCleaner.clean("\u{F900}") == "\u{8C48}")
+    }
+
+    @Test("the NFC shortcut agrees with real composition on stable text")
+    func nfcShortcut() {
+        for text in ["客户投诉：“重复扣费”，要求退款！", "Café résumé naïve", "ｆｕｌｌ　ｗｉｄｔｈ　１２３", "ひらがな カタカナ"] {
+            #expect(TextCleaner.isStableUnderNFC(text))
+            #expect(text.precomposedStringWithCanonicalMapping == text)
+        }
+        #expect(!TextCleaner.isStableUnderNFC("e\u{301}"))
+        #expect(!TextCleaner.isStableUnderNFC("か\u{3099}"))
+        #expect(!TextCleaner.isStableUnderNFC("\u{F900}"))
     }
 
     @Test("language by script", arguments: [

@@ -9,9 +9,9 @@ public enum ComplaintIdentity {
     /// again, or replayed from the archive, always gets the same id.
     public static func id(channel: String, sourceID: String) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(channel.utf8))
-        hasher.update(data: [0])
-        hasher.update(data: Array(sourceID.utf8))
+        hasher.update(utf8Of: channel)
+        hasher.update(byte: 0)
+        hasher.update(utf8Of: sourceID)
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
@@ -58,9 +58,22 @@ extension ComplaintIdentity {
     public static func recordDigest(_ fields: [String]) -> String {
         var hasher = SHA256()
         for (i, f) in fields.enumerated() {
-            if i > 0 { hasher.update(data: [0x1F]) }
-            hasher.update(data: Array(f.utf8))
+            if i > 0 { hasher.update(byte: 0x1F) }
+            hasher.update(utf8Of: f)
         }
         return Hex.encode(hasher.finalize())
+    }
+}
+
+extension SHA256 {
+    /// Hashes a string's UTF-8 without copying it when it is stored contiguously
+    /// (native Swift strings are): ids and digests are computed for every record.
+    mutating func update(utf8Of string: String) {
+        var s = string
+        s.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func update(byte: UInt8) {
+        withUnsafeBytes(of: byte) { update(bufferPointer: $0) }
     }
 }

@@ -11,8 +11,9 @@ public enum TextCleaner {
             break
         }
         guard needsWork else { return trim(text) }
-        // NFC only matters for non-ASCII text, which is why ASCII skips all of this.
-        let composed = text.precomposedStringWithCanonicalMapping
+        // NFC only matters for non-ASCII text, which is why ASCII skips all of this;
+        // text made only of characters that NFC never changes skips composition too.
+        let composed = isStableUnderNFC(text) ? text : text.precomposedStringWithCanonicalMapping
         var out = String.UnicodeScalarView()
         var previousCR = false
         for scalar in composed.unicodeScalars {
@@ -27,6 +28,25 @@ public enum TextCleaner {
             }
         }
         return trim(String(out))
+    }
+
+    /// True when every scalar is in a range whose characters have
+    /// NFC_Quick_Check = Yes and no combining class: then NFC(text) == text.
+    /// Covers ASCII, Latin up to U+02FF, general punctuation (curly quotes),
+    /// CJK symbols and punctuation, kana (not the combining voicing marks), CJK
+    /// unified ideographs and full-width forms, which is most Chinese and
+    /// English complaint text. Anything else goes through real composition.
+    static func isStableUnderNFC(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0000..<0x0300, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x3098,
+                 0x309B...0x30FF, 0x4E00...0x9FFF, 0xFF00...0xFFEF:
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     /// `text` without leading and trailing white space (Unicode White_Space,
