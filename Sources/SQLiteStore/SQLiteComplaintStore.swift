@@ -139,12 +139,12 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
-    public func hasCompletedIngestion(sha256: String, channel: String) async throws -> Bool {
+    public func hasFinishedIngestion(sha256: String, channel: String) async throws -> Bool {
         try await guarded {
             try await pool.read { db in
                 try Bool.fetchOne(db, sql: """
-                    SELECT EXISTS (SELECT 1 FROM ingestions WHERE raw_sha256 = ? AND channel = ? AND status = ?)
-                    """, arguments: [sha256, channel, IngestionStatus.completed.rawValue]) ?? false
+                    SELECT EXISTS (SELECT 1 FROM ingestions WHERE raw_sha256 = ? AND channel = ? AND status IN (?, ?))
+                    """, arguments: [sha256, channel, IngestionStatus.completed.rawValue, IngestionStatus.failed.rawValue]) ?? false
             }
         }
     }

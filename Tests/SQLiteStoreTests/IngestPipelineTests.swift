@@ -46,7 +46,7 @@ struct IngestPipelineTests {
         #expect(feed[1].complaint.language == "zh")
         let q = try await f.store.quarantined(limit: 10)
         #expect(Set(q.compactMap(\.location)) == ["line 3", "line 5"])
-        #expect(try await f.store.hasCompletedIngestion(sha256: sha, channel: "inbox"))
+        #expect(try await f.store.hasFinishedIngestion(sha256: sha, channel: "inbox"))
     }
 
     @Test("ingesting the same file twice creates nothing new")
@@ -77,6 +77,21 @@ struct IngestPipelineTests {
         #expect(q.reason.contains("stopped after 2 records"))
         #expect(q.reason.contains("simulated read failure"))
         #expect(f.archive.contains(q.rawSHA256), "the failed input stays archived for replay")
+        // Finished (quarantined as a whole): a folder scan does not pick it up again.
+        #expect(try await f.store.hasFinishedIngestion(sha256: q.rawSHA256, channel: "inbox"))
+    }
+
+    @Test("an ingestion interrupted midway is not finished, so a rescan processes the input again")
+    func interrupted() async throws {
+        let f = try Fixture()
+        let object = try f.archive.store(data: Data("a|one\n".utf8))
+        _ = try await f.store.beginIngestion(IngestionStart(
+            channel: ChannelRef(name: "inbox", type: "lines"), object: object, mediaType: "text/plain",
+            sourceName: "crashed", receivedAt: Date()))
+        #expect(try await f.store.hasFinishedIngestion(sha256: object.sha256, channel: "inbox") == false)
+        let counts = try await f.pipeline.process(object, sourceName: "again", channel: f.channel)
+        #expect(counts.new == 1)
+        #expect(try await f.store.hasFinishedIngestion(sha256: object.sha256, channel: "inbox"))
     }
 
     @Test("an unreadable input is archived first, then quarantined")

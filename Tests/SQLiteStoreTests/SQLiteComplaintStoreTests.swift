@@ -66,12 +66,12 @@ struct SQLiteComplaintStoreTests {
         _ = try await store.commit([], quarantine: [QuarantineEntry(channel: "c", rawSHA256: sha,
                                                                     rejection: Rejection(reason: "bad date", location: "line 7", excerpt: "x,y"))],
                                    ingestion: ing, dedup: ExactDedupStage())
-        #expect(try await store.hasCompletedIngestion(sha256: sha, channel: "c") == false)
+        #expect(try await store.hasFinishedIngestion(sha256: sha, channel: "c") == false)
         var counts = IngestCounts()
         counts.quarantined = 1
         try await store.finishIngestion(ing, counts: counts, status: .completed)
-        #expect(try await store.hasCompletedIngestion(sha256: sha, channel: "c"))
-        #expect(try await store.hasCompletedIngestion(sha256: sha, channel: "other") == false)
+        #expect(try await store.hasFinishedIngestion(sha256: sha, channel: "c"))
+        #expect(try await store.hasFinishedIngestion(sha256: sha, channel: "other") == false)
         let q = try await store.quarantined(limit: 10)
         #expect(q.count == 1)
         #expect(q.first?.location == "line 7")

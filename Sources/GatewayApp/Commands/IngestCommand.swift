@@ -59,7 +59,7 @@ struct IngestCommand: AsyncParsableCommand {
                 }
                 if skipIfDone {
                     let digest = try RawArchive.digest(fileAt: file)
-                    if try await pipeline.store.hasCompletedIngestion(sha256: digest.sha256, channel: target.name) {
+                    if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
                         logger.debug("already ingested", metadata: ["file": "\(file.path)"])
                         continue
                     }

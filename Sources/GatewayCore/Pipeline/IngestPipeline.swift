@@ -94,27 +94,29 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         } catch {
             parseError = error
         }
-        while let r = reader {
-            let event: ParseEvent?
-            do {
-                event = try r.next()
-            } catch {
-                parseError = error
-                break
-            }
-            guard let event else { break }
-            counts.read += 1
-            switch event {
-            case .complaint(let draft):
-                complaints.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
-            case .skipped:
-                counts.skipped += 1
-            case .rejected(let rejection):
-                log.info("record quarantined", metadata: ["location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
-                quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
-            }
-            if complaints.count >= batchSize || quarantine.count >= batchSize {
-                try await flush()
+        if let reader {
+            reading: while true {
+                let event: ParseEvent?
+                do {
+                    event = try reader.next()
+                } catch {
+                    parseError = error
+                    break reading
+                }
+                guard let event else { break reading }
+                counts.read += 1
+                switch event {
+                case .complaint(let draft):
+                    complaints.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
+                case .skipped:
+                    counts.skipped += 1
+                case .rejected(let rejection):
+                    log.info("record quarantined", metadata: ["location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
+                    quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
+                }
+                if complaints.count >= batchSize || quarantine.count >= batchSize {
+                    try await flush()
+                }
             }
         }
         if let parseError {

@@ -20,11 +20,14 @@ public protocol ComplaintStore: Sendable {
     func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
                 dedup: some DedupStage) async throws -> CommitResult
 
-    /// Marks an ingestion finished with its counts.
+    /// Records how an ingestion ended, with its counts.
     func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws
 
-    /// Whether this exact input (by digest) was already fully processed for `channel`.
-    func hasCompletedIngestion(sha256: String, channel: String) async throws -> Bool
+    /// Whether this exact input (by digest) was already processed to its end
+    /// for `channel`: completed, or failed and quarantined as a whole. An
+    /// ingestion interrupted midway (still `processing`) does not count, so a
+    /// drop-folder scan picks that input up again.
+    func hasFinishedIngestion(sha256: String, channel: String) async throws -> Bool
 
     /// Feed events with a sequence greater than `after`, in sequence order.
     func feed(after: Int64, limit: Int) async throws -> [FeedEvent]
