@@ -51,10 +51,10 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     ON CONFLICT (sha256) DO NOTHING
                     """, arguments: [start.object.sha256, start.object.size, start.mediaType, now])
                 try db.execute(sql: """
-                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, now,
-                                     IngestionStatus.processing.rawValue])
+                                     IngestionStatus.processing.rawValue, WorkerIdentity.current.description])
                 return db.lastInsertedRowID
             }
         }
@@ -199,6 +199,135 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 }
             }
         }
+    }
+
+    public func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT sha256, size, media_type, first_received_at FROM archive_objects
+                    WHERE sha256 > ? ORDER BY sha256 LIMIT ?
+                    """, arguments: [after, limit]).map { row in
+                    let received: String = row["first_received_at"]
+                    return ArchivedObjectRecord(sha256: row["sha256"], size: row["size"], mediaType: row["media_type"],
+                                                firstReceivedAt: RFC3339.date(from: received) ?? Date(timeIntervalSince1970: 0))
+                }
+            }
+        }
+    }
+
+    public func archiveStatistics() async throws -> [ArchiveDayStatistics] {
+        try await guarded {
+            try await pool.read { db in
+                // One row per (input, channel): its first ingestion's day, its latest counts.
+                try Row.fetchAll(db, sql: """
+                    SELECT i.channel, substr(o.first_received_at, 1, 10) AS day, COUNT(*) AS inputs,
+                           SUM(o.size) AS bytes, group_concat(coalesce(i.counts, '{}'), char(30)) AS counts
+                    FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
+                    WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' GROUP BY raw_sha256, channel)
+                    GROUP BY i.channel, day ORDER BY day, i.channel
+                    """).map { row in
+                    var total = IngestCounts()
+                    let joined: String = row["counts"]
+                    for part in joined.split(separator: "\u{1E}") {
+                        if let c = try? JSONDecoder().decode(IngestCounts.self, from: Data(part.utf8)) { total += c }
+                    }
+                    return ArchiveDayStatistics(channel: row["channel"], day: row["day"], inputs: row["inputs"],
+                                                bytes: row["bytes"], counts: total)
+                }
+            }
+        }
+    }
+
+    public func ingestionsForReplay(_ filter: ReplayFilter, through: Int64, after: Int64, limit: Int) async throws -> [IngestionRecord] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, o.first_received_at, i.status
+                    FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
+                    WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' AND id <= ?1
+                                   GROUP BY raw_sha256, channel)
+                      AND i.id > ?2
+                      AND (?3 IS NULL OR i.channel = ?3)
+                      AND (?4 IS NULL OR julianday(o.first_received_at) >= julianday(?4))
+                      AND (?5 IS NULL OR julianday(o.first_received_at) < julianday(?5))
+                      AND (?6 IS NULL OR i.raw_sha256 = ?6)
+                      AND (?7 = 0 OR EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_sha256 = i.raw_sha256 AND q.channel = i.channel))
+                    ORDER BY i.id LIMIT ?8
+                    """,
+                    arguments: [through, after, filter.channel, filter.since.map(RFC3339.string(from:)),
+                                filter.until.map(RFC3339.string(from:)), filter.sha256, filter.quarantinedOnly, limit])
+                    .map(Self.ingestionRecord)
+            }
+        }
+    }
+
+    public func latestIngestionID() async throws -> Int64 {
+        try await guarded {
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM ingestions") ?? 0 }
+        }
+    }
+
+    public func interruptedIngestions() async throws -> [IngestionRecord] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, i.received_at AS first_received_at, i.status, i.worker
+                    FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
+                    WHERE i.status = ? ORDER BY i.id
+                    """, arguments: [IngestionStatus.processing.rawValue]).map(Self.ingestionRecord)
+            }
+        }
+    }
+
+    public func markSuperseded(_ id: Int64) async throws {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE ingestions SET status = ? WHERE id = ?", arguments: [IngestionStatus.superseded.rawValue, id])
+            }
+        }
+    }
+
+    public func clearQuarantine(sha256: String, channel: String) async throws {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "DELETE FROM quarantine WHERE raw_sha256 = ? AND channel = ?", arguments: [sha256, channel])
+            }
+        }
+    }
+
+    public func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)] {
+        try await guarded {
+            try await pool.read { db in
+                var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
+                let decoder = JSONDecoder()
+                var out: [(DedupDecision, Complaint?)] = []
+                for incoming in complaints {
+                    let existing = known[incoming.complaint.id]
+                    let decision = dedup.decide(incoming, existing: existing?.version)
+                    var stored: Complaint? = nil
+                    if case .revise = decision, let rowid = existing?.rowid,
+                       let document = try String.fetchOne(db, sql: "SELECT document FROM complaint_revisions WHERE rowid = ?", arguments: [rowid]) {
+                        stored = try decoder.decode(Complaint.self, from: Data(document.utf8))
+                    }
+                    if case .insert(let c) = decision {
+                        known[c.id] = (StoredVersion(revision: c.revision, fingerprint: incoming.fingerprint), -1)
+                    }
+                    out.append((decision, stored))
+                }
+                return out
+            }
+        }
+    }
+
+    private static func ingestionRecord(_ row: Row) -> IngestionRecord {
+        let received: String = row["first_received_at"]
+        let status: String = row["status"]
+        let worker: String? = row["worker"]
+        return IngestionRecord(id: row["id"], channel: row["channel"], sha256: row["raw_sha256"], size: row["size"],
+                               sourceName: row["source_name"], receivedAt: RFC3339.date(from: received) ?? Date(timeIntervalSince1970: 0),
+                               status: IngestionStatus(rawValue: status) ?? .processing,
+                               worker: worker.flatMap(WorkerIdentity.init(parsing:)))
     }
 
     /// Number of stored complaints (current revisions).

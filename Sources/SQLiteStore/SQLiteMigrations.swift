@@ -22,7 +22,8 @@ enum SQLiteMigrations {
                     received_at TEXT NOT NULL,
                     finished_at TEXT,
                     status TEXT NOT NULL,
-                    counts TEXT
+                    counts TEXT,
+                    worker TEXT NOT NULL DEFAULT ''
                 );
                 CREATE INDEX ingestions_by_raw ON ingestions(raw_sha256, channel, status);
                 -- One row per complaint, keyed by its id (which already hashes channel

@@ -20,6 +20,7 @@ public struct LineChannelPlugin: ChannelPlugin {
             OptionSpec("limit", .integer, help: "An integer option."),
             OptionSpec("tags", .stringArray, help: "An array option."),
             OptionSpec("required_key", .string, required: false, help: "Not required."),
+            OptionSpec("reject_prefix", .string, default: "!", help: "Lines starting with this are rejected."),
         ]
     }
 
@@ -27,27 +28,30 @@ public struct LineChannelPlugin: ChannelPlugin {
         if let limit = settings.int("limit"), limit < 0 {
             throw ConfigError([settings.problem("limit", "must not be negative")])
         }
-        return LineParser(prefix: settings.string("prefix") ?? "")
+        return LineParser(prefix: settings.string("prefix") ?? "", rejectPrefix: settings.string("reject_prefix") ?? "!")
     }
 }
 
 struct LineParser: ChannelParser {
     let prefix: String
+    let rejectPrefix: String
 
     func open(_ input: RawInput) throws -> any ParseEventReader {
         let text = try String(contentsOf: input.url, encoding: .utf8)
-        return LineReader(lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init), prefix: prefix)
+        return LineReader(lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init), prefix: prefix, rejectPrefix: rejectPrefix)
     }
 }
 
 final class LineReader: ParseEventReader {
     let lines: [String]
     let prefix: String
+    let rejectPrefix: String
     var index = 0
 
-    init(lines: [String], prefix: String) {
+    init(lines: [String], prefix: String, rejectPrefix: String) {
         self.lines = lines
         self.prefix = prefix
+        self.rejectPrefix = rejectPrefix
     }
 
     func next() throws -> ParseEvent? {
@@ -58,7 +62,7 @@ final class LineReader: ParseEventReader {
             if line.isEmpty { continue }
             if line == "FAIL" { throw Rejection(reason: "simulated read failure", location: location) }
             if line.hasPrefix("#") { return .skipped(location: location) }
-            if line.hasPrefix("!") { return .rejected(Rejection(reason: "rejected by test", location: location, excerpt: line)) }
+            if line.hasPrefix(rejectPrefix) { return .rejected(Rejection(reason: "rejected by test", location: location, excerpt: line)) }
             let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
             guard parts.count == 2 else {
                 return .rejected(Rejection(reason: "expected id|body", location: location, excerpt: line))

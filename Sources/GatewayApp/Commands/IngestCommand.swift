@@ -30,6 +30,9 @@ struct IngestCommand: AsyncParsableCommand {
             let env = try GatewayEnvironment.load(global)
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
                                           dedup: ExactDedupStage(), logger: logger)
+            // The archive is the write-ahead log: finish what a crash interrupted first.
+            let recovered = try await pipeline.recoverInterrupted(channels: env.channels)
+            if recovered > 0 { print("recovered \(recovered) interrupted input\(recovered == 1 ? "" : "s")") }
             var total = IngestCounts()
             var failures = 0
             var inputs = 0

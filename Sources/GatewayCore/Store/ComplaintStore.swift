@@ -37,6 +37,114 @@ public protocol ComplaintStore: Sendable {
 
     /// The most recent quarantine entries, newest first.
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
+
+    /// Archive manifest entries with a digest greater than `after`, in digest
+    /// order: lets a caller walk the whole archive a page at a time.
+    func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord]
+
+    /// Inputs, bytes and outcomes per channel and UTC day of receipt.
+    func archiveStatistics() async throws -> [ArchiveDayStatistics]
+
+    /// The latest finished or interrupted ingestion of each (input, channel)
+    /// pair matching `filter`, oldest first: what a replay goes through.
+    /// Only ingestions with an id up to `through` count, so that the ingestions
+    /// a replay itself records are not replayed again.
+    func ingestionsForReplay(_ filter: ReplayFilter, through: Int64, after: Int64, limit: Int) async throws -> [IngestionRecord]
+
+    /// The id of the latest ingestion (0 when there is none).
+    func latestIngestionID() async throws -> Int64
+
+    /// Ingestions still `processing`: interrupted by a crash or a kill.
+    func interruptedIngestions() async throws -> [IngestionRecord]
+
+    /// Marks an ingestion as one whose input was processed again by a later one.
+    func markSuperseded(_ id: Int64) async throws
+
+    /// Removes the quarantine entries of an input for a channel, before the input
+    /// is processed again (entries that still fail are added anew).
+    func clearQuarantine(sha256: String, channel: String) async throws
+
+    /// What `dedup` would decide for each complaint, without writing anything,
+    /// with the stored complaint for every one that would change.
+    func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)]
+}
+
+/// One object of the archive manifest.
+public struct ArchivedObjectRecord: Sendable, Equatable {
+    public var sha256: String
+    public var size: Int
+    public var mediaType: String
+    public var firstReceivedAt: Date
+
+    public init(sha256: String, size: Int, mediaType: String, firstReceivedAt: Date) {
+        self.sha256 = sha256
+        self.size = size
+        self.mediaType = mediaType
+        self.firstReceivedAt = firstReceivedAt
+    }
+}
+
+/// Archive statistics for one channel and one UTC day.
+public struct ArchiveDayStatistics: Sendable, Equatable {
+    public var channel: String
+    /// `YYYY-MM-DD`
+    public var day: String
+    public var inputs: Int
+    public var bytes: Int
+    public var counts: IngestCounts
+
+    public init(channel: String, day: String, inputs: Int, bytes: Int, counts: IngestCounts) {
+        self.channel = channel
+        self.day = day
+        self.inputs = inputs
+        self.bytes = bytes
+        self.counts = counts
+    }
+}
+
+/// One recorded ingestion of an archived input.
+public struct IngestionRecord: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var sha256: String
+    public var size: Int
+    public var sourceName: String
+    public var receivedAt: Date
+    public var status: IngestionStatus
+    /// The process that ran it, when recorded.
+    public var worker: WorkerIdentity?
+
+    public init(id: Int64, channel: String, sha256: String, size: Int, sourceName: String, receivedAt: Date,
+                status: IngestionStatus, worker: WorkerIdentity? = nil) {
+        self.worker = worker
+        self.id = id
+        self.channel = channel
+        self.sha256 = sha256
+        self.size = size
+        self.sourceName = sourceName
+        self.receivedAt = receivedAt
+        self.status = status
+    }
+}
+
+/// Which archived inputs a replay takes.
+public struct ReplayFilter: Sendable, Equatable {
+    public var channel: String?
+    /// Received at or after.
+    public var since: Date?
+    /// Received before.
+    public var until: Date?
+    public var sha256: String?
+    /// Only inputs with quarantine entries.
+    public var quarantinedOnly: Bool
+
+    public init(channel: String? = nil, since: Date? = nil, until: Date? = nil, sha256: String? = nil, quarantinedOnly: Bool = false) {
+        self.channel = channel
+        self.since = since
+        self.until = until
+        self.sha256 = sha256
+        self.quarantinedOnly = quarantinedOnly
+    }
 }
 
 /// What `beginIngestion` records about an input.
@@ -66,6 +174,8 @@ public enum IngestionStatus: String, Sendable, Codable {
     /// The input could not be read to its end; what was read is kept and the
     /// input is in quarantine.
     case failed
+    /// Interrupted, then processed again by a later ingestion (recovery).
+    case superseded
 }
 
 /// A complaint on its way to the store, with its content fingerprint.

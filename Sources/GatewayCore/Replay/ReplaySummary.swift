@@ -1,0 +1,80 @@
+import ComplaintModel
+
+/// What a replay did (or, in a dry run, would do).
+public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
+    /// Archived inputs processed.
+    public var inputs = 0
+    /// Totals over those inputs: `duplicate` counts unchanged complaints,
+    /// `updated` new revisions, `new` complaints not stored before,
+    /// `quarantined` records that still fail.
+    public var counts = IngestCounts()
+    /// Inputs whose archived object is missing (see `archive verify`).
+    public var missingObjects: [String] = []
+    /// Inputs of channels no longer configured.
+    public var unknownChannels: [String] = []
+    /// A sample of what changed, field by field.
+    public var diffs: [ComplaintDiff] = []
+
+    public init() {}
+
+    public var description: String {
+        var s = "\(inputs) input\(inputs == 1 ? "" : "s"): unchanged \(counts.duplicate), updated \(counts.updated), new \(counts.new), still failing \(counts.quarantined)"
+        if !missingObjects.isEmpty { s += ", missing from the archive \(missingObjects.count)" }
+        if !unknownChannels.isEmpty { s += ", channel no longer configured \(unknownChannels.count)" }
+        return s
+    }
+}
+
+/// How a complaint would change: the fields that differ, old and new values.
+public struct ComplaintDiff: Sendable, Equatable {
+    public struct Change: Sendable, Equatable {
+        /// Dotted JSON path (`customer.phone`, `attributes.queue`).
+        public var path: String
+        public var old: String
+        public var new: String
+    }
+
+    public var complaintID: String
+    public var changes: [Change]
+
+    /// The content fields that differ between two versions of a complaint.
+    public static func between(_ old: Complaint, _ new: Complaint) -> ComplaintDiff {
+        var a: [UInt8] = [], b: [UInt8] = []
+        ComplaintJSON.write(old, contentOnly: true, into: &a)
+        ComplaintJSON.write(new, contentOnly: true, into: &b)
+        let flatA = flatten(try? JSONSerialization.jsonObject(with: Data(a)))
+        let flatB = flatten(try? JSONSerialization.jsonObject(with: Data(b)))
+        var changes: [Change] = []
+        for key in Set(flatA.keys).union(flatB.keys).sorted() where flatA[key] != flatB[key] {
+            changes.append(Change(path: key, old: clip(flatA[key] ?? "(absent)"), new: clip(flatB[key] ?? "(absent)")))
+        }
+        return ComplaintDiff(complaintID: new.id, changes: changes)
+    }
+
+    private static func clip(_ s: String) -> String {
+        s.count > 120 ? String(s.prefix(120)) + "…" : s
+    }
+
+    private static func flatten(_ value: Any?, prefix: String = "") -> [String: String] {
+        switch value {
+        case let dict as [String: Any]:
+            var out: [String: String] = [:]
+            for (k, v) in dict {
+                out.merge(flatten(v, prefix: prefix.isEmpty ? k : "\(prefix).\(k)")) { a, _ in a }
+            }
+            return out
+        case let array as [Any]:
+            var out: [String: String] = [:]
+            for (i, v) in array.enumerated() {
+                out.merge(flatten(v, prefix: "\(prefix)[\(i)]")) { a, _ in a }
+            }
+            return out
+        case nil, is NSNull:
+            return [prefix: "null"]
+        default:
+            return [prefix: "\(value!)"]
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import GRDB
+import ComplaintModel
+import GatewayCore
+import SQLiteStore
+import GatewayTestSupport
+
+@Suite("Replay and recovery")
+struct ReplayerTests {
+    struct Fixture {
+        let dir: TemporaryDirectory
+        let archive: RawArchive
+        let store: SQLiteComplaintStore
+        let pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage>
+
+        init() throws {
+            dir = try TemporaryDirectory("replay")
+            archive = try RawArchive(root: dir.path("archive"))
+            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
+        }
+
+        var replayer: Replayer<SQLiteComplaintStore, ExactDedupStage> { Replayer(pipeline: pipeline) }
+    }
+
+    @Test("a changed parser yields new revisions and update events; replaying again changes nothing")
+    func replayAfterChange() async throws {
+        let f = try Fixture()
+        let before = try TestChannels.lineChannel("inbox")
+        let file = try f.dir.write("in.txt", "a|one\nb|two\n!bad\n")
+        _ = try await f.pipeline.ingest(fileAt: file, channel: before)
+
+        // Same channel, "fixed" parser: every body gains a prefix.
+        let after = try TestChannels.lineChannel("inbox", extra: "prefix = \"> \"")
+        let preview = try await f.replayer.run(ReplayFilter(), channels: [after], dryRun: true)
+        #expect(preview.inputs == 1)
+        #expect(preview.counts.updated == 2)
+        #expect(preview.diffs.count == 2)
+        #expect(preview.diffs[0].changes.map(\.path) == ["body"])
+        #expect(preview.diffs[0].changes[0].new.hasPrefix("> "))
+        #expect(try await f.store.feed(after: 0, limit: 100).count == 2, "a dry run writes nothing")
+
+        let first = try await f.replayer.run(ReplayFilter(), channels: [after])
+        #expect(first.counts.updated == 2)
+        #expect(first.counts.quarantined == 1, "the bad line still fails")
+        let feed = try await f.store.feed(after: 0, limit: 100)
+        #expect(feed.map(\.type) == [.received, .received, .updated, .updated])
+        #expect(feed[2].complaint.revision == 2)
+        #expect(feed[2].complaint.body == "> one")
+        #expect(try await f.store.quarantined(limit: 10).count == 1, "quarantine entries are replaced, not duplicated")
+
+        let second = try await f.replayer.run(ReplayFilter(), channels: [after])
+        #expect(second.counts.updated == 0)
+        #expect(second.counts.duplicate == 2)
+        #expect(try await f.store.feed(after: 0, limit: 100).count == 4)
+    }
+
+    @Test("--quarantined retries inputs after their cause is fixed and clears what now succeeds")
+    func retryQuarantined() async throws {
+        let f = try Fixture()
+        let strict = try TestChannels.lineChannel("inbox")
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("ok.txt", "a|fine\n"), channel: strict)
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("bad.txt", "!x|was rejected\n"), channel: strict)
+        #expect(try await f.store.quarantined(limit: 10).count == 1)
+
+        let fixed = try TestChannels.lineChannel("inbox", extra: "reject_prefix = \"%\"")
+        let summary = try await f.replayer.run(ReplayFilter(quarantinedOnly: true), channels: [fixed])
+        #expect(summary.inputs == 1, "only the input with quarantine entries")
+        #expect(summary.counts.new == 1)
+        #expect(summary.counts.quarantined == 0)
+        #expect(try await f.store.quarantined(limit: 10).isEmpty)
+        let again = try await f.replayer.run(ReplayFilter(quarantinedOnly: true), channels: [fixed])
+        #expect(again.inputs == 0)
+    }
+
+    @Test("filters by channel and digest; missing objects and unknown channels are reported")
+    func filtersAndMissing() async throws {
+        let f = try Fixture()
+        let a = try TestChannels.lineChannel("a"), b = try TestChannels.lineChannel("b")
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", "x|1\n"), channel: a)
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", "y|2\n"), channel: b)
+        #expect(try await f.replayer.run(ReplayFilter(channel: "a"), channels: [a, b]).inputs == 1)
+        let sha = try RawArchive.digest(fileAt: f.dir.path("2.txt")).sha256
+        #expect(try await f.replayer.run(ReplayFilter(sha256: sha), channels: [a, b]).inputs == 1)
+        #expect(try await f.replayer.run(ReplayFilter(until: Date(timeIntervalSince1970: 0)), channels: [a, b]).inputs == 0)
+        #expect(try await f.replayer.run(ReplayFilter(), channels: [a]).unknownChannels == ["b"])
+        try FileManager.default.removeItem(at: f.archive.url(for: sha))
+        #expect(try await f.replayer.run(ReplayFilter(), channels: [a, b]).missingObjects == [sha])
+    }
+
+    @Test("interrupted ingestions are processed again at start-up, unless their process is alive")
+    func recovery() async throws {
+        let f = try Fixture()
+        let channel = try TestChannels.lineChannel("inbox")
+        let object = try f.archive.store(data: Data("a|one\nb|two\n".utf8))
+        let crashed = try await f.store.beginIngestion(IngestionStart(
+            channel: ChannelRef(name: "inbox", type: "lines"), object: object, mediaType: "text/plain",
+            sourceName: "crashed.txt", receivedAt: Date()))
+        // Another live process on this host (our parent) owns a second interrupted ingestion.
+        let other = try f.archive.store(data: Data("c|three\n".utf8))
+        let running = try await f.store.beginIngestion(IngestionStart(
+            channel: ChannelRef(name: "inbox", type: "lines"), object: other, mediaType: "text/plain",
+            sourceName: "running.txt", receivedAt: Date()))
+        let liveWorker = WorkerIdentity(host: WorkerIdentity.current.host, pid: getppid()).description
+        let deadWorker = WorkerIdentity(host: WorkerIdentity.current.host, pid: 999_999).description
+        try await f.store.pool.write { db in
+            try db.execute(sql: "UPDATE ingestions SET worker = ? WHERE id = ?", arguments: [liveWorker, running])
+            try db.execute(sql: "UPDATE ingestions SET worker = ? WHERE id = ?", arguments: [deadWorker, crashed])
+        }
+        #expect(try await f.pipeline.recoverInterrupted(channels: [channel]) == 1)
+        #expect(try await f.store.feed(after: 0, limit: 10).map(\.complaint.sourceID) == ["a", "b"])
+        #expect(try await f.pipeline.recoverInterrupted(channels: [channel]) == 0, "recovered once")
+        let statuses = try await f.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT status FROM ingestions ORDER BY id")
+        }
+        #expect(statuses == ["superseded", "processing", "completed"])
+    }
+}
