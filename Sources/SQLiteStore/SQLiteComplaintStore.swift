@@ -206,12 +206,45 @@ public final class SQLiteComplaintStore: ComplaintStore {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT sha256, size, media_type, first_received_at FROM archive_objects
-                    WHERE sha256 > ? ORDER BY sha256 LIMIT ?
+                    WHERE sha256 > ? AND pruned_at IS NULL ORDER BY sha256 LIMIT ?
                     """, arguments: [after, limit]).map { row in
                     let received: String = row["first_received_at"]
                     return ArchivedObjectRecord(sha256: row["sha256"], size: row["size"], mediaType: row["media_type"],
                                                 firstReceivedAt: RFC3339.date(from: received) ?? Date(timeIntervalSince1970: 0))
                 }
+            }
+        }
+    }
+
+    public func pruneCandidates(before cutoff: Date, limit: Int, dryRun: Bool) async throws -> [ArchivedObjectRecord] {
+        let cutoffText = RFC3339.string(from: cutoff)
+        let now = RFC3339.string(from: Date())
+        return try await guarded {
+            try await pool.write { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT o.sha256, o.size, o.media_type, o.first_received_at FROM archive_objects o
+                    WHERE o.pruned_at IS NULL AND julianday(o.first_received_at) < julianday(?1)
+                      AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_sha256 = o.sha256)
+                      AND NOT EXISTS (SELECT 1 FROM ingestions i WHERE i.raw_sha256 = o.sha256
+                                      AND (i.status = 'processing' OR julianday(i.received_at) >= julianday(?1)))
+                      AND NOT EXISTS (SELECT 1 FROM ingestions i
+                                      JOIN complaint_revisions r ON r.ingestion_id = i.id
+                                      JOIN complaints c ON c.id = r.complaint_id
+                                      JOIN feed_events f ON f.seq = c.last_seq
+                                      WHERE i.raw_sha256 = o.sha256 AND julianday(f.committed_at) >= julianday(?1))
+                    ORDER BY o.first_received_at LIMIT ?2
+                    """, arguments: [cutoffText, limit])
+                let records = rows.map { row in
+                    let received: String = row["first_received_at"]
+                    return ArchivedObjectRecord(sha256: row["sha256"], size: row["size"], mediaType: row["media_type"],
+                                                firstReceivedAt: RFC3339.date(from: received) ?? Date(timeIntervalSince1970: 0))
+                }
+                if !dryRun {
+                    for r in records {
+                        try db.execute(sql: "UPDATE archive_objects SET pruned_at = ? WHERE sha256 = ?", arguments: [now, r.sha256])
+                    }
+                }
+                return records
             }
         }
     }
@@ -247,6 +280,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
                     WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' AND id <= ?1
                                    GROUP BY raw_sha256, channel)
+                      AND o.pruned_at IS NULL
                       AND i.id > ?2
                       AND (?3 IS NULL OR i.channel = ?3)
                       AND (?4 IS NULL OR julianday(o.first_received_at) >= julianday(?4))

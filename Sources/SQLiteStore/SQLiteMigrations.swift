@@ -11,7 +11,8 @@ enum SQLiteMigrations {
                     sha256 TEXT PRIMARY KEY NOT NULL,
                     size INTEGER NOT NULL,
                     media_type TEXT NOT NULL,
-                    first_received_at TEXT NOT NULL
+                    first_received_at TEXT NOT NULL,
+                    pruned_at TEXT
                 );
                 CREATE TABLE ingestions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -50,6 +51,8 @@ enum SQLiteMigrations {
                     ingestion_id INTEGER,
                     document TEXT NOT NULL
                 );
+                -- Ingestion ids only grow, so this index is appended to, not scattered.
+                CREATE INDEX complaint_revisions_by_ingestion ON complaint_revisions(ingestion_id);
                 CREATE TABLE feed_events (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     complaint_id TEXT NOT NULL,

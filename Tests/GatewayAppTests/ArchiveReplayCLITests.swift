@@ -60,6 +60,29 @@ struct ArchiveReplayCLITests {
         #expect(try CLITests.run(["replay", "--since", "yesterday"], in: ws.url).status == 64)
     }
 
+    @Test("import brings a nested backlog in with original dates, and resumes without repeating")
+    func importBacklog() throws {
+        let ws = try CLITests.workspace()
+        let row = { (n: Int) in "\"\",\"1390000\(String(format: "%04d", n))\",\"600\",\"x\",\"\",\"SIP/t\",\"\",\"Queue\",\"complaints\",\"2020-05-01 10:00:00\",,\"2020-05-01 10:01:00\",60,0,\"NO ANSWER\",\"DOCUMENTATION\",\"old\(n)\",\"\"\n" }
+        let a = try ws.write("backlog/2020/05/a.csv", row(1) + row(2))
+        let b = try ws.write("backlog/2020/06/b.csv", row(3))
+        try ws.write("backlog/.hidden.csv", row(4))
+        try ws.write("backlog/c.csv.part", row(5))
+        let old = Date(timeIntervalSince1970: 1_588_327_200)  // 2020-05-01T10:00:00Z
+        for f in [a, b] { try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: f.path) }
+
+        let first = try CLITests.run(["import", "--channel", "pbx", "backlog"], in: ws.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.lines.last == "imported 2 files (0 already ingested): read 3, new 3, updated 0, duplicate 0, quarantined 0, skipped 0")
+        let feed = try CLITests.run(["feed"], in: ws.url)
+        #expect(feed.lines.count == 3)
+        #expect(feed.lines.allSatisfy { $0.contains("\"received_at\":\"2020-05-01T10:00:00Z\"") })
+
+        let again = try CLITests.run(["import", "--channel", "pbx", "backlog"], in: ws.url)
+        #expect(again.lines.last == "imported 0 files (2 already ingested): read 0, new 0, updated 0, duplicate 0, quarantined 0, skipped 0")
+        #expect(try CLITests.run(["import", "--channel", "pbx", "nope"], in: ws.url).status == 66)
+    }
+
     @Test("a process killed mid-ingest loses nothing and duplicates nothing after restart")
     func killNine() async throws {
         let ws = try CLITests.workspace()

@@ -145,6 +145,15 @@ struct ConfigLoaderTests {
         #expect(problems[2].key == "channel \"ok\" limit")
     }
 
+    @Test("archive retention must be a positive number of days")
+    func retention() throws {
+        let problems = TestChannels.problems("[archive]\nretention_days = 0\n")
+        #expect(problems.map(\.line) == [2])
+        #expect(problems.first?.message.contains("at least 1") == true)
+        #expect(try TestChannels.load("[archive]\nretention_days = 90\n").config.archive.retentionDays == 90)
+        #expect(try TestChannels.load("").config.archive.retentionDays == nil)
+    }
+
     @Test("--set style literals")
     func literals() {
         #expect(ConfigLoader.tomlLiteral("42") == "42")

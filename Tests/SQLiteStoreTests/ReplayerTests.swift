@@ -89,6 +89,19 @@ struct ReplayerTests {
         #expect(try await f.replayer.run(ReplayFilter(), channels: [a, b]).missingObjects == [sha])
     }
 
+    @Test("--rate paces the replay")
+    func rate() async throws {
+        let f = try Fixture()
+        let channel = try TestChannels.lineChannel("inbox")
+        for i in 0..<6 { _ = try await f.pipeline.ingest(fileAt: try f.dir.write("\(i).txt", "s\(i)|body \(i)\n"), channel: channel) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let summary = try await f.replayer.run(ReplayFilter(), channels: [channel], rate: 20)
+        #expect(summary.inputs == 6)
+        // 6 inputs at 20/s cannot finish in under 0.3 s.
+        #expect(clock.now - started >= .milliseconds(290))
+    }
+
     @Test("interrupted ingestions are processed again at start-up, unless their process is alive")
     func recovery() async throws {
         let f = try Fixture()

@@ -8,8 +8,55 @@ struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Inspect the raw archive.",
-        subcommands: [Verify.self, Stats.self]
+        subcommands: [Verify.self, Stats.self, Prune.self]
     )
+
+    /// `archive prune`
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove raw objects older than [archive] retention_days.",
+            discussion: """
+                An object is kept while it is quarantined (it may still be retried), while an \
+                ingestion of it is running or recent, and while any complaint it produced had a \
+                feed event within the retention window.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(name: .long, help: "List what would be removed; remove nothing.")
+        var dryRun = false
+
+        func run() async throws {
+            _ = global.logger("complaint-gateway.archive")
+            do {
+                let env = try GatewayEnvironment.load(global)
+                guard let days = env.config.archive.retentionDays else {
+                    throw ConfigError([ConfigProblem(file: env.config.file, line: nil, key: "archive.retention_days",
+                                                     message: "no retention configured; set [archive] retention_days to prune")])
+                }
+                let store = try env.openStore()
+                let archive = try env.openArchive()
+                let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+                var removed = 0, bytes = 0
+                while true {
+                    // Marked in the store first, then deleted: a crash in between leaves
+                    // an unreferenced file, never a manifest entry without its object.
+                    let page = try await store.pruneCandidates(before: cutoff, limit: 500, dryRun: dryRun)
+                    for object in page {
+                        if dryRun { print("would remove \(object.sha256) (\(object.size) bytes, received \(RFC3339.string(from: object.firstReceivedAt)))") }
+                        else { try archive.remove(object.sha256) }
+                        removed += 1
+                        bytes += object.size
+                    }
+                    if page.count < 500 || dryRun { break }
+                }
+                print("\(dryRun ? "would remove" : "removed") \(removed) object\(removed == 1 ? "" : "s") (\(bytes) bytes) received before \(RFC3339.string(from: cutoff))")
+            } catch {
+                throw GatewayExit.report(error)
+            }
+        }
+    }
 
     /// `archive verify`
     struct Verify: AsyncParsableCommand {

@@ -37,9 +37,13 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Classify only; write nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: ArgumentHelp("At most this many inputs per second (leaves room for live ingestion).", valueName: "n"))
+    var rate: Double?
+
     func validate() throws {
         if let since, RFC3339.date(from: since) == nil { throw ValidationError("--since: not an RFC 3339 time: \(since)") }
         if let until, RFC3339.date(from: until) == nil { throw ValidationError("--until: not an RFC 3339 time: \(until)") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of inputs per second") }
         if let raw, raw.count != 64 || !raw.allSatisfy(\.isHexDigit) { throw ValidationError("--raw takes a 64-digit hex SHA-256") }
     }
 
@@ -54,7 +58,7 @@ struct ReplayCommand: AsyncParsableCommand {
                                       until: until.flatMap(RFC3339.date(from:)), sha256: raw?.lowercased(),
                                       quarantinedOnly: quarantined)
             let progress = ProgressReporter(label: dryRun ? "replay (dry run)" : "replay")
-            let summary = try await Replayer(pipeline: pipeline).run(filter, channels: env.channels, dryRun: dryRun) {
+            let summary = try await Replayer(pipeline: pipeline).run(filter, channels: env.channels, dryRun: dryRun, rate: rate) {
                 progress.update($0.counts)
             }
             progress.finish()

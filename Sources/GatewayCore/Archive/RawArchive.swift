@@ -126,6 +126,13 @@ public struct RawArchive: Sendable {
         }
     }
 
+    /// Deletes a stored object (retention); a missing one is not an error.
+    public func remove(_ sha256: String) throws {
+        let url = url(for: sha256)
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        try FileManager.default.removeItem(at: url)
+    }
+
     /// Re-hashes a stored object; true when its bytes still match its name.
     public func verify(_ sha256: String) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: url(for: sha256).path) else { return false }

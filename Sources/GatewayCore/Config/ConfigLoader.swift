@@ -31,6 +31,8 @@ public struct ConfigLoader: Sendable {
     public static let archiveOptions: [OptionSpec] = [
         OptionSpec("path", .string, default: "var/archive",
                    help: "Folder of the content-addressed raw archive, relative to the config file's folder."),
+        OptionSpec("retention_days", .integer,
+                   help: "Days raw objects are kept before `archive prune` removes them (never while their complaints are recent or they are quarantined). Absent: kept forever."),
     ]
     static let topLevelKeys = ["storage", "archive", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
@@ -87,8 +89,13 @@ public struct ConfigLoader: Sendable {
         let storage = StorageSettings(
             engine: storageValues["type"]?.stringValue.flatMap(StorageSettings.Engine.init(rawValue:)) ?? .sqlite,
             path: ConfigPaths.resolve(storageValues["path"]?.stringValue ?? "var/complaints.sqlite", against: baseDirectory))
+        let retention = archiveValues["retention_days"]?.intValue
+        if let retention, retention < 1 {
+            problem("archive.retention_days", "archive: retention_days must be at least 1")
+        }
         let archive = ArchiveSettings(
-            path: ConfigPaths.resolve(archiveValues["path"]?.stringValue ?? "var/archive", against: baseDirectory))
+            path: ConfigPaths.resolve(archiveValues["path"]?.stringValue ?? "var/archive", against: baseDirectory),
+            retentionDays: retention)
 
         var channelTables: [[String: ConfigValue]] = []
         switch root["channel"] {

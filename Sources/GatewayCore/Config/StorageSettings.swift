@@ -21,8 +21,11 @@ public struct StorageSettings: Sendable, Equatable {
 /// The `[archive]` table: where raw inputs are kept, content-addressed.
 public struct ArchiveSettings: Sendable, Equatable {
     public var path: URL
+    /// Days raw objects are kept; nil keeps them forever.
+    public var retentionDays: Int?
 
-    public init(path: URL) {
+    public init(path: URL, retentionDays: Int? = nil) {
         self.path = path
+        self.retentionDays = retentionDays
     }
 }

@@ -24,9 +24,12 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     ///
     /// - Parameters:
     ///   - dryRun: classify only; write nothing (not even quarantine changes).
+    ///   - rate: at most this many inputs per second, to leave the store to live
+    ///     ingestion; nil for as fast as possible.
     ///   - progress: called after each input with the running summary.
-    public func run(_ filter: ReplayFilter, channels: [ConfiguredChannel], dryRun: Bool = false,
+    public func run(_ filter: ReplayFilter, channels: [ConfiguredChannel], dryRun: Bool = false, rate: Double? = nil,
                     progress: (@Sendable (ReplaySummary) -> Void)? = nil) async throws -> ReplaySummary {
+        let started = ContinuousClock.now
         let store = pipeline.store
         let byName = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let through = try await store.latestIngestionID()
@@ -61,6 +64,11 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
                 }
                 summary.inputs += 1
                 progress?(summary)
+                if let rate, rate > 0 {
+                    // Pace against the start, so short stalls are made up and the average holds.
+                    let due = started + .seconds(Double(summary.inputs) / rate)
+                    if ContinuousClock.now < due { try await Task.sleep(until: due, clock: .continuous) }
+                }
             }
         }
         return summary

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+
+/// `complaint-gateway import`: bring in a backlog of old inputs.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Ingest a backlog folder (recursively) for a channel, keeping each file's original date.",
+        discussion: """
+            Each file is archived and processed like any input, with received_at set to the file's \
+            modification time, so old items stay old for every time-window rule. Files already \
+            ingested completely for the channel are skipped, so an interrupted import resumes \
+            where it stopped. Hidden files and *.tmp / *.part are ignored.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Channel name from the configuration.")
+    var channel: String
+
+    @Argument(help: "The backlog folder.")
+    var folder: String
+
+    func run() async throws {
+        let logger = global.logger("complaint-gateway.import")
+        do {
+            let env = try GatewayEnvironment.load(global)
+            let target = try env.channel(named: channel)
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+                                          dedup: ExactDedupStage(), logger: logger)
+            let root = URL(fileURLWithPath: folder)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                StandardError.write("complaint-gateway: \(folder): not a folder")
+                throw GatewayExit.noInput
+            }
+            var total = IngestCounts()
+            var imported = 0, skipped = 0
+            let progress = ProgressReporter(label: "import")
+            for file in try Self.files(under: root) {
+                let digest = try RawArchive.digest(fileAt: file)
+                if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
+                    skipped += 1
+                    continue
+                }
+                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date()
+                total += try await pipeline.ingest(fileAt: file, channel: target, receivedAt: modified)
+                imported += 1
+                progress.update(total)
+            }
+            progress.finish()
+            print("imported \(imported) file\(imported == 1 ? "" : "s") (\(skipped) already ingested): \(total)")
+        } catch {
+            throw GatewayExit.report(error)
+        }
+    }
+
+    /// Regular files below `root`, in path order, without hidden or partial ones.
+    static func files(under root: URL) throws -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles]) else { return [] }
+        var out: [URL] = []
+        for case let url as URL in walker {
+            let name = url.lastPathComponent
+            guard !name.hasSuffix(".tmp"), !name.hasSuffix(".part"),
+                  (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            out.append(url)
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+}
