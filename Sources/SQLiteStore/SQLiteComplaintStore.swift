@@ -272,26 +272,78 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
+    /// The inputs a replay takes: the latest non-superseded ingestion of each
+    /// (input, channel) pair up to ?1, after ?2, matching the filter (?3-?7).
+    private static let replaySelection = """
+        FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
+        WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' AND id <= ?1
+                       GROUP BY raw_sha256, channel)
+          AND o.pruned_at IS NULL
+          AND i.id > ?2
+          AND (?3 IS NULL OR i.channel = ?3)
+          AND (?4 IS NULL OR julianday(o.first_received_at) >= julianday(?4))
+          AND (?5 IS NULL OR julianday(o.first_received_at) < julianday(?5))
+          AND (?6 IS NULL OR i.raw_sha256 = ?6)
+          AND (?7 = 0 OR EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_sha256 = i.raw_sha256 AND q.channel = i.channel))
+        """
+
+    private static func replayArguments(_ filter: ReplayFilter, through: Int64, after: Int64) -> StatementArguments {
+        [through, after, filter.channel, filter.since.map(RFC3339.string(from:)), filter.until.map(RFC3339.string(from:)),
+         filter.sha256, filter.quarantinedOnly]
+    }
+
     public func ingestionsForReplay(_ filter: ReplayFilter, through: Int64, after: Int64, limit: Int) async throws -> [IngestionRecord] {
         try await guarded {
             try await pool.read { db in
-                try Row.fetchAll(db, sql: """
+                var arguments = Self.replayArguments(filter, through: through, after: after)
+                arguments += [limit]
+                return try Row.fetchAll(db, sql: """
                     SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, o.first_received_at, i.status
-                    FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
-                    WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' AND id <= ?1
-                                   GROUP BY raw_sha256, channel)
-                      AND o.pruned_at IS NULL
-                      AND i.id > ?2
-                      AND (?3 IS NULL OR i.channel = ?3)
-                      AND (?4 IS NULL OR julianday(o.first_received_at) >= julianday(?4))
-                      AND (?5 IS NULL OR julianday(o.first_received_at) < julianday(?5))
-                      AND (?6 IS NULL OR i.raw_sha256 = ?6)
-                      AND (?7 = 0 OR EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_sha256 = i.raw_sha256 AND q.channel = i.channel))
+                    \(Self.replaySelection)
                     ORDER BY i.id LIMIT ?8
-                    """,
-                    arguments: [through, after, filter.channel, filter.since.map(RFC3339.string(from:)),
-                                filter.until.map(RFC3339.string(from:)), filter.sha256, filter.quarantinedOnly, limit])
-                    .map(Self.ingestionRecord)
+                    """, arguments: arguments).map(Self.ingestionRecord)
+            }
+        }
+    }
+
+    public func countIngestionsForReplay(_ filter: ReplayFilter, through: Int64, after: Int64) async throws -> Int {
+        try await guarded {
+            try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) \(Self.replaySelection)",
+                                 arguments: Self.replayArguments(filter, through: through, after: after)) ?? 0
+            }
+        }
+    }
+
+    public func openReplayRun(filterKey: String, through: Int64) async throws -> ReplayRun {
+        let now = RFC3339.string(from: Date())
+        return try await guarded {
+            try await pool.write { db in
+                if let row = try Row.fetchOne(db, sql: """
+                    SELECT id, through, cursor FROM replay_runs WHERE filter = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1
+                    """, arguments: [filterKey]) {
+                    return ReplayRun(id: row["id"], through: row["through"], cursor: row["cursor"], resumed: true)
+                }
+                try db.execute(sql: "INSERT INTO replay_runs (filter, through, started_at) VALUES (?, ?, ?)",
+                               arguments: [filterKey, through, now])
+                return ReplayRun(id: db.lastInsertedRowID, through: through, cursor: 0, resumed: false)
+            }
+        }
+    }
+
+    public func advanceReplayRun(_ id: Int64, cursor: Int64) async throws {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE replay_runs SET cursor = ? WHERE id = ?", arguments: [cursor, id])
+            }
+        }
+    }
+
+    public func finishReplayRun(_ id: Int64) async throws {
+        let now = RFC3339.string(from: Date())
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE replay_runs SET finished_at = ? WHERE id = ?", arguments: [now, id])
             }
         }
     }

@@ -74,6 +74,20 @@ enum SQLiteMigrations {
                 CREATE INDEX quarantine_by_raw ON quarantine(raw_sha256);
                 """)
         }
+        m.registerMigration("v2: replay runs") { db in
+            try db.execute(sql: """
+                -- Where an interrupted replay stopped, so running it again resumes there.
+                CREATE TABLE replay_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    filter TEXT NOT NULL,
+                    through INTEGER NOT NULL,
+                    cursor INTEGER NOT NULL DEFAULT 0,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT
+                );
+                CREATE INDEX replay_runs_open ON replay_runs(filter) WHERE finished_at IS NULL;
+                """)
+        }
         return m
     }
 }

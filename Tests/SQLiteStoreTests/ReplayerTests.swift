@@ -89,6 +89,34 @@ struct ReplayerTests {
         #expect(try await f.replayer.run(ReplayFilter(), channels: [a, b]).missingObjects == [sha])
     }
 
+    @Test("an interrupted replay resumes after the last input it finished")
+    func resume() async throws {
+        let f = try Fixture()
+        let before = try TestChannels.lineChannel("inbox")
+        for i in 0..<5 { _ = try await f.pipeline.ingest(fileAt: try f.dir.write("\(i).txt", "s\(i)|body \(i)\n"), channel: before) }
+        let after = try TestChannels.lineChannel("inbox", extra: "prefix = \"> \"")
+        // Interrupt after the second input: the progress callback cancels the task.
+        let checkpointing = Replayer(pipeline: f.pipeline, checkpointEvery: 1)
+        let task = Task {
+            try await checkpointing.run(ReplayFilter(), channels: [after]) { summary in
+                if summary.inputs == 2 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+        }
+        _ = try? await task.value
+        let updatedSoFar = try await f.store.feed(after: 0, limit: 100).filter { $0.type == .updated }.count
+        #expect(updatedSoFar >= 2 && updatedSoFar < 5, "interrupted midway (\(updatedSoFar) updated)")
+
+        let resumed = try await checkpointing.run(ReplayFilter(), channels: [after])
+        #expect(resumed.resumedAfter != nil)
+        #expect(resumed.inputs == 5 - updatedSoFar, "only what was left")
+        #expect(resumed.counts.updated == 5 - updatedSoFar)
+        // Finished: the next run is a new one over everything, and changes nothing.
+        let fresh = try await f.replayer.run(ReplayFilter(), channels: [after])
+        #expect(fresh.resumedAfter == nil)
+        #expect(fresh.inputs == 5)
+        #expect(fresh.counts.duplicate == 5)
+    }
+
     @Test("--rate paces the replay")
     func rate() async throws {
         let f = try Fixture()

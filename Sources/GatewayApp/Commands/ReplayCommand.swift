@@ -58,10 +58,16 @@ struct ReplayCommand: AsyncParsableCommand {
                                       until: until.flatMap(RFC3339.date(from:)), sha256: raw?.lowercased(),
                                       quarantinedOnly: quarantined)
             let progress = ProgressReporter(label: dryRun ? "replay (dry run)" : "replay")
-            let summary = try await Replayer(pipeline: pipeline).run(filter, channels: env.channels, dryRun: dryRun, rate: rate) {
-                progress.update($0.counts)
+            let summary = try await Replayer(pipeline: pipeline).run(filter, channels: env.channels, dryRun: dryRun, rate: rate) { s in
+                progress.update { elapsed in
+                    let perSecond = Double(s.inputs) / max(elapsed, 0.001)
+                    let left = max(0, s.remainingAtStart - s.inputs)
+                    let eta = perSecond > 0 ? Int(Double(left) / perSecond) : 0
+                    return "\(s.inputs)/\(s.remainingAtStart) inputs, \(Int(perSecond))/s, ETA \(eta / 60)m\(eta % 60)s; " + s.description
+                }
             }
             progress.finish()
+            if let after = summary.resumedAfter { print("resumed an interrupted replay after ingestion #\(after)") }
             print((dryRun ? "dry run, would replay " : "replayed ") + summary.description)
             for diff in summary.diffs {
                 print("  \(diff.complaintID):")

@@ -23,6 +23,13 @@ final class ProgressReporter: Sendable {
 
     /// Redraws at most four times a second.
     func update(_ counts: IngestCounts) {
+        update { elapsed in
+            "\(counts) (\(Int(Double(counts.read) / max(elapsed, 0.001))) records/s)"
+        }
+    }
+
+    /// Redraws with a line made from the seconds elapsed, at most four times a second.
+    func update(_ line: (TimeInterval) -> String) {
         guard enabled else { return }
         let now = Date()
         let draw = lastDraw.withLock { last -> Bool in
@@ -31,8 +38,7 @@ final class ProgressReporter: Sendable {
             return true
         }
         guard draw else { return }
-        let rate = Double(counts.read) / max(now.timeIntervalSince(started), 0.001)
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(counts) (\(Int(rate)) records/s)".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(line(now.timeIntervalSince(started)))".utf8))
     }
 
     func finish() {

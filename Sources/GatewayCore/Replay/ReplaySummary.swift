@@ -14,6 +14,10 @@ public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
     public var unknownChannels: [String] = []
     /// A sample of what changed, field by field.
     public var diffs: [ComplaintDiff] = []
+    /// Inputs left to process when the run started (for progress and ETA).
+    public var remainingAtStart = 0
+    /// When an interrupted replay was continued: the last ingestion it had finished.
+    public var resumedAfter: Int64?
 
     public init() {}
 

@@ -14,10 +14,15 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     public let pipeline: IngestPipeline<Store, Dedup>
     /// Changed complaints whose field-level diff a dry run collects.
     public let diffSamples: Int
+    /// How often (in inputs) the run's position is saved. A resumed run redoes
+    /// at most this many inputs, which is harmless (replay is idempotent) and
+    /// saves a write transaction per input.
+    public let checkpointEvery: Int
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, diffSamples: Int = 5) {
+    public init(pipeline: IngestPipeline<Store, Dedup>, diffSamples: Int = 5, checkpointEvery: Int = 50) {
         self.pipeline = pipeline
         self.diffSamples = diffSamples
+        self.checkpointEvery = max(1, checkpointEvery)
     }
 
     /// Replays the inputs `filter` selects with the channels configured now.
@@ -32,13 +37,20 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
         let started = ContinuousClock.now
         let store = pipeline.store
         let byName = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let through = try await store.latestIngestionID()
         var summary = ReplaySummary()
-        var cursor: Int64 = 0
+        // A real replay is a persisted run: interrupted, the same command resumes
+        // after the last input it finished. A dry run starts over each time.
+        let latest = try await store.latestIngestionID()
+        let run: ReplayRun? = dryRun ? nil : try await store.openReplayRun(filterKey: filter.key, through: latest)
+        let through = run?.through ?? latest
+        var cursor: Int64 = run?.cursor ?? 0
+        summary.resumedAfter = run?.resumed == true ? cursor : nil
+        summary.remainingAtStart = try await store.countIngestionsForReplay(filter, through: through, after: cursor)
         while true {
             let page = try await store.ingestionsForReplay(filter, through: through, after: cursor, limit: 200)
             if page.isEmpty { break }
             for record in page {
+                try Task.checkCancellation()
                 cursor = record.id
                 guard let channel = byName[record.channel] else {
                     summary.unknownChannels.append(record.channel)
@@ -63,6 +75,7 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
                                                                  receivedAt: record.receivedAt)
                 }
                 summary.inputs += 1
+                if let run, summary.inputs % checkpointEvery == 0 { try await store.advanceReplayRun(run.id, cursor: record.id) }
                 progress?(summary)
                 if let rate, rate > 0 {
                     // Pace against the start, so short stalls are made up and the average holds.
@@ -71,6 +84,7 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
                 }
             }
         }
+        if let run { try await store.finishReplayRun(run.id) }
         return summary
     }
 }

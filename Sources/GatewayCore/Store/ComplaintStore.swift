@@ -60,6 +60,19 @@ public protocol ComplaintStore: Sendable {
     /// The id of the latest ingestion (0 when there is none).
     func latestIngestionID() async throws -> Int64
 
+    /// How many inputs `ingestionsForReplay` would return after `after`.
+    func countIngestionsForReplay(_ filter: ReplayFilter, through: Int64, after: Int64) async throws -> Int
+
+    /// The unfinished replay run with this filter, or a new one over the
+    /// ingestions up to `through`.
+    func openReplayRun(filterKey: String, through: Int64) async throws -> ReplayRun
+
+    /// Records that a replay run has processed every input up to `cursor`.
+    func advanceReplayRun(_ id: Int64, cursor: Int64) async throws
+
+    /// Marks a replay run finished.
+    func finishReplayRun(_ id: Int64) async throws
+
     /// Ingestions still `processing`: interrupted by a crash or a kill.
     func interruptedIngestions() async throws -> [IngestionRecord]
 
@@ -73,6 +86,24 @@ public protocol ComplaintStore: Sendable {
     /// What `dedup` would decide for each complaint, without writing anything,
     /// with the stored complaint for every one that would change.
     func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)]
+}
+
+/// A replay in progress, persisted so an interrupted replay resumes.
+public struct ReplayRun: Sendable, Equatable {
+    public var id: Int64
+    /// The latest ingestion id the run covers.
+    public var through: Int64
+    /// The last ingestion id processed.
+    public var cursor: Int64
+    /// True when an earlier, interrupted run is being continued.
+    public var resumed: Bool
+
+    public init(id: Int64, through: Int64, cursor: Int64, resumed: Bool) {
+        self.id = id
+        self.through = through
+        self.cursor = cursor
+        self.resumed = resumed
+    }
 }
 
 /// One object of the archive manifest.
@@ -143,6 +174,12 @@ public struct ReplayFilter: Sendable, Equatable {
     public var sha256: String?
     /// Only inputs with quarantine entries.
     public var quarantinedOnly: Bool
+
+    /// A stable text form, identifying the same replay across runs.
+    public var key: String {
+        [channel ?? "*", since.map(RFC3339.string(from:)) ?? "*", until.map(RFC3339.string(from:)) ?? "*",
+         sha256 ?? "*", quarantinedOnly ? "quarantined" : "all"].joined(separator: "|")
+    }
 
     public init(channel: String? = nil, since: Date? = nil, until: Date? = nil, sha256: String? = nil, quarantinedOnly: Bool = false) {
         self.channel = channel
