@@ -274,12 +274,16 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     /// The inputs a replay takes: the latest non-superseded ingestion of each
     /// (input, channel) pair up to ?1, after ?2, matching the filter (?3-?7).
+    /// Walks ingestions by id from the cursor and checks "is it the latest" per
+    /// row through the (raw_sha256, channel, id) index, so a page costs the same
+    /// at the end of a large archive as at its start.
     private static let replaySelection = """
         FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
-        WHERE i.id IN (SELECT MAX(id) FROM ingestions WHERE status != 'superseded' AND id <= ?1
-                       GROUP BY raw_sha256, channel)
+        WHERE i.id > ?2 AND i.id <= ?1 AND i.status != 'superseded'
+          AND NOT EXISTS (SELECT 1 FROM ingestions j
+                          WHERE j.raw_sha256 = i.raw_sha256 AND j.channel = i.channel
+                            AND j.id > i.id AND j.id <= ?1 AND j.status != 'superseded')
           AND o.pruned_at IS NULL
-          AND i.id > ?2
           AND (?3 IS NULL OR i.channel = ?3)
           AND (?4 IS NULL OR julianday(o.first_received_at) >= julianday(?4))
           AND (?5 IS NULL OR julianday(o.first_received_at) < julianday(?5))

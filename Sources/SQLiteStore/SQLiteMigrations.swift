@@ -26,7 +26,7 @@ enum SQLiteMigrations {
                     counts TEXT,
                     worker TEXT NOT NULL DEFAULT ''
                 );
-                CREATE INDEX ingestions_by_raw ON ingestions(raw_sha256, channel, status);
+                CREATE INDEX ingestions_by_raw ON ingestions(raw_sha256, channel, id);
                 -- One row per complaint, keyed by its id (which already hashes channel
                 -- and source id, so no second unique index is needed). This is the only
                 -- index on a random key; everything else links by rowid.
