@@ -32,7 +32,6 @@ struct ParseCommand: AsyncParsableCommand {
         do {
             let channel = try makeChannel()
             let normalizer = Normalizer()
-            let ref = ChannelRef(name: channel.name, type: channel.plugin.type)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var counts = IngestCounts()
@@ -51,14 +50,13 @@ struct ParseCommand: AsyncParsableCommand {
                     lines = ""
                 }
                 do {
-                    let reader = try channel.parser.open(input)
+                    let reader = try NormalizingReader(channel: channel, input: input, receivedAt: Date(), normalizer: normalizer)
                     while let event = try reader.next() {
                         counts.read += 1
                         switch event {
-                        case .complaint(let draft):
+                        case .complaint(let normalized):
                             counts.new += 1
-                            let complaint = normalizer.normalize(draft, channel: ref, raw: input, receivedAt: Date()).complaint
-                            emit(ComplaintJSON.string(complaint))
+                            emit(ComplaintJSON.string(normalized.complaint))
                         case .skipped:
                             counts.skipped += 1
                         case .rejected(let rejection):

@@ -91,15 +91,15 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         // Only the parser's errors quarantine the input; the store's propagate
         // (the input stays archived and is processed again later).
         var parseError: (any Error)? = nil
-        var reader: (any ParseEventReader)? = nil
+        var reader: NormalizingReader? = nil
         do {
-            reader = try channel.parser.open(input)
+            reader = try NormalizingReader(channel: channel, input: input, receivedAt: receivedAt, normalizer: normalizer)
         } catch {
             parseError = error
         }
         if let reader {
             reading: while true {
-                let event: ParseEvent?
+                let event: NormalizingReader.Event?
                 do {
                     event = try reader.next()
                 } catch {
@@ -109,8 +109,8 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
                 guard let event else { break reading }
                 counts.read += 1
                 switch event {
-                case .complaint(let draft):
-                    complaints.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
+                case .complaint(let complaint):
+                    complaints.append(complaint)
                 case .skipped:
                     counts.skipped += 1
                 case .rejected(let rejection):

@@ -95,7 +95,6 @@ extension IngestPipeline {
     /// would report and up to `diffLimit` field-level diffs of changed complaints.
     public func preview(_ object: ArchivedObject, sourceName: String, channel: ConfiguredChannel, receivedAt: Date,
                         diffLimit: Int) async throws -> (IngestCounts, [ComplaintDiff]) {
-        let ref = ChannelRef(name: channel.name, type: channel.plugin.type)
         let input = RawInput(url: object.url, sha256: object.sha256, size: object.size, mediaType: channel.plugin.mediaType,
                              originalName: sourceName)
         var counts = IngestCounts()
@@ -115,12 +114,12 @@ extension IngestPipeline {
             batch.removeAll(keepingCapacity: true)
         }
         do {
-            let reader = try channel.parser.open(input)
+            let reader = try NormalizingReader(channel: channel, input: input, receivedAt: receivedAt, normalizer: normalizer)
             while let event = try reader.next() {
                 counts.read += 1
                 switch event {
-                case .complaint(let draft):
-                    batch.append(normalizer.normalize(draft, channel: ref, raw: input, receivedAt: receivedAt))
+                case .complaint(let complaint):
+                    batch.append(complaint)
                     if batch.count >= batchSize { try await classify() }
                 case .skipped: counts.skipped += 1
                 case .rejected: counts.quarantined += 1
