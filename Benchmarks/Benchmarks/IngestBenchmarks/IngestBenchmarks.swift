@@ -34,6 +34,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("call_log plugin: 10k CDR rows to drafts") { benchmark in
         let (url, channel) = try Fixture.channel(csv: csv)
+        defer { try? FileManager.default.removeItem(at: url) }
         let input = RawInput(url: url, sha256: "", size: csv.count, mediaType: "text/csv", originalName: "bench.csv")
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
