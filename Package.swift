@@ -8,6 +8,7 @@ import PackageDescription
 /// line in `Sources/GatewayApp/BuiltinPlugins.swift`.
 let channelPlugins = [
     "CallLogChannel",
+    "WebFormChannel",
 ]
 
 let strictSwift6: [SwiftSetting] = [
@@ -25,6 +26,7 @@ var targets: [Target] = [
             "ComplaintModel",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ],
         swiftSettings: strictSwift6
@@ -39,11 +41,32 @@ var targets: [Target] = [
         swiftSettings: strictSwift6
     ),
     .target(
+        name: "GatewayServer",
+        dependencies: [
+            "ComplaintModel",
+            "GatewayCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: strictSwift6
+    ),
+    .target(
         name: "GatewayApp",
         dependencies: [
             "ComplaintModel",
             "GatewayCore",
+            "GatewayServer",
             "SQLiteStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ] + channelPlugins.map { .target(name: $0) },
@@ -73,6 +96,14 @@ var targets: [Target] = [
     .testTarget(
         name: "SQLiteStoreTests",
         dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
+        name: "GatewayServerTests",
+        dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "GatewayTestSupport",
+                       .product(name: "Hummingbird", package: "hummingbird"),
+                       .product(name: "Metrics", package: "swift-metrics"),
+                       .product(name: "Prometheus", package: "swift-prometheus")],
         swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -106,6 +137,7 @@ let package = Package(
         .library(name: "ComplaintModel", targets: ["ComplaintModel"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+        .library(name: "GatewayServer", targets: ["GatewayServer"]),
     ] + channelPlugins.map { .library(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -113,6 +145,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: targets
 )

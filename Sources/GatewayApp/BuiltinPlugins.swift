@@ -1,5 +1,6 @@
 import GatewayCore
 import CallLogChannel
+import WebFormChannel
 
 /// The channel plugins this build of the gateway offers. Adding a plugin is
 /// adding its folder under `Plugins/`, its name in `Package.swift`, and one
@@ -7,5 +8,6 @@ import CallLogChannel
 public enum BuiltinPlugins {
     public static let registry = PluginRegistry([
         CallLogPlugin(),
+        WebFormPlugin(),
     ])
 }

@@ -16,7 +16,8 @@ public struct GatewayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             IngestCommand.self, FeedCommand.self, CheckCommand.self, ChannelsCommand.self,
-            ParseCommand.self, QuarantineCommand.self, ArchiveCommand.self, ReplayCommand.self, ImportCommand.self,
+            ServeCommand.self, ParseCommand.self, QuarantineCommand.self, ArchiveCommand.self, ReplayCommand.self,
+            ImportCommand.self,
         ]
     )
 

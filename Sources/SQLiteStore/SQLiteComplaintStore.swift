@@ -51,10 +51,12 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     ON CONFLICT (sha256) DO NOTHING
                     """, arguments: [start.object.sha256, start.object.size, start.mediaType, now])
                 try db.execute(sql: """
-                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker,
+                                            media_type, metadata)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, now,
-                                     IngestionStatus.processing.rawValue, WorkerIdentity.current.description])
+                                     IngestionStatus.processing.rawValue, WorkerIdentity.current.description,
+                                     start.mediaType, start.metadata.isEmpty ? nil : Self.encodeMetadata(start.metadata)])
                 return db.lastInsertedRowID
             }
         }
@@ -302,7 +304,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 var arguments = Self.replayArguments(filter, through: through, after: after)
                 arguments += [limit]
                 return try Row.fetchAll(db, sql: """
-                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, o.first_received_at, i.status
+                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, o.first_received_at, i.status, i.media_type, i.metadata
                     \(Self.replaySelection)
                     ORDER BY i.id LIMIT ?8
                     """, arguments: arguments).map(Self.ingestionRecord)
@@ -362,7 +364,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
         try await guarded {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, i.received_at AS first_received_at, i.status, i.worker
+                    SELECT i.id, i.channel, i.raw_sha256, o.size, i.source_name, i.received_at AS first_received_at, i.status, i.worker,
+                           i.media_type, i.metadata
                     FROM ingestions i JOIN archive_objects o ON o.sha256 = i.raw_sha256
                     WHERE i.status = ? ORDER BY i.id
                     """, arguments: [IngestionStatus.processing.rawValue]).map(Self.ingestionRecord)
@@ -414,10 +417,13 @@ public final class SQLiteComplaintStore: ComplaintStore {
         let received: String = row["first_received_at"]
         let status: String = row["status"]
         let worker: String? = row["worker"]
+        let metadata: String? = row["metadata"]
         return IngestionRecord(id: row["id"], channel: row["channel"], sha256: row["raw_sha256"], size: row["size"],
                                sourceName: row["source_name"], receivedAt: RFC3339.date(from: received) ?? Date(timeIntervalSince1970: 0),
                                status: IngestionStatus(rawValue: status) ?? .processing,
-                               worker: worker.flatMap(WorkerIdentity.init(parsing:)))
+                               worker: worker.flatMap(WorkerIdentity.init(parsing:)),
+                               mediaType: row["media_type"],
+                               metadata: metadata.flatMap(Self.decodeMetadata) ?? [:])
     }
 
     /// Number of stored complaints (current revisions).
@@ -466,4 +472,16 @@ public final class SQLiteComplaintStore: ComplaintStore {
             return error
         }
     }
+
+    /// Ingestion metadata as a JSON object with sorted keys.
+    static func encodeMetadata(_ metadata: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(metadata)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func decodeMetadata(_ text: String) -> [String: String]? {
+        try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+    }
+
 }

@@ -88,6 +88,14 @@ enum SQLiteMigrations {
                 CREATE INDEX replay_runs_open ON replay_runs(filter) WHERE finished_at IS NULL;
                 """)
         }
+        m.registerMigration("v3: per-input media type and metadata") { db in
+            // A form post carries its own Content-Type (with the multipart boundary)
+            // and headers such as Idempotency-Key; replay needs them back.
+            try db.execute(sql: """
+                ALTER TABLE ingestions ADD COLUMN media_type TEXT;
+                ALTER TABLE ingestions ADD COLUMN metadata TEXT;
+                """)
+        }
         return m
     }
 }

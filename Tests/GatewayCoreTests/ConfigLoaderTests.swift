@@ -51,7 +51,7 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section; allowed: storage, archive, channel"))
+        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, channel"))
         #expect(problems[1].message.contains("unknown key \"engine\""))
     }
 

@@ -73,7 +73,7 @@ struct IngestPipelineTests {
         #expect(counts.new == 2)
         #expect(counts.quarantined == 1)
         let q = try #require(try await f.store.quarantined(limit: 10).first)
-        #expect(q.location == nil)
+        #expect(q.location == "line 3", "where reading stopped")
         #expect(q.reason.contains("stopped after 2 records"))
         #expect(q.reason.contains("simulated read failure"))
         #expect(f.archive.contains(q.rawSHA256), "the failed input stays archived for replay")

@@ -39,6 +39,8 @@ struct ChannelsCommand: AsyncParsableCommand {
         line += ": \(option.help)"
         if case .table(let nested) = option.kind {
             line += "\n" + nested.map { describe($0, indent: indent + "  ") }.joined(separator: "\n")
+        } else if case .namedTables(let nested) = option.kind {
+            line += "\n\(indent)  Each NAME = { ... } takes:\n" + nested.map { describe($0, indent: indent + "    ") }.joined(separator: "\n")
         } else if case .choice(let values) = option.kind {
             line += " One of: \(values.joined(separator: ", "))."
         }

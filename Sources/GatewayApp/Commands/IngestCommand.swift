@@ -83,19 +83,3 @@ struct IngestCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Lists the files a drop folder holds, oldest name first, skipping hidden
-/// files and ones still being written by convention (`.tmp`, `.part`).
-enum DropFolder {
-    static func files(in folder: URL) throws -> [URL] {
-        guard FileManager.default.fileExists(atPath: folder.path) else { return [] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        return names.compactMap { name in
-            guard !name.hasPrefix("."), !name.hasSuffix(".tmp"), !name.hasSuffix(".part") else { return nil }
-            let url = folder.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
-            return url
-        }
-    }
-}

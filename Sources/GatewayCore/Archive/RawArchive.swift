@@ -79,46 +79,101 @@ public struct RawArchive: Sendable {
     }
 
     private func write(_ produce: ((Data) throws -> Void) throws -> Void) throws -> ArchivedObject {
-        let tmp = root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
-        guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
-              let out = FileHandle(forWritingAtPath: tmp.path) else {
-            throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno)))
-        }
-        var hasher = SHA256()
-        var size = 0
+        let writer = try makeWriter()
         do {
-            try produce { chunk in
-                hasher.update(data: chunk)
-                size += chunk.count
-                try out.write(contentsOf: chunk)
-            }
-            try out.synchronize()
-            try out.close()
+            try produce { try writer.append($0) }
         } catch {
-            try? out.close()
-            try? FileManager.default.removeItem(at: tmp)
+            writer.abort()
             throw error
         }
-        let sha = Hex.encode(hasher.finalize())
-        let final = url(for: sha)
-        if FileManager.default.fileExists(atPath: final.path) {
-            try? FileManager.default.removeItem(at: tmp)
-            return ArchivedObject(sha256: sha, size: size, url: final, isNew: false)
+        return try writer.finish()
+    }
+
+    /// Starts an object whose bytes arrive piece by piece (an HTTP request body
+    /// streamed from the socket). Append, then `finish` to store it or `abort`.
+    public func makeWriter() throws -> Writer {
+        try Writer(archive: self)
+    }
+
+    /// Writes one object as its bytes arrive: into a temporary file, hashing on
+    /// the way; `finish` fsyncs and renames it into place.
+    ///
+    /// Belongs to one task at a time (it is not `Sendable`).
+    public final class Writer {
+        private let archive: RawArchive
+        private let tmp: URL
+        private let out: FileHandle
+        private var hasher = SHA256()
+        private var done = false
+        /// Bytes appended so far.
+        public private(set) var size = 0
+
+        init(archive: RawArchive) throws {
+            self.archive = archive
+            tmp = archive.root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
+            guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: tmp.path) else {
+                throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno)))
+            }
+            out = handle
         }
-        let dir = final.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        chmod(tmp.path, 0o444)
-        guard rename(tmp.path, final.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw ArchiveError.unwritable(final.path, reason)
+
+        deinit {
+            // A writer dropped without finish (an error, a cancelled request)
+            // leaves no temporary file behind.
+            if !done { abort() }
         }
-        Self.syncDirectory(dir)
-        return ArchivedObject(sha256: sha, size: size, url: final, isNew: true)
+
+        public func append(_ chunk: Data) throws {
+            hasher.update(data: chunk)
+            size += chunk.count
+            try out.write(contentsOf: chunk)
+        }
+
+        public func append(_ bytes: UnsafeRawBufferPointer) throws {
+            try append(Data(bytes))
+        }
+
+        /// Discards what was written.
+        public func abort() {
+            guard !done else { return }
+            done = true
+            try? out.close()
+            try? FileManager.default.removeItem(at: tmp)
+        }
+
+        /// Makes the object durable under its digest and returns it.
+        public func finish() throws -> ArchivedObject {
+            precondition(!done, "archive writer used after finish or abort")
+            do {
+                try out.synchronize()
+                try out.close()
+            } catch {
+                abort()
+                throw error
+            }
+            done = true
+            let sha = Hex.encode(hasher.finalize())
+            let final = archive.url(for: sha)
+            if FileManager.default.fileExists(atPath: final.path) {
+                try? FileManager.default.removeItem(at: tmp)
+                return ArchivedObject(sha256: sha, size: size, url: final, isNew: false)
+            }
+            let dir = final.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            chmod(tmp.path, 0o444)
+            guard rename(tmp.path, final.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: tmp)
+                throw ArchiveError.unwritable(final.path, reason)
+            }
+            RawArchive.syncDirectory(dir)
+            return ArchivedObject(sha256: sha, size: size, url: final, isNew: true)
+        }
     }
 
     /// Makes the rename durable: without it a power cut can lose the directory entry.
-    private static func syncDirectory(_ dir: URL) {
+    fileprivate static func syncDirectory(_ dir: URL) {
         let fd = open(dir.path, O_RDONLY)
         if fd >= 0 {
             fsync(fd)

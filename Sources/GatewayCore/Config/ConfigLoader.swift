@@ -6,8 +6,17 @@ public struct ConfiguredChannel: Sendable {
     public var settings: ChannelSettings
     public var plugin: any ChannelPlugin
     public var parser: any ChannelParser
+    /// How the channel takes HTTP posts, when its plugin takes any.
+    public var httpIntake: HTTPIntake?
 
     public var name: String { settings.name }
+
+    public init(settings: ChannelSettings, plugin: any ChannelPlugin, parser: any ChannelParser, httpIntake: HTTPIntake? = nil) {
+        self.settings = settings
+        self.plugin = plugin
+        self.parser = parser
+        self.httpIntake = httpIntake
+    }
 }
 
 /// Reads and validates `channels.conf`, reporting every problem at once.
@@ -34,7 +43,16 @@ public struct ConfigLoader: Sendable {
         OptionSpec("retention_days", .integer,
                    help: "Days raw objects are kept before `archive prune` removes them (never while their complaints are recent or they are quarantined). Absent: kept forever."),
     ]
-    static let topLevelKeys = ["storage", "archive", "channel"]
+    /// Keys of the `[server]` table (used by `serve`).
+    public static let serverOptions: [OptionSpec] = [
+        OptionSpec("listen", .string, default: ServerSettings.defaultListen,
+                   help: "Address and port the HTTP server binds, HOST:PORT (an IPv6 host in brackets). `serve --listen` overrides it."),
+        OptionSpec("scan_interval_seconds", .integer, default: "\(ServerSettings.defaultScanInterval)",
+                   help: "How often `serve` looks for new files in the channels' drop folders."),
+        OptionSpec("shutdown_grace_seconds", .integer, default: "\(ServerSettings.defaultShutdownGrace)",
+                   help: "On SIGTERM/SIGINT, how long in-flight requests and ingestions may take to finish."),
+    ]
+    static let topLevelKeys = ["server", "storage", "archive", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry) {
@@ -96,6 +114,28 @@ public struct ConfigLoader: Sendable {
         let archive = ArchiveSettings(
             path: ConfigPaths.resolve(archiveValues["path"]?.stringValue ?? "var/archive", against: baseDirectory),
             retentionDays: retention)
+
+        let serverTable = section("server", in: root, problem: problem)
+        let serverValues = validate(serverTable, against: Self.serverOptions, path: "server", label: "server", problem: problem)
+        var server = ServerSettings()
+        if let listen = serverValues["listen"]?.stringValue {
+            if let parsed = ServerSettings.parseListen(listen) {
+                server.host = parsed.host
+                server.port = parsed.port
+            } else {
+                problem("server.listen", "server: listen: \"\(listen)\" is not HOST:PORT with a port from 0 to 65535")
+            }
+        }
+        for (key, minimum) in [("scan_interval_seconds", 1), ("shutdown_grace_seconds", 0)] {
+            guard let value = serverValues[key]?.intValue else { continue }
+            if value < minimum {
+                problem("server.\(key)", "server: \(key) must be at least \(minimum)")
+            } else if key == "scan_interval_seconds" {
+                server.scanInterval = value
+            } else {
+                server.shutdownGrace = value
+            }
+        }
 
         var channelTables: [[String: ConfigValue]] = []
         switch root["channel"] {
@@ -163,19 +203,26 @@ public struct ConfigLoader: Sendable {
                     foldersSeen[path] = name
                 }
             }
-            do {
-                let parser = try plugin.makeParser(settings)
-                if ok { channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser)) }
-            } catch let error as ConfigError {
-                problems += error.problems
-            } catch {
-                problems.append(ConfigProblem(file: file, line: headerLine, key: label, message: "\(error)"))
+            // Both steps run even when the first fails, so every problem is reported at once.
+            var parser: (any ChannelParser)? = nil
+            var intake: HTTPIntake? = nil
+            for step in 0..<2 {
+                do {
+                    if step == 0 { parser = try plugin.makeParser(settings) } else { intake = try plugin.httpIntake(settings) }
+                } catch let error as ConfigError {
+                    problems += error.problems
+                    ok = false
+                } catch {
+                    problems.append(ConfigProblem(file: file, line: headerLine, key: label, message: "\(error)"))
+                    ok = false
+                }
             }
+            if ok, let parser { channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser, httpIntake: intake)) }
         }
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
         }
-        return (GatewayConfig(file: file, storage: storage, archive: archive, channels: channels.map(\.settings)), channels)
+        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, channels: channels.map(\.settings)), channels)
     }
 
     private func section(_ name: String, in root: [String: ConfigValue], problem: (String?, String, Int?) -> Void) -> ConfigValue {
@@ -202,6 +249,10 @@ public struct ConfigLoader: Sendable {
                 problem(keyPath, "\(label): \(key): \(mismatch)", nil)
             } else if case .table(let nested) = option.kind {
                 validate(v, against: nested, path: keyPath, label: "\(label) \(key)", problem: problem)
+            } else if case .namedTables(let nested) = option.kind, case .table(let entries) = v {
+                for name in entries.keys.sorted() {
+                    validate(entries[name]!, against: nested, path: "\(keyPath).\(name)", label: "\(label) \(key).\(name)", problem: problem)
+                }
             }
         }
         for option in options where option.required && table[option.key] == nil {

@@ -4,13 +4,16 @@ import Foundation
 public struct GatewayConfig: Sendable {
     /// The file it was read from, as given.
     public var file: String
+    public var server: ServerSettings
     public var storage: StorageSettings
     public var archive: ArchiveSettings
     /// Every configured channel, in file order.
     public var channels: [ChannelSettings]
 
-    public init(file: String, storage: StorageSettings, archive: ArchiveSettings, channels: [ChannelSettings]) {
+    public init(file: String, server: ServerSettings = ServerSettings(), storage: StorageSettings, archive: ArchiveSettings,
+                channels: [ChannelSettings]) {
         self.file = file
+        self.server = server
         self.storage = storage
         self.archive = archive
         self.channels = channels

@@ -15,6 +15,9 @@ public struct OptionSpec: Sendable {
         case choice([String])
         /// An inline table whose keys are declared in turn.
         case table([OptionSpec])
+        /// A table of tables named freely by the user (`[channel.fields]` with one
+        /// inline table per form field), each with the declared keys.
+        case namedTables([OptionSpec])
         /// A string or a 1-based integer (a CSV column by header name or position).
         case stringOrInteger
         /// A folder the gateway watches; no two channels may watch the same one.
@@ -28,6 +31,7 @@ public struct OptionSpec: Sendable {
             case .stringArray: "an array of strings"
             case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
             case .table: "a table"
+            case .namedTables: "a table of tables"
             case .stringOrInteger: "a string or an integer"
             }
         }
@@ -56,6 +60,12 @@ public struct OptionSpec: Sendable {
             return nil
         case (.stringArray, _):
             return value.stringArrayValue == nil ? "expected \(kind.description), found \(value.kindName)" : nil
+        case (.namedTables, .table(let entries)):
+            for (name, entry) in entries.sorted(by: { $0.key < $1.key }) {
+                if case .table = entry { continue }
+                return "\"\(name)\" must be a table such as { ... }, found \(entry.kindName)"
+            }
+            return nil
         case (.choice(let allowed), .string(let s)):
             return allowed.contains(s) ? nil : "\"\(s)\" is not allowed; expected \(kind.description)"
         default:

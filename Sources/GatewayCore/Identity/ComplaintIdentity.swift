@@ -50,6 +50,11 @@ public enum Hex {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Lower-case hex SHA-256 of `bytes` (attachment digests).
+    public static func sha256(_ bytes: some Sequence<UInt8>) -> String {
+        encode(SHA256.hash(data: Array(bytes)))
+    }
 }
 
 extension ComplaintIdentity {

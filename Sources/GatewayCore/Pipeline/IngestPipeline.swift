@@ -44,17 +44,37 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
 
     /// Processes an already archived object for `channel`.
     public func process(_ object: ArchivedObject, sourceName: String, channel: ConfiguredChannel,
-                        receivedAt: Date = Date(), progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestCounts {
+                        receivedAt: Date = Date(), mediaType: String? = nil, metadata: [String: String] = [:],
+                        progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestCounts {
+        try await processReporting(object, sourceName: sourceName, channel: channel, receivedAt: receivedAt,
+                                   mediaType: mediaType, metadata: metadata, progress: progress).counts
+    }
+
+    /// Processes an already archived object for `channel` and reports what it
+    /// produced.
+    ///
+    /// - Parameters:
+    ///   - mediaType: the input's own media type when it has one (a form post's
+    ///     Content-Type); nil uses the channel plugin's.
+    ///   - metadata: what arrived with the bytes (see `RawInput.metadata`); kept
+    ///     in the manifest for replay.
+    public func processReporting(_ object: ArchivedObject, sourceName: String, channel: ConfiguredChannel,
+                                 receivedAt: Date = Date(), mediaType: String? = nil, metadata: [String: String] = [:],
+                                 progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestReport {
+        let started = ContinuousClock.now
         let ref = ChannelRef(name: channel.name, type: channel.plugin.type)
-        let mediaType = channel.plugin.mediaType
+        let mediaType = mediaType ?? channel.plugin.mediaType
         var log = logger
         log[metadataKey: "channel"] = "\(channel.name)"
         log[metadataKey: "raw"] = "\(object.sha256)"
         let ingestion = try await store.beginIngestion(
-            IngestionStart(channel: ref, object: object, mediaType: mediaType, sourceName: sourceName, receivedAt: receivedAt))
+            IngestionStart(channel: ref, object: object, mediaType: mediaType, sourceName: sourceName, receivedAt: receivedAt,
+                           metadata: metadata))
         let input = RawInput(url: object.url, sha256: object.sha256, size: object.size, mediaType: mediaType,
-                             originalName: sourceName)
+                             originalName: sourceName, metadata: metadata)
 
+        var report = IngestReport()
+        report.ingestion = ingestion
         var counts = IngestCounts()
         var complaints: [NormalizedComplaint] = []
         var quarantine: [QuarantineEntry] = []
@@ -110,10 +130,12 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
                 counts.read += 1
                 switch event {
                 case .complaint(let complaint):
+                    if report.complaintIDs.count < IngestReport.sampleLimit { report.complaintIDs.append(complaint.complaint.id) }
                     complaints.append(complaint)
                 case .skipped:
                     counts.skipped += 1
                 case .rejected(let rejection):
+                    if report.rejections.count < IngestReport.sampleLimit { report.rejections.append(rejection) }
                     log.info("record quarantined", metadata: ["location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
                     quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
                 }
@@ -125,17 +147,20 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         if let parseError {
             // The input could not be read to its end: keep what was read, quarantine the input.
             status = .failed
-            let reason = counts.read == 0
-                ? "cannot parse input: \(parseError)"
-                : "stopped after \(counts.read) records: \(parseError)"
-            log.warning("input quarantined", metadata: ["reason": "\(reason)"])
-            quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256,
-                                              rejection: Rejection(reason: reason, location: nil)))
+            var rejection = (parseError as? Rejection) ?? Rejection(reason: "\(parseError)")
+            rejection.reason = counts.read == 0
+                ? "cannot parse input: \(rejection.reason)"
+                : "stopped after \(counts.read) records: \(rejection.reason)"
+            log.warning("input quarantined", metadata: ["reason": "\(rejection)"])
+            if report.rejections.count < IngestReport.sampleLimit { report.rejections.append(rejection) }
+            quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
         }
         try await flush()
         try await settle()
         try await store.finishIngestion(ingestion, counts: counts, status: status)
         log.debug("ingested", metadata: ["counts": "\(counts)"])
-        return counts
+        IngestMetrics.record(counts, channel: channel.name, duration: ContinuousClock.now - started)
+        report.counts = counts
+        return report
     }
 }

@@ -23,10 +23,18 @@ public protocol ChannelPlugin: Sendable {
     /// - Throws: `ConfigError` with every problem found, each located with
     ///   `settings.problem(_:_:)`.
     func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser
+
+    /// How the channel takes HTTP posts, for plugins whose inputs arrive over
+    /// HTTP (web forms); nil (the default) for file and polling channels.
+    ///
+    /// - Throws: `ConfigError`, as `makeParser`.
+    func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake?
 }
 
 extension ChannelPlugin {
     public var mediaType: String { "application/octet-stream" }
+
+    public func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake? { nil }
 
     /// The folders this channel's settings watch (options of kind `.watchedFolder`).
     public func watchedFolders(in settings: ChannelSettings) -> [(key: String, url: URL)] {

@@ -11,12 +11,17 @@ public struct RawInput: Sendable, Equatable {
     public var mediaType: String
     /// The name the input had when it arrived (file name, upload name), for messages.
     public var originalName: String
+    /// What arrived with the bytes but is not part of them (an HTTP request's
+    /// `Idempotency-Key`, a feed's URL). Recorded in the manifest with the input,
+    /// so a replay hands the parser exactly what the first run had.
+    public var metadata: [String: String]
 
-    public init(url: URL, sha256: String, size: Int, mediaType: String, originalName: String) {
+    public init(url: URL, sha256: String, size: Int, mediaType: String, originalName: String, metadata: [String: String] = [:]) {
         self.url = url
         self.sha256 = sha256
         self.size = size
         self.mediaType = mediaType
         self.originalName = originalName
+        self.metadata = metadata
     }
 }

@@ -65,6 +65,7 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
                 if dryRun {
                     let (counts, diffs) = try await pipeline.preview(object, sourceName: record.sourceName, channel: channel,
                                                                      receivedAt: record.receivedAt,
+                                                                     mediaType: record.mediaType, metadata: record.metadata,
                                                                      diffLimit: max(0, diffSamples - summary.diffs.count))
                     summary.counts += counts
                     summary.diffs += diffs
@@ -72,7 +73,8 @@ public struct Replayer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
                     // Old entries go; whatever still fails is quarantined again.
                     try await store.clearQuarantine(sha256: record.sha256, channel: record.channel)
                     summary.counts += try await pipeline.process(object, sourceName: record.sourceName, channel: channel,
-                                                                 receivedAt: record.receivedAt)
+                                                                 receivedAt: record.receivedAt, mediaType: record.mediaType,
+                                                                 metadata: record.metadata)
                 }
                 summary.inputs += 1
                 if let run, summary.inputs % checkpointEvery == 0 { try await store.advanceReplayRun(run.id, cursor: record.id) }
@@ -94,9 +96,10 @@ extension IngestPipeline {
     /// dedup stage would decide, writing nothing. Returns the counts a real run
     /// would report and up to `diffLimit` field-level diffs of changed complaints.
     public func preview(_ object: ArchivedObject, sourceName: String, channel: ConfiguredChannel, receivedAt: Date,
+                        mediaType: String? = nil, metadata: [String: String] = [:],
                         diffLimit: Int) async throws -> (IngestCounts, [ComplaintDiff]) {
-        let input = RawInput(url: object.url, sha256: object.sha256, size: object.size, mediaType: channel.plugin.mediaType,
-                             originalName: sourceName)
+        let input = RawInput(url: object.url, sha256: object.sha256, size: object.size,
+                             mediaType: mediaType ?? channel.plugin.mediaType, originalName: sourceName, metadata: metadata)
         var counts = IngestCounts()
         var diffs: [ComplaintDiff] = []
         var batch: [NormalizedComplaint] = []
@@ -152,7 +155,8 @@ extension IngestPipeline {
             logger.notice("recovering interrupted ingestion", metadata: ["channel": "\(record.channel)", "raw": "\(record.sha256)"])
             let object = ArchivedObject(sha256: record.sha256, size: record.size, url: url, isNew: false)
             try await store.clearQuarantine(sha256: record.sha256, channel: record.channel)
-            _ = try await process(object, sourceName: record.sourceName, channel: channel, receivedAt: record.receivedAt)
+            _ = try await process(object, sourceName: record.sourceName, channel: channel, receivedAt: record.receivedAt,
+                                  mediaType: record.mediaType, metadata: record.metadata)
             try await store.markSuperseded(record.id)
             recovered += 1
         }

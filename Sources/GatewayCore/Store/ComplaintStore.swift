@@ -150,10 +150,17 @@ public struct IngestionRecord: Sendable, Equatable {
     public var status: IngestionStatus
     /// The process that ran it, when recorded.
     public var worker: WorkerIdentity?
+    /// The media type the input arrived with, when it has its own (a form
+    /// post's Content-Type); nil means the channel plugin's.
+    public var mediaType: String?
+    /// See `RawInput.metadata`.
+    public var metadata: [String: String]
 
     public init(id: Int64, channel: String, sha256: String, size: Int, sourceName: String, receivedAt: Date,
-                status: IngestionStatus, worker: WorkerIdentity? = nil) {
+                status: IngestionStatus, worker: WorkerIdentity? = nil, mediaType: String? = nil, metadata: [String: String] = [:]) {
         self.worker = worker
+        self.mediaType = mediaType
+        self.metadata = metadata
         self.id = id
         self.channel = channel
         self.sha256 = sha256
@@ -198,13 +205,17 @@ public struct IngestionStart: Sendable {
     /// The input's name when it arrived (path, upload name).
     public var sourceName: String
     public var receivedAt: Date
+    /// See `RawInput.metadata`.
+    public var metadata: [String: String]
 
-    public init(channel: ChannelRef, object: ArchivedObject, mediaType: String, sourceName: String, receivedAt: Date) {
+    public init(channel: ChannelRef, object: ArchivedObject, mediaType: String, sourceName: String, receivedAt: Date,
+                metadata: [String: String] = [:]) {
         self.channel = channel
         self.object = object
         self.mediaType = mediaType
         self.sourceName = sourceName
         self.receivedAt = receivedAt
+        self.metadata = metadata
     }
 }
 

@@ -1,0 +1,84 @@
+import GatewayCore
+
+/// A web-form channel's validated settings.
+public struct WebFormSettings: Sendable {
+    /// Declared fields, by name order (the order a 422 lists problems in).
+    public var fields: [FormFieldSpec]
+    /// Charset of posts that do not name one.
+    public var charset: Charset
+    /// A field humans never fill (hidden by CSS); a post that fills it is spam.
+    public var honeypot: String?
+    /// A field carrying a client-generated submission id: a repeated post with
+    /// the same id is the same complaint.
+    public var submissionIDField: String?
+    public var phone: PhoneNumberNormalizer
+    /// The Content-Type assumed for request bodies read from files (`parse`, `ingest`).
+    public var contentType: String?
+    public var maxBodyBytes: Int
+
+    public static let defaultMaxBodyBytes = 1 << 20
+    public static let mediaTypes = ["application/x-www-form-urlencoded", "multipart/form-data", "application/json"]
+
+    /// Checks the channel's settings, reporting every problem with its key.
+    public init(_ settings: ChannelSettings) throws(ConfigError) {
+        var problems: [ConfigProblem] = []
+        let label = settings.string("charset") ?? "utf-8"
+        if let c = Charset(label: label) { charset = c } else {
+            charset = .utf8
+            problems.append(settings.problem("charset", "unknown charset \"\(label)\" (this system's iconv cannot decode it)"))
+        }
+        let country = settings.string("default_country") ?? "CN"
+        if let p = PhoneNumberNormalizer(defaultCountry: country) { phone = p } else {
+            phone = PhoneNumberNormalizer(defaultCountry: "CN")!
+            problems.append(settings.problem("default_country", "unknown country \"\(country)\"; known: \(PhoneNumberNormalizer.countries.keys.sorted().joined(separator: ", "))"))
+        }
+        honeypot = settings.string("honeypot")
+        submissionIDField = settings.string("submission_id_field")
+        contentType = settings.string("content_type")
+        if let ct = contentType, !Self.mediaTypes.contains(HeaderParameters(parsing: ct).value) {
+            problems.append(settings.problem("content_type", "\"\(ct)\" is not one of \(Self.mediaTypes.joined(separator: ", "))"))
+        }
+        maxBodyBytes = settings.int("max_body_bytes") ?? Self.defaultMaxBodyBytes
+        if maxBodyBytes < 1 { problems.append(settings.problem("max_body_bytes", "must be at least 1")) }
+
+        var fields: [FormFieldSpec] = []
+        for (name, value) in (settings.table("fields") ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let t = value.tableValue ?? [:]
+            let key = "fields.\(name)"
+            let target = t["to"]?.stringValue.flatMap(FormFieldSpec.Target.init(rawValue:)) ?? .attribute
+            let defaultType: FormFieldSpec.ValueType = switch target {
+            case .customerEmail: .email
+            case .customerPhone: .phone
+            case .attachment: .file
+            default: .text
+            }
+            let type = t["type"]?.stringValue.flatMap(FormFieldSpec.ValueType.init(rawValue:)) ?? defaultType
+            let spec = FormFieldSpec(name: name, target: target, type: type, required: t["required"]?.boolValue ?? (target == .body),
+                                     maxLength: t["max_length"]?.intValue, choices: t["choices"]?.stringArrayValue ?? [],
+                                     attributeName: t["attribute"]?.stringValue)
+            if type == .choice && spec.choices.isEmpty {
+                problems.append(settings.problem("\(key).choices", "a choice field needs choices = [\"...\"]"))
+            }
+            if type != .choice && !spec.choices.isEmpty {
+                problems.append(settings.problem("\(key).choices", "choices apply only to type = \"choice\""))
+            }
+            if (type == .file) != (target == .attachment) {
+                problems.append(settings.problem("\(key).type", "file uploads go to = \"attachment\", and attachments are of type \"file\""))
+            }
+            if spec.maxLength < 1 { problems.append(settings.problem("\(key).max_length", "must be at least 1")) }
+            if name == honeypot { problems.append(settings.problem("honeypot", "the honeypot field \"\(name)\" must not be a declared field")) }
+            fields.append(spec)
+        }
+        for target in FormFieldSpec.Target.allCases where target != .attribute && target != .attachment {
+            let mapped = fields.filter { $0.target == target }
+            if mapped.count > 1 {
+                problems.append(settings.problem("fields", "\(mapped.map(\.name).joined(separator: " and ")) both fill \(target.rawValue); map one field to it"))
+            }
+        }
+        if !fields.contains(where: { $0.target == .body }) {
+            problems.append(settings.problem("fields", "no field fills body; declare one with to = \"body\""))
+        }
+        guard problems.isEmpty else { throw ConfigError(problems) }
+        self.fields = fields
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import GatewayServer
+import Metrics
+import Prometheus
+
+/// `complaint-gateway serve`: the long-running gateway.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: form endpoints, drop-folder watchers, health and metrics, until SIGTERM or SIGINT.",
+        discussion: """
+            Listens on [server] listen (default \(ServerSettings.defaultListen)). Endpoints: \
+            POST /v1/forms/{channel}, GET /healthz, GET /readyz, GET /metrics. Inputs interrupted \
+            by a crash are processed first. On SIGTERM/SIGINT, requests and files in progress \
+            finish (up to [server] shutdown_grace_seconds), then the process exits 0.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Listen address, overriding [server] listen.", valueName: "host:port"))
+    var listen: String?
+
+    func run() async throws {
+        let logger = global.logger("complaint-gateway.serve")
+        do {
+            let env = try GatewayEnvironment.load(global)
+            var settings = env.config.server
+            if let listen {
+                guard let parsed = ServerSettings.parseListen(listen) else {
+                    throw ValidationError("--listen takes HOST:PORT, got \"\(listen)\"")
+                }
+                settings.host = parsed.host
+                settings.port = parsed.port
+            }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+                                          dedup: ExactDedupStage(), logger: logger)
+            let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
+                                       registry: registry, logger: logger)
+            let host = settings.host
+            try await server.run { port in
+                // One line on stdout that scripts and tests wait for.
+                FileHandle.standardOutput.write(Data("listening on \(host):\(port)\n".utf8))
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw GatewayExit.report(error)
+        }
+    }
+}

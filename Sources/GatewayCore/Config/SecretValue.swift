@@ -1,0 +1,66 @@
+import Foundation
+
+/// A secret read from where `channels.conf` points: an environment variable or
+/// a file, never the configuration itself (which ends up in repositories and
+/// support tickets).
+///
+/// Written as an inline table: `secret = { env = "FORM_HMAC_SECRET" }` or
+/// `secret = { file = "/run/secrets/form-hmac" }` (a trailing newline in the
+/// file is ignored).
+public struct SecretValue: Sendable, Equatable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Never prints the secret.
+    public var description: String { "<secret, \(bytes.count) bytes>" }
+
+    /// The option declaration for a secret reference.
+    public static func option(_ key: String, required: Bool = false, help: String) -> OptionSpec {
+        OptionSpec(key, .table([
+            OptionSpec("env", .string, help: "Name of the environment variable holding the secret."),
+            OptionSpec("file", .string, help: "File holding the secret (relative to the config file's folder)."),
+        ]), required: required, help: help + " Written { env = \"NAME\" } or { file = \"PATH\" }.")
+    }
+}
+
+extension ChannelSettings {
+    /// Resolves the secret reference under `key`; nil when the key is absent.
+    ///
+    /// - Parameter environment: the process environment (a parameter so tests
+    ///   need not change the real one).
+    /// - Throws: `ConfigError` naming the key when the reference is ambiguous,
+    ///   the variable is unset or empty, or the file cannot be read.
+    public func secret(_ key: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> SecretValue? {
+        guard let table = table(key) else { return nil }
+        let env = table["env"]?.stringValue, file = table["file"]?.stringValue
+        switch (env, file) {
+        case (let name?, nil):
+            guard let value = environment[name], !value.isEmpty else {
+                throw ConfigError([problem(key, "environment variable \(name) is not set or empty")])
+            }
+            return SecretValue(Array(value.utf8))
+        case (nil, let path?):
+            let url = ConfigPaths.resolve(path, against: baseDirectory)
+            guard var data = FileManager.default.contents(atPath: url.path) else {
+                throw ConfigError([problem(key, "cannot read secret file \(url.path)")])
+            }
+            while let last = data.last, last == 0x0A || last == 0x0D { data.removeLast() }
+            guard !data.isEmpty else { throw ConfigError([problem(key, "secret file \(url.path) is empty")]) }
+            return SecretValue(Array(data))
+        default:
+            throw ConfigError([problem(key, "give exactly one of env = \"NAME\" or file = \"PATH\"; secrets are never written in the file itself")])
+        }
+    }
+
+    /// The `N/unit` rate under `key`; nil when absent.
+    public func rate(_ key: String) throws(ConfigError) -> RateLimit? {
+        guard let text = string(key) else { return nil }
+        guard let rate = RateLimit(parsing: text) else {
+            throw ConfigError([problem(key, "\"\(text)\" is not a rate; write \(RateLimit.syntax)")])
+        }
+        return rate
+    }
+}

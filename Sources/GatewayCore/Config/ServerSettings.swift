@@ -1,0 +1,32 @@
+/// The `[server]` table: how `serve` listens and paces its background work.
+public struct ServerSettings: Sendable, Equatable {
+    public static let defaultListen = "127.0.0.1:8080"
+    public static let defaultScanInterval = 5
+    public static let defaultShutdownGrace = 30
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Seconds between scans of the drop folders.
+    public var scanInterval = ServerSettings.defaultScanInterval
+    /// Seconds in-flight work may take after SIGTERM.
+    public var shutdownGrace = ServerSettings.defaultShutdownGrace
+
+    public init() {}
+
+    /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all interfaces); nil when malformed.
+    public static func parseListen(_ text: String) -> (host: String, port: Int)? {
+        let host: Substring, portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+            if host.contains(":") { return nil }
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (host.isEmpty ? "0.0.0.0" : String(host), port)
+    }
+}

@@ -1,0 +1,32 @@
+import Metrics
+
+/// The pipeline's metrics, through swift-metrics: whichever backend the
+/// application bootstraps (Prometheus in `serve`) receives them, and with none
+/// they cost nothing.
+///
+/// Names follow Prometheus conventions: `complaint_gateway_` prefix, `_total`
+/// counters, seconds for durations, one `channel` dimension.
+public enum IngestMetrics {
+    /// Records read from inputs.
+    public static let received = "complaint_gateway_records_received_total"
+    /// Complaints stored as new or as a new revision.
+    public static let stored = "complaint_gateway_complaints_stored_total"
+    /// Complaints that arrived again unchanged.
+    public static let duplicate = "complaint_gateway_complaints_duplicate_total"
+    /// Records or inputs sent to quarantine.
+    public static let quarantined = "complaint_gateway_records_quarantined_total"
+    /// Records the channel's rules skip.
+    public static let skipped = "complaint_gateway_records_skipped_total"
+    /// Wall time from the start of an input's processing to its last commit.
+    public static let latency = "complaint_gateway_ingest_duration_seconds"
+
+    static func record(_ counts: IngestCounts, channel: String, duration: Duration) {
+        let dimensions = [("channel", channel)]
+        Counter(label: received, dimensions: dimensions).increment(by: counts.read)
+        Counter(label: stored, dimensions: dimensions).increment(by: counts.new + counts.updated)
+        Counter(label: duplicate, dimensions: dimensions).increment(by: counts.duplicate)
+        Counter(label: quarantined, dimensions: dimensions).increment(by: counts.quarantined)
+        Counter(label: skipped, dimensions: dimensions).increment(by: counts.skipped)
+        Timer(label: latency, dimensions: dimensions, preferredDisplayUnit: .seconds).record(duration: duration)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GatewayCore
+import Logging
+import ServiceLifecycle
+
+/// Watches the channels' drop folders inside `serve`: every scan interval, each
+/// new file is archived and ingested once.
+///
+/// A file is taken when it has not changed for `settleTime` (a copy in
+/// progress is left for the next scan). Files already ingested completely are
+/// recognized by digest in the manifest, so a restart re-reads nothing; within
+/// a run, a (path, size, modification time) cache avoids hashing them again.
+/// On graceful shutdown the file being ingested is finished, then the scan stops.
+public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Service {
+    let pipeline: IngestPipeline<Store, Dedup>
+    let channels: [ConfiguredChannel]
+    let interval: Duration
+    let settleTime: Duration
+    let logger: Logger
+
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], interval: Duration,
+                settleTime: Duration = .seconds(2), logger: Logger) {
+        self.pipeline = pipeline
+        self.channels = channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }
+        self.interval = interval
+        self.settleTime = settleTime
+        self.logger = logger
+    }
+
+    /// The channels it watches.
+    public var channelNames: [String] { channels.map(\.name) }
+
+    struct FileState: Hashable {
+        var size: Int
+        var modified: Date
+    }
+
+    public func run() async throws {
+        guard !channels.isEmpty else {
+            // Nothing to watch: stay up until shutdown, like the other services.
+            try? await gracefulShutdown()
+            return
+        }
+        var done: [String: FileState] = [:]
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await scan(&done)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    func scan(_ done: inout [String: FileState]) async {
+        var seen = Set<String>()
+        for channel in channels {
+            for (_, folder) in channel.plugin.watchedFolders(in: channel.settings) {
+                let files: [URL]
+                do {
+                    files = try DropFolder.files(in: folder)
+                } catch {
+                    logger.error("cannot list drop folder", metadata: ["channel": "\(channel.name)", "folder": "\(folder.path)", "error": "\(error)"])
+                    continue
+                }
+                for file in files {
+                    if Task.isShuttingDownGracefully { return }
+                    seen.insert(file.path)
+                    guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+                          let size = (attributes[.size] as? NSNumber)?.intValue,
+                          let modified = attributes[.modificationDate] as? Date else { continue }
+                    let state = FileState(size: size, modified: modified)
+                    if done[file.path] == state { continue }
+                    let settle = Double(settleTime.components.seconds) + Double(settleTime.components.attoseconds) / 1e18
+                    if Date().timeIntervalSince(modified) < settle { continue }
+                    do {
+                        let digest = try RawArchive.digest(fileAt: file)
+                        if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
+                            done[file.path] = state
+                            continue
+                        }
+                        let counts = try await pipeline.ingest(fileAt: file, channel: channel)
+                        done[file.path] = state
+                        logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "counts": "\(counts)"])
+                    } catch {
+                        // Left for the next scan: a store outage passes, an unreadable file may be fixed.
+                        logger.error("cannot ingest drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+        // Forget files that are gone, so the cache does not grow forever.
+        done = done.filter { seen.contains($0.key) }
+    }
+}

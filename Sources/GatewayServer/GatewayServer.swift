@@ -1,0 +1,78 @@
+import GatewayCore
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// `complaint-gateway serve`, assembled: the HTTP application (forms, health,
+/// metrics) and the drop-folder watchers, run as one service group with
+/// graceful shutdown on SIGTERM and SIGINT.
+///
+/// Generic over the store and the dedup stage, the parts a deployment swaps.
+public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
+    public let pipeline: IngestPipeline<Store, Dedup>
+    public let channels: [ConfiguredChannel]
+    public let settings: ServerSettings
+    public let registry: PrometheusCollectorRegistry
+    public let readiness = ServerReadiness()
+    public let logger: Logger
+
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
+                registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.pipeline = pipeline
+        self.channels = channels
+        self.settings = settings
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// The routes, behind the JSON error middleware.
+    public func makeRouter() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.middlewares.add(JSONErrorMiddleware())
+        HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
+        FormIntakeController(pipeline: pipeline, channels: channels, logger: logger).addRoutes(to: router)
+        return router
+    }
+
+    /// The HTTP application alone (tests run it on port 0).
+    ///
+    /// - Parameter onRunning: called with the bound port once the server accepts connections.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let readiness = self.readiness
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "complaint-gateway"),
+            onServerRunning: { channel in
+                readiness.markStarted()
+                await onRunning(channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+    }
+
+    /// The drop-folder watcher.
+    public func makeDropFolderService() -> DropFolderService<Store, Dedup> {
+        DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), logger: logger)
+    }
+
+    /// Recovers interrupted inputs, then runs everything until SIGTERM/SIGINT.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let recovered = try await pipeline.recoverInterrupted(channels: channels)
+        if recovered > 0 { logger.notice("recovered interrupted inputs", metadata: ["count": "\(recovered)"]) }
+        let folders = makeDropFolderService()
+        logger.notice("serving", metadata: [
+            "listen": "\(settings.host):\(settings.port)",
+            "form_channels": "\(channels.filter { $0.httpIntake != nil }.map(\.name).joined(separator: ","))",
+            "drop_folder_channels": "\(folders.channelNames.joined(separator: ","))",
+        ])
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger)
+        // In-flight posts and files get this long to finish; then they are cancelled
+        // (what was archived but not finished is recovered at the next start).
+        configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGrace)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

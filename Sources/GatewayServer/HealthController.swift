@@ -1,0 +1,63 @@
+import GatewayCore
+import Hummingbird
+import Prometheus
+import Synchronization
+
+/// Whether the server's parts have started, for `/readyz`.
+public final class ServerReadiness: Sendable {
+    private let started = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var channelsStarted: Bool { started.load(ordering: .acquiring) }
+
+    public func markStarted() { started.store(true, ordering: .releasing) }
+}
+
+/// `GET /healthz` (the process answers), `GET /readyz` (the store answers and
+/// the channels have started: send traffic) and `GET /metrics` (Prometheus
+/// text format).
+public struct HealthController<Store: ComplaintStore>: Sendable {
+    let store: Store
+    let readiness: ServerReadiness
+    let registry: PrometheusCollectorRegistry
+
+    public init(store: Store, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
+        self.store = store
+        self.readiness = readiness
+        self.registry = registry
+    }
+
+    struct Status: Encodable {
+        var status: String
+        var checks: [String: String]?
+    }
+
+    public func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/healthz") { _, _ in
+            JSONBody.response(.ok, Status(status: "ok"))
+        }
+        router.get("/readyz") { _, _ in
+            var checks: [String: String] = [:]
+            var ready = true
+            do {
+                _ = try await store.latestIngestionID()
+                checks["store"] = "ok"
+            } catch {
+                checks["store"] = "unavailable: \(error)"
+                ready = false
+            }
+            checks["channels"] = readiness.channelsStarted ? "started" : "starting"
+            ready = ready && readiness.channelsStarted
+            return JSONBody.response(ready ? .ok : .serviceUnavailable, Status(status: ready ? "ready" : "not_ready", checks: checks),
+                                     headers: ready ? [:] : [.retryAfter: "1"])
+        }
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(16 * 1024)
+            registry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GatewayCore
+import GatewayServer
+import GatewayTestSupport
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import SQLiteStore
+import Testing
+import WebFormChannel
+
+/// The process-wide metrics backend of these tests (swift-metrics can be
+/// bootstrapped once per process).
+enum TestMetrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+/// A real gateway server on a loopback port, with a real SQLite store and
+/// archive in a temporary folder, and a URLSession client.
+struct ServerFixture {
+    let dir: TemporaryDirectory
+    let store: SQLiteComplaintStore
+    let archive: RawArchive
+    let channels: [ConfiguredChannel]
+
+    static let formChannel = """
+        [[channel]]
+        name = "web"
+        type = "web_form"
+        honeypot = "website"
+        thank_you_url = "https://www.example.com/thanks"
+        cors_origins = ["https://www.example.com"]
+        rate_limit_per_client = "1000/second"
+        max_body_bytes = 4096
+        [channel.fields]
+        name    = { to = "customer.name" }
+        email   = { to = "customer.email", required = true }
+        phone   = { to = "customer.phone" }
+        topic   = { type = "choice", choices = ["billing", "outage"], required = true }
+        message = { to = "body" }
+        photo   = { to = "attachment" }
+        """
+
+    init(config: String = ServerFixture.formChannel) throws {
+        dir = try TemporaryDirectory("server")
+        store = try SQLiteComplaintStore(path: dir.url.appendingPathComponent("complaints.sqlite"))
+        archive = try RawArchive(root: dir.url.appendingPathComponent("archive"))
+        channels = try TestChannels.load(config, plugins: [WebFormPlugin(), LineChannelPlugin()], baseDirectory: dir.url).channels
+    }
+
+    /// Runs a server for the duration of `body`, which gets its base URL.
+    func withServer(scanInterval: Int = 1, _ body: (URL) async throws -> Void) async throws {
+        var settings = ServerSettings()
+        settings.port = 0
+        settings.scanInterval = scanInterval
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .warning
+        let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)
+        let server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, registry: TestMetrics.registry, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.makeApplication { port in continuation.yield(port) }
+        let folders = server.makeDropFolderService()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            group.addTask { try await folders.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            try await body(URL(string: "http://127.0.0.1:\(port)")!)
+        }
+    }
+}
+
+/// An HTTP response as the tests see it.
+struct HTTPResult {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var error: [String: Any] { json["error"] as? [String: Any] ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// A URLSession client that does not follow redirects (303 is asserted as such).
+final class TestHTTPClient: Sendable {
+    static let shared = TestHTTPClient()
+    let session: URLSession
+
+    init() {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 64
+        // A session-level delegate: on Linux a per-task one is not asked about redirects.
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    func send(_ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil) async throws -> HTTPResult {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        request.httpBody = body
+        let (data, response) = try await session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        var fields: [String: String] = [:]
+        for (k, v) in http.allHeaderFields { fields["\(k)"] = "\(v)" }
+        return HTTPResult(status: http.statusCode, headers: fields, body: data)
+    }
+
+    func post(_ url: URL, _ body: String, contentType: String = "application/x-www-form-urlencoded",
+              headers: [String: String] = [:]) async throws -> HTTPResult {
+        var all = headers
+        all["Content-Type"] = contentType
+        return try await send("POST", url, headers: all, body: Data(body.utf8))
+    }
+
+}
+
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+}
