@@ -252,4 +252,25 @@ struct FormIntakeTests {
             #expect(try await client.send("GET", base.appending(path: "healthz")).status == 200, "still serving")
         }
     }
+
+    @Test("replay re-parses posts with their own Content-Type and Idempotency-Key: nothing changes")
+    func replay() async throws {
+        let f = try ServerFixture()
+        var ids: [String] = []
+        try await f.withServer { base in
+            let url = base.appending(path: "v1/forms/web")
+            let keyed = try await client.post(url, Self.valid, headers: ["Idempotency-Key": "k-1"])
+            let multipart = try await client.send("POST", url, headers: ["Content-Type": "multipart/form-data; boundary=Q"],
+                                                  body: Data("--Q\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nq@q.cn\r\n--Q\r\nContent-Disposition: form-data; name=\"topic\"\r\n\r\noutage\r\n--Q\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nmultipart\r\n--Q--\r\n".utf8))
+            ids = [keyed, multipart].compactMap { $0.json["id"] as? String }
+        }
+        #expect(ids.count == 2)
+        let pipeline = IngestPipeline(archive: f.archive, store: f.store, dedup: ExactDedupStage())
+        let summary = try await Replayer(pipeline: pipeline).run(ReplayFilter(channel: "web"), channels: f.channels)
+        #expect(summary.inputs == 2)
+        #expect(summary.counts.duplicate == 2, "same ids, same content: \(summary.counts)")
+        #expect(summary.counts.new == 0)
+        #expect(summary.counts.quarantined == 0, "the multipart boundary came back from the manifest")
+        #expect(try await f.store.feed(after: 0, limit: 10).count == 2)
+    }
 }

@@ -1,0 +1,126 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import GatewayTestSupport
+
+/// `complaint-gateway serve` as a real process: it listens, takes a form post
+/// and a dropped file, and exits 0 on SIGTERM with everything committed.
+@Suite("complaint-gateway serve")
+struct ServeCLITests {
+    /// Starts `serve` and returns the process and its port (from the "listening on" line).
+    static func start(in dir: URL) throws -> (Process, Int, Pipe) {
+        let process = Process()
+        process.executableURL = ProcessRunner.gatewayExecutable
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        process.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+               let port = Int(line.split(separator: ":").last ?? "") {
+                return (process, port, err)
+            }
+        }
+        process.terminate()
+        throw ServeError("serve did not report its port: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+    }
+
+    struct ServeError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    static func post(_ url: URL, _ body: String) async throws -> (Int, String) {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("serve takes a post and a dropped file, then stops cleanly on SIGTERM")
+    func serve() async throws {
+        let dir = try TemporaryDirectory("serve")
+        try FileManager.default.createDirectory(at: dir.path("drop"), withIntermediateDirectories: true)
+        try dir.write("channels.conf", """
+            [server]
+            scan_interval_seconds = 1
+            [storage]
+            path = "state/c.sqlite"
+            [archive]
+            path = "state/archive"
+
+            [[channel]]
+            name = "pbx"
+            type = "call_log"
+            format = "asterisk"
+            match_queues = ["complaints"]
+            drop_folder = "drop"
+
+            [[channel]]
+            name = "web"
+            type = "web_form"
+            [channel.fields]
+            email = { to = "customer.email", required = true }
+            message = { to = "body" }
+            """)
+        let (process, port, _) = try Self.start(in: dir.url)
+        defer { if process.isRunning { process.terminate() } }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+
+        let (status, body) = try await Self.post(base.appendingPathComponent("v1/forms/web"), "email=a%40b.cn&message=%E7%BD%91%E7%AB%99%E6%8A%95%E8%AF%89")
+        #expect(status == 202, "\(body)")
+
+        // A file dropped while serving (written under .part, then renamed, as documented).
+        let fixture = RepositoryPaths.root.appendingPathComponent("Plugins/CallLogChannel/Tests/Fixtures/asterisk-master.csv")
+        try FileManager.default.copyItem(at: fixture, to: dir.path("drop/calls.csv.part"))
+        try FileManager.default.moveItem(at: dir.path("drop/calls.csv.part"), to: dir.path("drop/calls.csv"))
+        // Back-date it past the settle time so the next scan takes it.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-10)], ofItemAtPath: dir.path("drop/calls.csv").path)
+
+        var pbxEvents = 0
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && pbxEvents == 0 {
+            try await Task.sleep(for: .milliseconds(300))
+            let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+            pbxEvents = feed.lines.filter { $0.contains(#""source":"pbx""#) || $0.contains(#""name":"pbx""#) }.count
+        }
+        #expect(pbxEvents > 0, "the dropped file was ingested while serving")
+
+        kill(process.processIdentifier, SIGTERM)
+        let stopBy = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "serve stops on SIGTERM")
+        #expect(process.terminationStatus == 0)
+
+        let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+        let web = feed.lines.filter { $0.contains("网站投诉") }
+        #expect(web.count == 1)
+    }
+
+    @Test("parse reads a saved form body with the channel's field mapping")
+    func parseSavedBody() throws {
+        let dir = try TemporaryDirectory("parse-form")
+        let file = try dir.write("post.txt", "email=Li%40Example.cn&message=%E6%8A%95%E8%AF%89&ref=ad")
+        let r = try ProcessRunner.run(ProcessRunner.gatewayExecutable, [
+            "parse", "--type", "web_form", "--set", "content_type=application/x-www-form-urlencoded",
+            "--set", #"fields={ email = { to = "customer.email" }, message = { to = "body" } }"#, file.path,
+        ], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let line = try #require(r.lines.first)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(json["body"] as? String == "投诉")
+        #expect((json["customer"] as? [String: Any])?["email"] as? String == "li@example.cn")
+        #expect((json["attributes"] as? [String: Any])?["ref"] as? String == "ad")
+    }
+}
