@@ -205,3 +205,21 @@ struct WebFormParserTests {
         }
     }
 }
+
+@Suite("Web form fixtures")
+struct WebFormFixtureTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// A legacy GBK page posting multipart: the text and the file name are raw GBK
+    /// bytes (no charset anywhere), as old Chinese sites send them.
+    @Test("a GBK multipart post with a raw GBK file name")
+    func gbkMultipart() throws {
+        let body = [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("gbk-multipart.txt")))
+        let draft = try #require(try parseForm(body, contentType: "multipart/form-data; boundary=gbkboundary",
+                                               settings: "charset = \"gbk\"\n" + sampleFields).draft)
+        #expect(draft.body == "停电三天了，冰箱里的东西全坏了")
+        #expect(draft.attachments.first?.filename == "电表照片.jpg")
+        #expect(draft.attachments.first?.size == 8)
+        #expect(draft.warnings.isEmpty)
+    }
+}
