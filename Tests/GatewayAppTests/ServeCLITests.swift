@@ -108,12 +108,83 @@ struct ServeCLITests {
         #expect(web.count == 1)
     }
 
+    /// A blocking loopback TCP client, so a request can be left half-sent.
+    final class RawConnection {
+        let fd: Int32
+
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let rc = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard rc == 0 else { throw ServeError("connect failed: \(errno)") }
+        }
+
+        deinit { close(fd) }
+
+        func send(_ text: String) {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        }
+
+        /// Everything until the server closes the connection.
+        func readAll() -> String {
+            var out: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                out += buffer[0..<n]
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    @Test("SIGTERM lets a post that is in flight finish and commit")
+    func gracefulShutdown() async throws {
+        let dir = try TemporaryDirectory("serve-stop")
+        try dir.write("channels.conf", """
+            [storage]
+            path = "state/c.sqlite"
+            [archive]
+            path = "state/archive"
+            [[channel]]
+            name = "web"
+            type = "web_form"
+            [channel.fields]
+            message = { to = "body" }
+            """)
+        let (process, port, _) = try Self.start(in: dir.url)
+        defer { if process.isRunning { process.terminate() } }
+        let body = "message=still+in+flight+at+SIGTERM"
+        let connection = try RawConnection(port: port)
+        connection.send("POST /v1/forms/web HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n" + String(body.prefix(10)))
+        try await Task.sleep(for: .milliseconds(300))
+        kill(process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(process.isRunning, "serve waits for the request in flight")
+        connection.send(String(body.dropFirst(10)))
+        let response = connection.readAll()
+        #expect(response.hasPrefix("HTTP/1.1 202"), "\(response)")
+        let stopBy = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationStatus == 0)
+        let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+        #expect(feed.lines.filter { $0.contains("still in flight at SIGTERM") }.count == 1)
+    }
+
     @Test("parse reads a saved form body with the channel's field mapping")
     func parseSavedBody() throws {
         let dir = try TemporaryDirectory("parse-form")
         let file = try dir.write("post.txt", "email=Li%40Example.cn&message=%E6%8A%95%E8%AF%89&ref=ad")
         let r = try ProcessRunner.run(ProcessRunner.gatewayExecutable, [
-            "parse", "--type", "web_form", "--set", "content_type=application/x-www-form-urlencoded",
+            "parse", "--type", "webform", "--set", "content_type=application/x-www-form-urlencoded",
             "--set", #"fields={ email = { to = "customer.email" }, message = { to = "body" } }"#, file.path,
         ], in: dir.url)
         #expect(r.status == 0, "\(r.stderr)")

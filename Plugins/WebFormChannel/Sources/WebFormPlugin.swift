@@ -7,6 +7,7 @@ public struct WebFormPlugin: ChannelPlugin {
     public init() {}
 
     public var type: String { "web_form" }
+    public var typeAliases: [String] { ["webform"] }
     public var summary: String { "Web form posts (urlencoded, multipart with uploads, JSON) received by `serve`." }
 
     public var options: [OptionSpec] {

@@ -7,6 +7,11 @@ import Glibc
 import Darwin
 #endif
 
+/// write(2), reachable from types that have a `write` method of their own.
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}
+
 /// An object stored in the raw archive.
 public struct ArchivedObject: Sendable, Equatable {
     /// Lower-case hex SHA-256 of the content; also its name in the archive.
@@ -74,8 +79,45 @@ public struct RawArchive: Sendable {
     }
 
     /// Archives bytes held in memory (a request body).
+    ///
+    /// The digest is known before writing, so a body already archived costs no
+    /// write at all, and a new one is written beside its final name and renamed
+    /// within one directory. (Creating every file in one shared `tmp/` and
+    /// renaming across directories made ext4's inode allocation and directory
+    /// locks the top of the profile under a stream of small form posts.)
     public func store(data: Data) throws -> ArchivedObject {
-        try write { emit in try emit(data) }
+        let sha = Hex.encode(SHA256.hash(data: data))
+        let final = url(for: sha)
+        if FileManager.default.fileExists(atPath: final.path) {
+            return ArchivedObject(sha256: sha, size: data.count, url: final, isNew: false)
+        }
+        let dir = final.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = dir.appendingPathComponent(".\(sha).\(UUID().uuidString).tmp")
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard fd >= 0 else { throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno))) }
+        var failure: String? = nil
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(tmp.path, final.path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(tmp.path)
+            throw ArchiveError.unwritable(final.path, failure)
+        }
+        Self.syncDirectory(dir)
+        return ArchivedObject(sha256: sha, size: data.count, url: final, isNew: true)
     }
 
     private func write(_ produce: ((Data) throws -> Void) throws -> Void) throws -> ArchivedObject {

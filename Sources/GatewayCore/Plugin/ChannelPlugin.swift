@@ -10,6 +10,8 @@ import struct Foundation.URL
 public protocol ChannelPlugin: Sendable {
     /// The `type` value that selects this plugin in `channels.conf`.
     var type: String { get }
+    /// Other spellings accepted for `type` (`webform` for `web_form`).
+    var typeAliases: [String] { get }
     /// One line for `complaint-gateway channels`.
     var summary: String { get }
     /// The keys a `[[channel]]` of this type accepts, besides `name` and `type`.
@@ -33,6 +35,8 @@ public protocol ChannelPlugin: Sendable {
 
 extension ChannelPlugin {
     public var mediaType: String { "application/octet-stream" }
+
+    public var typeAliases: [String] { [] }
 
     public func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake? { nil }
 

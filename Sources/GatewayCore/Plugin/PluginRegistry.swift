@@ -6,13 +6,15 @@ public struct PluginRegistry: Sendable {
     public init(_ plugins: [any ChannelPlugin]) {
         var seen = Set<String>()
         for plugin in plugins {
-            precondition(seen.insert(plugin.type).inserted, "two channel plugins register type \(plugin.type)")
+            for name in [plugin.type] + plugin.typeAliases {
+                precondition(seen.insert(name).inserted, "two channel plugins register type \(name)")
+            }
         }
         self.plugins = plugins
     }
 
     public subscript(type: String) -> (any ChannelPlugin)? {
-        plugins.first { $0.type == type }
+        plugins.first { $0.type == type } ?? plugins.first { $0.typeAliases.contains(type) }
     }
 
     public var types: [String] { plugins.map(\.type) }
