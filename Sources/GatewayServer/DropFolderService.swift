@@ -16,10 +16,12 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     let channels: [ConfiguredChannel]
     let interval: Duration
     let settleTime: Duration
+    let notifier: FeedNotifier?
     let logger: Logger
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], interval: Duration,
-                settleTime: Duration = .seconds(2), logger: Logger) {
+                settleTime: Duration = .seconds(2), notifier: FeedNotifier? = nil, logger: Logger) {
+        self.notifier = notifier
         self.pipeline = pipeline
         self.channels = channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }
         self.interval = interval
@@ -77,6 +79,7 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
                         }
                         let counts = try await pipeline.ingest(fileAt: file, channel: channel)
                         done[file.path] = state
+                        if counts.new + counts.updated > 0 { notifier?.notify() }
                         logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "counts": "\(counts)"])
                     } catch {
                         // Left for the next scan: a store outage passes, an unreadable file may be fixed.

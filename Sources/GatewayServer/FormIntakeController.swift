@@ -17,6 +17,7 @@ import NIOCore
 public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     let pipeline: IngestPipeline<Store, Dedup>
     let channels: [String: FormChannel]
+    let notifier: FeedNotifier?
     let logger: Logger
 
     /// A channel that takes posts, with its limiters.
@@ -27,8 +28,9 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
         var channelLimiter: RateLimiter?
     }
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], logger: Logger) {
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil, logger: Logger) {
         self.pipeline = pipeline
+        self.notifier = notifier
         self.logger = logger
         var table: [String: FormChannel] = [:]
         for channel in channels {
@@ -169,6 +171,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
             // finishes it, but the client was not told it succeeded, so it retries.
             throw APIError.storeUnavailable(error)
         }
+        if report.counts.new + report.counts.updated > 0 { notifier?.notify() }
 
         if let rejection = report.rejections.first {
             switch rejection.kind {

@@ -15,6 +15,10 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let settings: ServerSettings
     public let registry: PrometheusCollectorRegistry
     public let readiness = ServerReadiness()
+    /// Wakes live streams after this process commits.
+    public let notifier = FeedNotifier()
+    /// Idle live streams send a comment this often.
+    public var streamHeartbeat: Duration = .seconds(15)
     public let logger: Logger
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
@@ -31,7 +35,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
         HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
-        FormIntakeController(pipeline: pipeline, channels: channels, logger: logger).addRoutes(to: router)
+        FormIntakeController(pipeline: pipeline, channels: channels, notifier: notifier, logger: logger).addRoutes(to: router)
+        FeedController(store: pipeline.store, notifier: notifier, heartbeat: streamHeartbeat).addRoutes(to: router)
         return router
     }
 
@@ -52,7 +57,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
 
     /// The drop-folder watcher.
     public func makeDropFolderService() -> DropFolderService<Store, Dedup> {
-        DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), logger: logger)
+        DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
     }
 
     /// Recovers interrupted inputs, then runs everything until SIGTERM/SIGINT.

@@ -174,6 +174,59 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
+    public func feed(_ query: FeedQuery) async throws -> [FeedEvent] {
+        guard query.channel != nil || query.dedupStatus != nil || !query.includeDuplicates else {
+            return try await feed(after: query.after, limit: query.limit)
+        }
+        return try await guarded {
+            try await pool.read { db in
+                let decoder = JSONDecoder()
+                // The channel is read from the complaints row (by primary key) and the
+                // dedup status from the revision's document: no extra columns to keep
+                // in step. A rare channel is found by scanning the events after the cursor.
+                return try Row.fetchAll(db, sql: """
+                    SELECT f.seq, f.type, f.committed_at, r.document
+                    FROM feed_events f
+                    JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+                    JOIN complaints c ON c.id = f.complaint_id
+                    WHERE f.seq > ?1
+                      AND (?2 IS NULL OR c.channel = ?2)
+                      AND (?3 IS NULL OR json_extract(r.document, '$.dedup.status') = ?3)
+                      AND (?4 = 1 OR json_extract(r.document, '$.dedup.status') != 'duplicate')
+                    ORDER BY f.seq LIMIT ?5
+                    """, arguments: [query.after, query.channel, query.dedupStatus, query.includeDuplicates, query.limit]).map { row in
+                    let document: String = row["document"]
+                    let type: String = row["type"]
+                    let committed: String = row["committed_at"]
+                    return FeedEvent(
+                        sequence: row["seq"],
+                        type: FeedEventType(rawValue: type) ?? .received,
+                        complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)),
+                        committedAt: RFC3339.date(from: committed) ?? Date(timeIntervalSince1970: 0))
+                }
+            }
+        }
+    }
+
+    public func revisions(of id: String) async throws -> [Complaint] {
+        let documents = try await guarded {
+            try await pool.read { db in
+                // Follow the chain from the current revision: every step is a rowid lookup.
+                try String.fetchAll(db, sql: """
+                    WITH RECURSIVE chain(rowid, previous, document) AS (
+                        SELECT r.rowid, r.previous_rowid, r.document FROM complaints c
+                        JOIN complaint_revisions r ON r.rowid = c.current_rowid WHERE c.id = ?
+                        UNION ALL
+                        SELECT r.rowid, r.previous_rowid, r.document FROM complaint_revisions r JOIN chain ON r.rowid = chain.previous
+                    )
+                    SELECT document FROM chain
+                    """, arguments: [id])
+            }
+        }
+        let decoder = JSONDecoder()
+        return try documents.map { try decoder.decode(Complaint.self, from: Data($0.utf8)) }
+    }
+
     public func complaint(id: String) async throws -> Complaint? {
         let document = try await guarded {
             try await pool.read { db in

@@ -21,17 +21,22 @@ struct ServeCLITests {
         try process.run()
         var buffer = Data()
         let deadline = Date().addingTimeInterval(30)
+        let fd = out.fileHandleForReading.fileDescriptor
+        var bytes = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
+            // read(2) directly: FileHandle.availableData traps on EINTR, which the
+            // SIGCHLD of other tests' child processes causes.
+            let n = Glibc.read(fd, &bytes, bytes.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            buffer += bytes[0..<n]
             if let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
                let port = Int(line.split(separator: ":").last ?? "") {
                 return (process, port, err)
             }
         }
         process.terminate()
-        throw ServeError("serve did not report its port: \(String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))")
+        throw ServeError("serve did not report its port")
     }
 
     struct ServeError: Error, CustomStringConvertible {

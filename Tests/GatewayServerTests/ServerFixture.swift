@@ -27,6 +27,9 @@ enum TestMetrics {
 /// archive in a temporary folder, and a URLSession client.
 struct ServerFixture {
     let dir: TemporaryDirectory
+    var pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage> {
+        IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
+    }
     let store: SQLiteComplaintStore
     let archive: RawArchive
     let channels: [ConfiguredChannel]
@@ -57,14 +60,15 @@ struct ServerFixture {
     }
 
     /// Runs a server for the duration of `body`, which gets its base URL.
-    func withServer(scanInterval: Int = 1, _ body: (URL) async throws -> Void) async throws {
+    func withServer(scanInterval: Int = 1, heartbeat: Duration = .seconds(15), _ body: (URL) async throws -> Void) async throws {
         var settings = ServerSettings()
         settings.port = 0
         settings.scanInterval = scanInterval
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)
-        let server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, registry: TestMetrics.registry, logger: logger)
+        var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, registry: TestMetrics.registry, logger: logger)
+        server.streamHeartbeat = heartbeat
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
         let folders = server.makeDropFolderService()

@@ -29,11 +29,11 @@ public enum ProcessRunner {
         try process.run()
         // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
         let errData = LockedData()
-        let errThread = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        let errThread = Thread { errData.set(readToEnd(err.fileHandleForReading)) }
         errThread.start()
         if let input { inPipe.fileHandleForWriting.write(input) }
         try? inPipe.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         while !errData.isSet { Thread.sleep(forTimeInterval: 0.005) }
         return ProcessResult(status: process.terminationStatus,
@@ -72,4 +72,18 @@ final class LockedData: Sendable {
     func set(_ d: Data) { state.withLock { $0 = d } }
     func get() -> Data { state.withLock { $0 ?? Data() } }
     var isSet: Bool { state.withLock { $0 != nil } }
+}
+
+/// Everything a pipe gives until EOF, retrying reads interrupted by signals
+/// (FileHandle's own readers trap on EINTR, and child processes ending send
+/// SIGCHLD to the test process).
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = read(handle.fileDescriptor, &buffer, buffer.count)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return data }
+        data.append(contentsOf: buffer[0..<n])
+    }
 }

@@ -52,7 +52,14 @@ public struct ConfigLoader: Sendable {
         OptionSpec("shutdown_grace_seconds", .integer, default: "\(ServerSettings.defaultShutdownGrace)",
                    help: "On SIGTERM/SIGINT, how long in-flight requests and ingestions may take to finish."),
     ]
-    static let topLevelKeys = ["server", "storage", "archive", "channel"]
+    /// Keys of a `[[token]]` table.
+    public static let tokenOptions: [OptionSpec] = [
+        OptionSpec("name", .string, required: true, help: "Names the token in logs; unique."),
+        SecretValue.option("secret", required: true, help: "The bearer token's value."),
+        OptionSpec("scopes", .stringArray, required: true,
+                   help: "Any of: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+    ]
+    static let topLevelKeys = ["server", "storage", "archive", "token", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry) {
@@ -135,6 +142,38 @@ public struct ConfigLoader: Sendable {
             } else {
                 server.shutdownGrace = value
             }
+        }
+
+        var tokens: [APIToken] = []
+        switch root["token"] {
+        case nil:
+            break
+        case .array(let items):
+            var names = Set<String>()
+            var secrets = Set<[UInt8]>()
+            for (i, item) in items.enumerated() {
+                let path = "token[\(i)]"
+                let values = validate(item, against: Self.tokenOptions, path: path, label: "token #\(i + 1)", problem: problem)
+                guard let name = values["name"]?.stringValue, let secretTable = values["secret"]?.tableValue,
+                      let scopeNames = values["scopes"]?.stringArrayValue else { continue }
+                if !names.insert(name).inserted { problem("\(path).name", "duplicate token name \"\(name)\"") }
+                var scopes = Set<APIToken.Scope>()
+                for scopeName in scopeNames {
+                    if let scope = APIToken.Scope(rawValue: scopeName) { scopes.insert(scope) } else {
+                        problem("\(path).scopes", "token \"\(name)\": unknown scope \"\(scopeName)\"; known: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                }
+                switch SecretValue.resolve(secretTable, baseDirectory: baseDirectory) {
+                case .success(let secret):
+                    if secret.bytes.count < 16 { problem("\(path).secret", "token \"\(name)\": the secret is shorter than 16 bytes; use a long random value") }
+                    if !secrets.insert(secret.bytes).inserted { problem("\(path).secret", "token \"\(name)\" has the same secret as another token") }
+                    tokens.append(APIToken(name: name, secret: secret, scopes: scopes))
+                case .failure(let reason):
+                    problem("\(path).secret", "token \"\(name)\": \(reason.text)")
+                }
+            }
+        default:
+            problem("token", "tokens are declared as [[token]] tables")
         }
 
         var channelTables: [[String: ConfigValue]] = []
@@ -222,7 +261,8 @@ public struct ConfigLoader: Sendable {
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
         }
-        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, channels: channels.map(\.settings)), channels)
+        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, tokens: tokens,
+                              channels: channels.map(\.settings)), channels)
     }
 
     private func section(_ name: String, in root: [String: ConfigValue], problem: (String?, String, Int?) -> Void) -> ConfigValue {

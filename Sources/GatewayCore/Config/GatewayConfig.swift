@@ -7,11 +7,14 @@ public struct GatewayConfig: Sendable {
     public var server: ServerSettings
     public var storage: StorageSettings
     public var archive: ArchiveSettings
+    /// Bearer tokens of the HTTP API.
+    public var tokens: [APIToken]
     /// Every configured channel, in file order.
     public var channels: [ChannelSettings]
 
     public init(file: String, server: ServerSettings = ServerSettings(), storage: StorageSettings, archive: ArchiveSettings,
-                channels: [ChannelSettings]) {
+                tokens: [APIToken] = [], channels: [ChannelSettings]) {
+        self.tokens = tokens
         self.file = file
         self.server = server
         self.storage = storage

@@ -26,6 +26,36 @@ public struct SecretValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension SecretValue {
+    /// Why a reference could not be resolved, for the config problem.
+    public struct Unresolved: Error, Equatable {
+        public var text: String
+    }
+
+    /// Resolves a `{ env = ... }` or `{ file = ... }` table.
+    public static func resolve(_ table: [String: ConfigValue], baseDirectory: URL,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<SecretValue, Unresolved> {
+        let env = table["env"]?.stringValue, file = table["file"]?.stringValue
+        switch (env, file) {
+        case (let name?, nil):
+            guard let value = environment[name], !value.isEmpty else {
+                return .failure(Unresolved(text: "environment variable \(name) is not set or empty"))
+            }
+            return .success(SecretValue(Array(value.utf8)))
+        case (nil, let path?):
+            let url = ConfigPaths.resolve(path, against: baseDirectory)
+            guard var data = FileManager.default.contents(atPath: url.path) else {
+                return .failure(Unresolved(text: "cannot read secret file \(url.path)"))
+            }
+            while let last = data.last, last == 0x0A || last == 0x0D { data.removeLast() }
+            guard !data.isEmpty else { return .failure(Unresolved(text: "secret file \(url.path) is empty")) }
+            return .success(SecretValue(Array(data)))
+        default:
+            return .failure(Unresolved(text: "give exactly one of env = \"NAME\" or file = \"PATH\"; secrets are never written in the file itself"))
+        }
+    }
+}
+
 extension ChannelSettings {
     /// Resolves the secret reference under `key`; nil when the key is absent.
     ///
@@ -35,23 +65,9 @@ extension ChannelSettings {
     ///   the variable is unset or empty, or the file cannot be read.
     public func secret(_ key: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> SecretValue? {
         guard let table = table(key) else { return nil }
-        let env = table["env"]?.stringValue, file = table["file"]?.stringValue
-        switch (env, file) {
-        case (let name?, nil):
-            guard let value = environment[name], !value.isEmpty else {
-                throw ConfigError([problem(key, "environment variable \(name) is not set or empty")])
-            }
-            return SecretValue(Array(value.utf8))
-        case (nil, let path?):
-            let url = ConfigPaths.resolve(path, against: baseDirectory)
-            guard var data = FileManager.default.contents(atPath: url.path) else {
-                throw ConfigError([problem(key, "cannot read secret file \(url.path)")])
-            }
-            while let last = data.last, last == 0x0A || last == 0x0D { data.removeLast() }
-            guard !data.isEmpty else { throw ConfigError([problem(key, "secret file \(url.path) is empty")]) }
-            return SecretValue(Array(data))
-        default:
-            throw ConfigError([problem(key, "give exactly one of env = \"NAME\" or file = \"PATH\"; secrets are never written in the file itself")])
+        switch SecretValue.resolve(table, baseDirectory: baseDirectory, environment: environment) {
+        case .success(let secret): return secret
+        case .failure(let message): throw ConfigError([problem(key, message.text)])
         }
     }
 

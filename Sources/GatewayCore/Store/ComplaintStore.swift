@@ -32,8 +32,15 @@ public protocol ComplaintStore: Sendable {
     /// Feed events with a sequence greater than `after`, in sequence order.
     func feed(after: Int64, limit: Int) async throws -> [FeedEvent]
 
+    /// Feed events after `query.after` that match the query's filters, in
+    /// sequence order (the paged API and the live stream).
+    func feed(_ query: FeedQuery) async throws -> [FeedEvent]
+
     /// The current revision of one complaint.
     func complaint(id: String) async throws -> Complaint?
+
+    /// Every stored revision of one complaint, newest first; empty when unknown.
+    func revisions(of id: String) async throws -> [Complaint]
 
     /// The most recent quarantine entries, newest first.
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
@@ -318,6 +325,27 @@ public struct FeedEvent: Sendable, Equatable {
 }
 
 /// Feed event types (CloudEvents `type`).
+/// Which feed events a consumer asks for.
+public struct FeedQuery: Sendable, Equatable {
+    /// Events with a greater sequence.
+    public var after: Int64
+    public var limit: Int
+    /// Only this channel's complaints.
+    public var channel: String?
+    /// Only complaints with this `dedup.status`.
+    public var dedupStatus: String?
+    /// Whether complaints marked `duplicate` are included.
+    public var includeDuplicates: Bool
+
+    public init(after: Int64 = 0, limit: Int = 100, channel: String? = nil, dedupStatus: String? = nil, includeDuplicates: Bool = true) {
+        self.after = after
+        self.limit = limit
+        self.channel = channel
+        self.dedupStatus = dedupStatus
+        self.includeDuplicates = includeDuplicates
+    }
+}
+
 public enum FeedEventType: String, Sendable, Codable, CaseIterable {
     case received = "complaint.received"
     case updated = "complaint.updated"

@@ -1,0 +1,163 @@
+import Foundation
+import ComplaintModel
+import GatewayCore
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The normalized feed for other services:
+///
+/// - `GET /v1/complaints?after=&limit=&channel=&status=&include_duplicates=`: a
+///   page of CloudEvents in feed order and the `next` cursor;
+/// - `GET /v1/complaints/{id}`: one complaint with its revisions;
+/// - `GET /v1/stream`: Server-Sent Events; each event's `id` is its cursor, and
+///   reconnecting with `Last-Event-ID` resumes with nothing missed or repeated.
+///
+/// The cursor is the feed sequence: assigned inside the store's write
+/// transaction, so a consumer that stores it resumes exactly, across restarts.
+public struct FeedController<Store: ComplaintStore>: Sendable {
+    let store: Store
+    let notifier: FeedNotifier
+    /// How often an idle stream sends a comment line, so proxies and clients
+    /// keep the connection open.
+    let heartbeat: Duration
+    /// How often a stream checks the store when not woken (commits by other processes).
+    let pollInterval: Duration
+
+    public static var maxPageSize: Int { 1000 }
+
+    public init(store: Store, notifier: FeedNotifier, heartbeat: Duration = .seconds(15), pollInterval: Duration = .seconds(1)) {
+        self.store = store
+        self.notifier = notifier
+        self.heartbeat = heartbeat
+        self.pollInterval = pollInterval
+    }
+
+    public func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("/v1/complaints") { request, _ in try await self.page(request) }
+        router.get("/v1/complaints/:id") { _, context in try await self.complaint(context.parameters.get("id") ?? "") }
+        router.get("/v1/stream") { request, _ in try self.stream(request) }
+    }
+
+    struct Page: Encodable {
+        var events: [CloudEvent]
+        /// Pass as `after` for the next page; the same cursor when nothing is new.
+        var next: String
+        var hasMore: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case events, next
+            case hasMore = "has_more"
+        }
+    }
+
+    func query(_ request: Request, after: Int64? = nil) throws -> FeedQuery {
+        let params = request.uri.queryParameters
+        var query = FeedQuery()
+        if let after {
+            query.after = after
+        } else if let text = params["after"].map(String.init) {
+            guard let value = Int64(text), value >= 0 else {
+                throw APIError(.badRequest, code: "bad_parameter", message: "after must be a cursor from a previous page (a non-negative integer)")
+            }
+            query.after = value
+        }
+        if let text = params["limit"].map(String.init) {
+            guard let value = Int(text), (1...Self.maxPageSize).contains(value) else {
+                throw APIError(.badRequest, code: "bad_parameter", message: "limit must be from 1 to \(Self.maxPageSize)")
+            }
+            query.limit = value
+        }
+        query.channel = params["channel"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        if let status = params["status"].map(String.init), !status.isEmpty {
+            guard ["unique", "duplicate", "near_duplicate"].contains(status) else {
+                throw APIError(.badRequest, code: "bad_parameter", message: "status must be unique, duplicate or near_duplicate")
+            }
+            query.dedupStatus = status
+        }
+        if let text = params["include_duplicates"].map(String.init) {
+            switch text {
+            case "true", "1": query.includeDuplicates = true
+            case "false", "0": query.includeDuplicates = false
+            default: throw APIError(.badRequest, code: "bad_parameter", message: "include_duplicates must be true or false")
+            }
+        }
+        return query
+    }
+
+    func page(_ request: Request) async throws -> Response {
+        var query = try query(request)
+        let limit = query.limit
+        query.limit = limit + 1  // one more tells whether there is more
+        let events: [FeedEvent]
+        do {
+            events = try await store.feed(query)
+        } catch {
+            throw APIError.storeUnavailable(error)
+        }
+        let shown = events.prefix(limit)
+        let page = Page(events: shown.map(CloudEvent.init), next: String(shown.last?.sequence ?? query.after),
+                        hasMore: events.count > limit)
+        return JSONBody.response(.ok, page)
+    }
+
+    struct Detail: Encodable {
+        var complaint: Complaint
+        /// Every revision, newest first (the first is `complaint`).
+        var revisions: [Complaint]
+    }
+
+    func complaint(_ id: String) async throws -> Response {
+        let revisions: [Complaint]
+        do {
+            revisions = try await store.revisions(of: id)
+        } catch {
+            throw APIError.storeUnavailable(error)
+        }
+        guard let current = revisions.first else { throw APIError.notFound("no complaint with id \(id)") }
+        return JSONBody.response(.ok, Detail(complaint: current, revisions: revisions))
+    }
+
+    func stream(_ request: Request) throws -> Response {
+        // Last-Event-ID (a reconnecting EventSource) wins over ?after=.
+        var start: Int64? = nil
+        if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
+            guard let value = Int64(last.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw APIError(.badRequest, code: "bad_parameter", message: "Last-Event-ID must be an event id from this stream")
+            }
+            start = value
+        }
+        var initial = try query(request, after: start)
+        initial.limit = 500
+        let first = initial
+        let store = self.store, notifier = self.notifier, heartbeat = self.heartbeat, poll = self.pollInterval
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // The client's reconnect delay, then events as they are committed. The
+            // loop reads from the store at its own cursor: a slow client holds no
+            // buffer, and ingestion never waits for it (the write below does).
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            var query = first
+            var lastWrite = ContinuousClock.now
+            while !Task.isCancelled {
+                let events = try await store.feed(query)
+                if !events.isEmpty {
+                    var text = ""
+                    for event in events {
+                        text += "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: \(try CloudEvent(event).jsonLine())\n\n"
+                    }
+                    try await writer.write(ByteBuffer(string: text))
+                    query.after = events.last!.sequence
+                    lastWrite = ContinuousClock.now
+                    if events.count == query.limit { continue }
+                }
+                if ContinuousClock.now - lastWrite >= heartbeat {
+                    try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    lastWrite = ContinuousClock.now
+                }
+                await notifier.wait(timeout: min(poll, heartbeat))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

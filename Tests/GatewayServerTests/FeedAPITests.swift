@@ -1,0 +1,130 @@
+import Foundation
+import ComplaintModel
+import GatewayCore
+import GatewayServer
+import GatewayTestSupport
+import Testing
+
+/// The feed for other services over real HTTP: pages with cursors, one
+/// complaint with its revisions, and the live stream with resume.
+@Suite("Feed API over HTTP")
+struct FeedAPITests {
+    let client = TestHTTPClient.shared
+    static let config = ServerFixture.formChannel + """
+
+        [[channel]]
+        name = "lines"
+        type = "lines"
+        """
+
+    static func lines(_ range: Range<Int>, prefix: String) -> String {
+        range.map { "\(prefix)\($0)|complaint number \($0)" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("paging through 10,000 complaints while ingestion runs: none missing, none repeated")
+    func paging() async throws {
+        let f = try ServerFixture(config: Self.config)
+        let lines = f.channels.first { $0.name == "lines" }!
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("first.txt", Self.lines(0..<6000, prefix: "a")), channel: lines)
+        try await f.withServer { base in
+            let pipeline = f.pipeline, dir = f.dir
+            let writer = Task {
+                for batch in 0..<4 {
+                    _ = try await pipeline.ingest(fileAt: try dir.write("more-\(batch).txt", Self.lines(batch * 1000..<(batch + 1) * 1000, prefix: "b")), channel: lines)
+                }
+            }
+            var cursor = "0"
+            var sequences: [Int64] = []
+            var ids = Set<String>()
+            var writerDone = false
+            while true {
+                let page = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [
+                    URLQueryItem(name: "after", value: cursor), URLQueryItem(name: "limit", value: "700")]))
+                #expect(page.status == 200)
+                let events = page.json["events"] as? [[String: Any]] ?? []
+                for event in events {
+                    sequences.append(Int64(event["sequence"] as? String ?? "") ?? -1)
+                    ids.insert((event["data"] as? [String: Any])?["id"] as? String ?? "")
+                }
+                cursor = page.json["next"] as? String ?? cursor
+                if page.json["has_more"] as? Bool == false {
+                    if writerDone { break }
+                    writerDone = (try? await writer.value) != nil
+                }
+            }
+            #expect(sequences.count == 10_000)
+            #expect(sequences == Array(1...10_000), "feed order, no gap, no repeat")
+            #expect(ids.count == 10_000)
+        }
+    }
+
+    @Test("filters, bad parameters, and one complaint with its revisions")
+    func filtersAndDetail() async throws {
+        let f = try ServerFixture(config: Self.config)
+        let lines = f.channels.first { $0.name == "lines" }!
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", "x1|first words\nx2|other\n"), channel: lines)
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", "x1|first words, corrected\n"), channel: lines)
+        try await f.withServer { base in
+            let posted = try await client.post(base.appending(path: "v1/forms/web"), "email=a%40b.cn&topic=billing&message=from+the+web")
+            let webPage = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [URLQueryItem(name: "channel", value: "web")]))
+            let webEvents = webPage.json["events"] as? [[String: Any]] ?? []
+            #expect(webEvents.count == 1)
+            #expect(webEvents.first?["source"] as? String == "/channels/web")
+            #expect(webEvents.first?["specversion"] as? String == "1.0")
+
+            let all = try await client.send("GET", base.appending(path: "v1/complaints"))
+            #expect((all.json["events"] as? [[String: Any]])?.map { $0["type"] as? String } == ["complaint.received", "complaint.received", "complaint.updated", "complaint.received"])
+
+            for bad in ["after=-1", "after=abc", "limit=0", "limit=5000", "status=maybe", "include_duplicates=perhaps"] {
+                let r = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?" + bad)!)
+                #expect(r.status == 400, "\(bad)")
+                #expect(r.error["code"] as? String == "bad_parameter")
+            }
+
+            let id = ComplaintIdentity.id(channel: "lines", sourceID: "x1")
+            let detail = try await client.send("GET", base.appending(path: "v1/complaints/\(id)"))
+            #expect(detail.status == 200)
+            let revisions = detail.json["revisions"] as? [[String: Any]] ?? []
+            #expect(revisions.map { $0["revision"] as? Int } == [2, 1])
+            #expect((detail.json["complaint"] as? [String: Any])?["body"] as? String == "first words, corrected")
+            #expect(try await client.send("GET", base.appending(path: "v1/complaints/\(posted.json["id"] as? String ?? "")")).status == 200)
+            #expect(try await client.send("GET", base.appending(path: "v1/complaints/no-such-id")).status == 404)
+        }
+    }
+
+    @Test("the live stream: events as committed, resume with Last-Event-ID after a drop, heartbeats")
+    func stream() async throws {
+        let f = try ServerFixture(config: Self.config)
+        let lines = f.channels.first { $0.name == "lines" }!
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", Self.lines(0..<5, prefix: "s")), channel: lines)
+        try await f.withServer(heartbeat: .milliseconds(300)) { base in
+            let port = base.port!
+            let first = try SSEConnection(port: port)
+            #expect(await first.read(until: { $0.events.count >= 5 }))
+            #expect(first.statusLine == "HTTP/1.1 200 OK")
+            #expect(first.events.map(\.id) == [1, 2, 3, 4, 5])
+            #expect(first.events.allSatisfy { $0.type == "complaint.received" })
+            let data = try JSONSerialization.jsonObject(with: Data(first.events[0].data.utf8)) as? [String: Any]
+            #expect(data?["sequence"] as? String == "1", "the data is the CloudEvent")
+            // A form post reaches the open stream without waiting for a poll.
+            let posted = try await client.post(base.appending(path: "v1/forms/web"), "email=live%40b.cn&topic=outage&message=live")
+            #expect(posted.status == 202)
+            #expect(await first.read(until: { $0.events.count >= 6 }, timeout: .seconds(2)))
+            #expect(first.events.last?.id == 6)
+            #expect(await first.read(until: { !$0.comments.isEmpty }, timeout: .seconds(3)), "an idle stream sends heartbeats")
+            let lastSeen = first.events.last!.id
+            _ = consume first  // the connection drops
+
+            // Committed while no one was connected.
+            _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", Self.lines(5..<8, prefix: "s")), channel: lines)
+            let resumed = try SSEConnection(port: port, headers: ["Last-Event-ID": "\(lastSeen)"])
+            #expect(await resumed.read(until: { $0.events.count >= 3 }))
+            try await Task.sleep(for: .milliseconds(300))
+            await resumed.read(until: { _ in false }, timeout: .milliseconds(200))
+            #expect(resumed.events.map(\.id) == [7, 8, 9], "nothing missed, nothing repeated")
+
+            let bad = try await client.send("GET", base.appending(path: "v1/stream"), headers: ["Last-Event-ID": "yesterday"])
+            #expect(bad.status == 400)
+        }
+    }
+}
