@@ -17,6 +17,7 @@ import NIOCore
 /// transaction, so a consumer that stores it resumes exactly, across restarts.
 public struct FeedController<Store: ComplaintStore>: Sendable {
     let store: Store
+    let auth: TokenAuthenticator
     let notifier: FeedNotifier
     /// How often an idle stream sends a comment line, so proxies and clients
     /// keep the connection open.
@@ -26,17 +27,25 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     public static var maxPageSize: Int { 1000 }
 
-    public init(store: Store, notifier: FeedNotifier, heartbeat: Duration = .seconds(15), pollInterval: Duration = .seconds(1)) {
+    public init(store: Store, auth: TokenAuthenticator, notifier: FeedNotifier, heartbeat: Duration = .seconds(15),
+                pollInterval: Duration = .seconds(1)) {
         self.store = store
+        self.auth = auth
         self.notifier = notifier
         self.heartbeat = heartbeat
         self.pollInterval = pollInterval
     }
 
     public func addRoutes(to router: Router<GatewayRequestContext>) {
-        router.get("/v1/complaints") { request, _ in try await self.page(request) }
-        router.get("/v1/complaints/:id") { _, context in try await self.complaint(context.parameters.get("id") ?? "") }
-        router.get("/v1/stream") { request, _ in try self.stream(request) }
+        router.get("/v1/complaints") { request, _ in
+            try await self.page(request, pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+        }
+        router.get("/v1/complaints/:id") { request, context in
+            try await self.complaint(context.parameters.get("id") ?? "", pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+        }
+        router.get("/v1/stream") { request, _ in
+            try self.stream(request, pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+        }
     }
 
     struct Page: Encodable {
@@ -85,7 +94,13 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
         return query
     }
 
-    func page(_ request: Request) async throws -> Response {
+    static func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {
+        var cloud = CloudEvent(event)
+        if !pii { cloud.data = PIIMask.apply(cloud.data) }
+        return cloud
+    }
+
+    func page(_ request: Request, pii: Bool) async throws -> Response {
         var query = try query(request)
         let limit = query.limit
         query.limit = limit + 1  // one more tells whether there is more
@@ -96,7 +111,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             throw APIError.storeUnavailable(error)
         }
         let shown = events.prefix(limit)
-        let page = Page(events: shown.map(CloudEvent.init), next: String(shown.last?.sequence ?? query.after),
+        let page = Page(events: shown.map { Self.event($0, pii: pii) }, next: String(shown.last?.sequence ?? query.after),
                         hasMore: events.count > limit)
         return JSONBody.response(.ok, page)
     }
@@ -107,18 +122,19 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
         var revisions: [Complaint]
     }
 
-    func complaint(_ id: String) async throws -> Response {
+    func complaint(_ id: String, pii: Bool) async throws -> Response {
         let revisions: [Complaint]
         do {
             revisions = try await store.revisions(of: id)
         } catch {
             throw APIError.storeUnavailable(error)
         }
-        guard let current = revisions.first else { throw APIError.notFound("no complaint with id \(id)") }
-        return JSONBody.response(.ok, Detail(complaint: current, revisions: revisions))
+        guard !revisions.isEmpty else { throw APIError.notFound("no complaint with id \(id)") }
+        let shown = pii ? revisions : revisions.map(PIIMask.apply)
+        return JSONBody.response(.ok, Detail(complaint: shown[0], revisions: shown))
     }
 
-    func stream(_ request: Request) throws -> Response {
+    func stream(_ request: Request, pii: Bool) throws -> Response {
         // Last-Event-ID (a reconnecting EventSource) wins over ?after=.
         var start: Int64? = nil
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
@@ -144,7 +160,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
                 if !events.isEmpty {
                     var text = ""
                     for event in events {
-                        text += "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: \(try CloudEvent(event).jsonLine())\n\n"
+                        text += "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: \(try Self.event(event, pii: pii).jsonLine())\n\n"
                     }
                     try await writer.write(ByteBuffer(string: text))
                     query.after = events.last!.sequence

@@ -17,6 +17,7 @@ import NIOCore
 public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     let pipeline: IngestPipeline<Store, Dedup>
     let channels: [String: FormChannel]
+    let auth: TokenAuthenticator
     let notifier: FeedNotifier?
     let logger: Logger
 
@@ -28,8 +29,10 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
         var channelLimiter: RateLimiter?
     }
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil, logger: Logger) {
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], auth: TokenAuthenticator = TokenAuthenticator(tokens: []),
+                notifier: FeedNotifier? = nil, logger: Logger) {
         self.pipeline = pipeline
+        self.auth = auth
         self.notifier = notifier
         self.logger = logger
         var table: [String: FormChannel] = [:]
@@ -89,6 +92,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
 
     private func accept(_ request: Request, context: GatewayRequestContext, form: FormChannel, cors: HTTPFields) async throws -> Response {
         let intake = form.intake, name = form.channel.name
+        if intake.requiresToken { _ = try auth.require(.formsWrite, for: request) }
         if let limiter = form.channelLimiter, case .limited(let retry) = limiter.acquire(name) {
             throw APIError(.tooManyRequests, code: "rate_limited",
                            message: "channel \(name) takes at most \(limiter.limit) posts; retry in \(retry) s",

@@ -13,6 +13,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let pipeline: IngestPipeline<Store, Dedup>
     public let channels: [ConfiguredChannel]
     public let settings: ServerSettings
+    public let auth: TokenAuthenticator
     public let registry: PrometheusCollectorRegistry
     public let readiness = ServerReadiness()
     /// Wakes live streams after this process commits.
@@ -22,7 +23,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let logger: Logger
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
-                registry: PrometheusCollectorRegistry, logger: Logger) {
+                tokens: [APIToken] = [], registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.auth = TokenAuthenticator(tokens: tokens)
         self.pipeline = pipeline
         self.channels = channels
         self.settings = settings
@@ -35,8 +37,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
         HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
-        FormIntakeController(pipeline: pipeline, channels: channels, notifier: notifier, logger: logger).addRoutes(to: router)
-        FeedController(store: pipeline.store, notifier: notifier, heartbeat: streamHeartbeat).addRoutes(to: router)
+        FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier, logger: logger).addRoutes(to: router)
+        FeedController(store: pipeline.store, auth: auth, notifier: notifier, heartbeat: streamHeartbeat).addRoutes(to: router)
         return router
     }
 

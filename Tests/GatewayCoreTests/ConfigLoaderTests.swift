@@ -51,7 +51,7 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, channel"))
+        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, token, channel"))
         #expect(problems[1].message.contains("unknown key \"engine\""))
     }
 
@@ -161,5 +161,49 @@ struct ConfigLoaderTests {
         #expect(ConfigLoader.tomlLiteral("Asia/Shanghai") == "\"Asia/Shanghai\"")
         #expect(ConfigLoader.tomlLiteral("[\"a\", \"b\"]") == "[\"a\", \"b\"]")
         #expect(ConfigLoader.tomlLiteral("say \"hi\"") == "\"say \\\"hi\\\"\"")
+    }
+
+    @Test("[[token]]: secrets by reference only, known scopes, no short or shared secrets")
+    func tokens() throws {
+        setenv("CG_CONFIG_TEST_TOKEN", "a-long-enough-random-secret", 1)
+        setenv("CG_CONFIG_TEST_SHORT", "short", 1)
+        let ok = try TestChannels.load("""
+            [[token]]
+            name = "reader"
+            secret = { env = "CG_CONFIG_TEST_TOKEN" }
+            scopes = ["feed:read", "pii"]
+            """)
+        #expect(ok.config.tokens.map(\.name) == ["reader"])
+        #expect(ok.config.tokens.first?.allows(.pii) == true)
+        #expect(ok.config.tokens.first?.allows(.formsWrite) == false)
+        #expect("\(ok.config.tokens[0].secret)".contains("a-long") == false, "secrets never print")
+
+        let problems = TestChannels.problems("""
+            [[token]]
+            name = "a"
+            secret = "literal-secret-in-the-file"
+            scopes = ["feed:read"]
+
+            [[token]]
+            name = "b"
+            secret = { env = "CG_CONFIG_TEST_UNSET" }
+            scopes = ["feed:write"]
+
+            [[token]]
+            name = "c"
+            secret = { env = "CG_CONFIG_TEST_SHORT" }
+            scopes = ["admin"]
+
+            [[token]]
+            name = "c"
+            secret = { env = "CG_CONFIG_TEST_TOKEN" }
+            scopes = []
+            """)
+        let messages = problems.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(problems.contains { $0.line == 3 && $0.message.contains("expected a table") }, "\(messages)")
+        #expect(problems.contains { $0.line == 8 && $0.message.contains("CG_CONFIG_TEST_UNSET is not set") }, "\(messages)")
+        #expect(problems.contains { $0.line == 9 && $0.message.contains("unknown scope \"feed:write\"") }, "\(messages)")
+        #expect(problems.contains { $0.line == 13 && $0.message.contains("shorter than 16 bytes") }, "\(messages)")
+        #expect(problems.contains { $0.line == 17 && $0.message.contains("duplicate token name") }, "\(messages)")
     }
 }

@@ -15,7 +15,8 @@ struct FeedAPITests {
         [[channel]]
         name = "lines"
         type = "lines"
-        """
+        """ + TestTokens.config
+    static let pii = TestTokens.bearer(TestTokens.analyst)
 
     static func lines(_ range: Range<Int>, prefix: String) -> String {
         range.map { "\(prefix)\($0)|complaint number \($0)" }.joined(separator: "\n") + "\n"
@@ -39,7 +40,7 @@ struct FeedAPITests {
             var writerDone = false
             while true {
                 let page = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [
-                    URLQueryItem(name: "after", value: cursor), URLQueryItem(name: "limit", value: "700")]))
+                    URLQueryItem(name: "after", value: cursor), URLQueryItem(name: "limit", value: "700")]), headers: Self.pii)
                 #expect(page.status == 200)
                 let events = page.json["events"] as? [[String: Any]] ?? []
                 for event in events {
@@ -66,29 +67,29 @@ struct FeedAPITests {
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", "x1|first words, corrected\n"), channel: lines)
         try await f.withServer { base in
             let posted = try await client.post(base.appending(path: "v1/forms/web"), "email=a%40b.cn&topic=billing&message=from+the+web")
-            let webPage = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [URLQueryItem(name: "channel", value: "web")]))
+            let webPage = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [URLQueryItem(name: "channel", value: "web")]), headers: Self.pii)
             let webEvents = webPage.json["events"] as? [[String: Any]] ?? []
             #expect(webEvents.count == 1)
             #expect(webEvents.first?["source"] as? String == "/channels/web")
             #expect(webEvents.first?["specversion"] as? String == "1.0")
 
-            let all = try await client.send("GET", base.appending(path: "v1/complaints"))
+            let all = try await client.send("GET", base.appending(path: "v1/complaints"), headers: Self.pii)
             #expect((all.json["events"] as? [[String: Any]])?.map { $0["type"] as? String } == ["complaint.received", "complaint.received", "complaint.updated", "complaint.received"])
 
             for bad in ["after=-1", "after=abc", "limit=0", "limit=5000", "status=maybe", "include_duplicates=perhaps"] {
-                let r = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?" + bad)!)
+                let r = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?" + bad)!, headers: Self.pii)
                 #expect(r.status == 400, "\(bad)")
                 #expect(r.error["code"] as? String == "bad_parameter")
             }
 
             let id = ComplaintIdentity.id(channel: "lines", sourceID: "x1")
-            let detail = try await client.send("GET", base.appending(path: "v1/complaints/\(id)"))
+            let detail = try await client.send("GET", base.appending(path: "v1/complaints/\(id)"), headers: Self.pii)
             #expect(detail.status == 200)
             let revisions = detail.json["revisions"] as? [[String: Any]] ?? []
             #expect(revisions.map { $0["revision"] as? Int } == [2, 1])
             #expect((detail.json["complaint"] as? [String: Any])?["body"] as? String == "first words, corrected")
-            #expect(try await client.send("GET", base.appending(path: "v1/complaints/\(posted.json["id"] as? String ?? "")")).status == 200)
-            #expect(try await client.send("GET", base.appending(path: "v1/complaints/no-such-id")).status == 404)
+            #expect(try await client.send("GET", base.appending(path: "v1/complaints/\(posted.json["id"] as? String ?? "")"), headers: Self.pii).status == 200)
+            #expect(try await client.send("GET", base.appending(path: "v1/complaints/no-such-id"), headers: Self.pii).status == 404)
         }
     }
 
@@ -99,7 +100,7 @@ struct FeedAPITests {
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", Self.lines(0..<5, prefix: "s")), channel: lines)
         try await f.withServer(heartbeat: .milliseconds(300)) { base in
             let port = base.port!
-            let first = try SSEConnection(port: port)
+            let first = try SSEConnection(port: port, headers: Self.pii)
             #expect(await first.read(until: { $0.events.count >= 5 }))
             #expect(first.statusLine == "HTTP/1.1 200 OK")
             #expect(first.events.map(\.id) == [1, 2, 3, 4, 5])
@@ -117,14 +118,62 @@ struct FeedAPITests {
 
             // Committed while no one was connected.
             _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", Self.lines(5..<8, prefix: "s")), channel: lines)
-            let resumed = try SSEConnection(port: port, headers: ["Last-Event-ID": "\(lastSeen)"])
+            let resumed = try SSEConnection(port: port, headers: Self.pii.merging(["Last-Event-ID": "\(lastSeen)"]) { a, _ in a })
             #expect(await resumed.read(until: { $0.events.count >= 3 }))
             try await Task.sleep(for: .milliseconds(300))
             await resumed.read(until: { _ in false }, timeout: .milliseconds(200))
             #expect(resumed.events.map(\.id) == [7, 8, 9], "nothing missed, nothing repeated")
 
-            let bad = try await client.send("GET", base.appending(path: "v1/stream"), headers: ["Last-Event-ID": "yesterday"])
+            let bad = try await client.send("GET", base.appending(path: "v1/stream"), headers: Self.pii.merging(["Last-Event-ID": "yesterday"]) { a, _ in a })
             #expect(bad.status == 400)
+        }
+    }
+
+    @Test("tokens: 401 without or with an unknown token, 403 without the scope; PII masked without pii")
+    func scopes() async throws {
+        let config = Self.config.replacingOccurrences(of: "honeypot = \"website\"", with: "honeypot = \"website\"\nrequire_token = true")
+        let f = try ServerFixture(config: config)
+        try await f.withServer { base in
+            let form = base.appending(path: "v1/forms/web")
+            let body = "name=%E6%9D%8E%E9%9B%B7&email=LiLei%40example.cn&phone=13800138000&topic=billing&message=masked"
+            let anonymousPost = try await client.post(form, body)
+            #expect(anonymousPost.status == 401)
+            #expect(try await client.post(form, body, headers: TestTokens.bearer(TestTokens.reader)).status == 403)
+            let posted = try await client.post(form, body, headers: TestTokens.bearer(TestTokens.poster))
+            #expect(posted.status == 202)
+
+            let feed = base.appending(path: "v1/complaints")
+            let anonymous = try await client.send("GET", feed)
+            #expect(anonymous.status == 401)
+            #expect(anonymous.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+            #expect(try await client.send("GET", feed, headers: TestTokens.bearer("not-a-token-at-all")).status == 401)
+            let poster = try await client.send("GET", feed, headers: TestTokens.bearer(TestTokens.poster))
+            #expect(poster.status == 403)
+            #expect(poster.error["code"] as? String == "insufficient_scope")
+
+            func customer(_ r: HTTPResult) -> [String: Any] {
+                (((r.json["events"] as? [[String: Any]])?.first?["data"] as? [String: Any])?["customer"] as? [String: Any]) ?? [:]
+            }
+            let masked = customer(try await client.send("GET", feed, headers: TestTokens.bearer(TestTokens.reader)))
+            #expect(masked["email"] as? String == "l***@example.cn")
+            #expect(masked["phone"] as? String == "+861******8000")
+            #expect(masked["name"] as? String == "李*")
+            let full = customer(try await client.send("GET", feed, headers: Self.pii))
+            #expect(full["email"] as? String == "lilei@example.cn")
+            #expect(full["phone"] as? String == "+8613800138000")
+            let detail = try await client.send("GET", base.appending(path: "v1/complaints/\(posted.json["id"] as? String ?? "")"),
+                                               headers: TestTokens.bearer(TestTokens.reader))
+            #expect(((detail.json["complaint"] as? [String: Any])?["customer"] as? [String: Any])?["email"] as? String == "l***@example.cn")
+        }
+    }
+
+    @Test("with no tokens configured the feed is closed, and says how to open it")
+    func noTokens() async throws {
+        let f = try ServerFixture()
+        try await f.withServer { base in
+            let r = try await client.send("GET", base.appending(path: "v1/complaints"))
+            #expect(r.status == 401)
+            #expect((r.error["message"] as? String)?.contains("[[token]]") == true)
         }
     }
 }

@@ -33,6 +33,7 @@ struct ServerFixture {
     let store: SQLiteComplaintStore
     let archive: RawArchive
     let channels: [ConfiguredChannel]
+    let tokens: [APIToken]
 
     static let formChannel = """
         [[channel]]
@@ -56,7 +57,10 @@ struct ServerFixture {
         dir = try TemporaryDirectory("server")
         store = try SQLiteComplaintStore(path: dir.url.appendingPathComponent("complaints.sqlite"))
         archive = try RawArchive(root: dir.url.appendingPathComponent("archive"))
-        channels = try TestChannels.load(config, plugins: [WebFormPlugin(), LineChannelPlugin()], baseDirectory: dir.url).channels
+        TestTokens.export()
+        let loaded = try TestChannels.load(config, plugins: [WebFormPlugin(), LineChannelPlugin()], baseDirectory: dir.url)
+        channels = loaded.channels
+        tokens = loaded.config.tokens
     }
 
     /// Runs a server for the duration of `body`, which gets its base URL.
@@ -67,7 +71,8 @@ struct ServerFixture {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)
-        var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, registry: TestMetrics.registry, logger: logger)
+        var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, tokens: tokens,
+                                   registry: TestMetrics.registry, logger: logger)
         server.streamHeartbeat = heartbeat
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
@@ -136,4 +141,38 @@ final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
                     newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
         completionHandler(nil)
     }
+}
+
+/// API tokens of the tests, exported to the environment the config refers to.
+enum TestTokens {
+    static let reader = "reader-token-0123456789abcdef"
+    static let analyst = "analyst-token-0123456789abcdef"
+    static let poster = "poster-token-0123456789abcdef"
+
+    /// `[[token]]` tables for a test config.
+    static let config = """
+
+        [[token]]
+        name = "reader"
+        secret = { env = "CG_TEST_READER_TOKEN" }
+        scopes = ["feed:read"]
+
+        [[token]]
+        name = "analyst"
+        secret = { env = "CG_TEST_ANALYST_TOKEN" }
+        scopes = ["feed:read", "pii"]
+
+        [[token]]
+        name = "poster"
+        secret = { env = "CG_TEST_POSTER_TOKEN" }
+        scopes = ["forms:write"]
+        """
+
+    static func export() {
+        setenv("CG_TEST_READER_TOKEN", reader, 1)
+        setenv("CG_TEST_ANALYST_TOKEN", analyst, 1)
+        setenv("CG_TEST_POSTER_TOKEN", poster, 1)
+    }
+
+    static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
 }

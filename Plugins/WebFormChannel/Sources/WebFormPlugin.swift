@@ -27,6 +27,7 @@ public struct WebFormPlugin: ChannelPlugin {
             OptionSpec("cors_origins", .stringArray, help: "Origins allowed to post from browsers (\"https://www.example.com\"); others get 403. Absent: any origin, no CORS headers."),
             SecretValue.option("signature_secret", help: "HMAC-SHA256 key: every post must carry X-Signature: sha256=<hex of HMAC(body)>, or gets 401."),
             OptionSpec("thank_you_url", .string, help: "Where browsers (Accept: text/html) are sent after a post (303)."),
+            OptionSpec("require_token", .boolean, default: "false", help: "Posts need Authorization: Bearer with a [[token]] of scope forms:write (401/403 otherwise)."),
         ]
     }
 
@@ -54,8 +55,10 @@ public struct WebFormPlugin: ChannelPlugin {
             problems.append(settings.problem("cors_origins", "\"\(origin)\" is not an origin like https://www.example.com (scheme and host, no path)"))
         }
         guard problems.isEmpty else { throw ConfigError(problems) }
-        return HTTPIntake(maxBodyBytes: settings.int("max_body_bytes") ?? WebFormSettings.defaultMaxBodyBytes,
-                          acceptedMediaTypes: WebFormSettings.mediaTypes, clientRate: clientRate, channelRate: channelRate,
-                          corsOrigins: origins, signatureSecret: secret, thankYouURL: settings.string("thank_you_url"))
+        var intake = HTTPIntake(maxBodyBytes: settings.int("max_body_bytes") ?? WebFormSettings.defaultMaxBodyBytes,
+                                acceptedMediaTypes: WebFormSettings.mediaTypes, clientRate: clientRate, channelRate: channelRate,
+                                corsOrigins: origins, signatureSecret: secret, thankYouURL: settings.string("thank_you_url"))
+        intake.requiresToken = settings.bool("require_token") ?? false
+        return intake
     }
 }

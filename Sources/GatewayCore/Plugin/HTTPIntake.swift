@@ -21,6 +21,9 @@ public struct HTTPIntake: Sendable, Equatable {
     public var signatureSecret: SecretValue?
     /// Where a browser goes after posting (303 See Other) when it asked for HTML.
     public var thankYouURL: String?
+    /// Whether posts need a bearer token with the `forms:write` scope
+    /// (server-to-server channels; browsers cannot hold a secret).
+    public var requiresToken = false
 
     public init(maxBodyBytes: Int, acceptedMediaTypes: [String], clientRate: RateLimit? = nil, channelRate: RateLimit? = nil,
                 corsOrigins: [String] = [], signatureSecret: SecretValue? = nil, thankYouURL: String? = nil) {
