@@ -15,8 +15,8 @@ public final class ServerReadiness: Sendable {
 }
 
 /// `GET /healthz` (the process answers), `GET /readyz` (the store answers and
-/// the channels have started: send traffic) and `GET /metrics` (Prometheus
-/// text format).
+/// the channels have started: send traffic), `GET /metrics` (Prometheus text
+/// format) and `GET /openapi.json` (the API's contract).
 public struct HealthController<Store: ComplaintStore>: Sendable {
     let store: Store
     let readiness: ServerReadiness
@@ -51,6 +51,10 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             ready = ready && readiness.channelsStarted
             return JSONBody.response(ready ? .ok : .serviceUnavailable, Status(status: ready ? "ready" : "not_ready", checks: checks),
                                      headers: ready ? [:] : [.retryAfter: "1"])
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []

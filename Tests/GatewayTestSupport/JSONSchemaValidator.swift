@@ -15,7 +15,7 @@ public enum JSONSchemaValidator {
         return r?.status == 0 ? .available : .missing("python3 module jsonschema not installed (pip install jsonschema)")
     }
 
-    static var python3: URL? {
+    public static var python3: URL? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
             let url = URL(fileURLWithPath: String(dir)).appendingPathComponent("python3")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }

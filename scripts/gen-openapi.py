@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Writes the OpenAPI 3.1 document of the gateway's HTTP API.
+
+Outputs docs/openapi.json (what people read) and
+Sources/GatewayServer/OpenAPIDocument.swift (what `serve` answers at
+/openapi.json, so the binary needs no resource files). The complaint schema is
+embedded from schema/complaint-v1.schema.json. Run it after changing the API;
+a test fails when the two outputs and the schema file disagree.
+"""
+import json, os, sys
+
+root = os.path.join(os.path.dirname(__file__), "..")
+complaint = json.load(open(os.path.join(root, "schema/complaint-v1.schema.json")))
+# Embedded under components: its own $id and $schema go, and its "#/$defs/..."
+# references are re-rooted, so every OpenAPI tool resolves them.
+complaint.pop("$id", None)
+complaint.pop("$schema", None)
+def reroot(node):
+    if isinstance(node, dict):
+        return {k: (v.replace("#/$defs/", "#/components/schemas/Complaint/$defs/") if k == "$ref" else reroot(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [reroot(v) for v in node]
+    return node
+complaint = reroot(complaint)
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+def json_response(description, schema, headers=None):
+    r = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        r["headers"] = headers
+    return r
+
+def error(description):
+    return json_response(description, ref("Error"))
+
+retry_after = {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}}}
+bearer = [{"bearer": []}]
+feed_params = [
+    {"name": "channel", "in": "query", "schema": {"type": "string"}, "description": "Only this channel's complaints."},
+    {"name": "status", "in": "query", "schema": {"enum": ["unique", "duplicate", "near_duplicate"]}, "description": "Only complaints with this dedup.status."},
+    {"name": "include_duplicates", "in": "query", "schema": {"enum": ["true", "false", "1", "0"]}, "description": "false leaves out complaints marked duplicate (default true)."},
+]
+
+doc = {
+    "openapi": "3.1.0",
+    "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+    "info": {
+        "title": "Complaint Gateway",
+        "version": "1",
+        "description": "Form intake, the normalized complaint feed (pages, one complaint, Server-Sent Events) and operations endpoints of `complaint-gateway serve`. Every error is `{\"error\": {\"code\", \"message\", \"fields\"?}}`.",
+    },
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A [[token]] of channels.conf. Scopes: feed:read, forms:write, admin, pii."}},
+        "schemas": {
+            "Complaint": complaint,
+            "Error": {
+                "type": "object", "additionalProperties": False, "required": ["error"],
+                "properties": {"error": {
+                    "type": "object", "additionalProperties": False, "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                        "message": {"type": "string"},
+                        "fields": {"type": "array", "items": {
+                            "type": "object", "additionalProperties": False, "required": ["field", "message"],
+                            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                    }}},
+            },
+            "Accepted": {
+                "type": "object", "additionalProperties": False, "required": ["id", "channel", "status"],
+                "properties": {"id": {"type": "string"}, "channel": {"type": "string"}, "status": {"enum": ["accepted", "duplicate"]}},
+            },
+            "CloudEvent": {
+                "description": "CloudEvents 1.0, structured mode (application/cloudevents+json).",
+                "type": "object", "additionalProperties": False,
+                "required": ["specversion", "id", "source", "type", "time", "datacontenttype", "sequence", "data"],
+                "properties": {
+                    "specversion": {"const": "1.0"},
+                    "id": {"type": "string"},
+                    "source": {"type": "string", "pattern": "^/channels/"},
+                    "type": {"enum": ["complaint.received", "complaint.updated", "complaint.duplicate"]},
+                    "time": {"type": "string", "format": "date-time"},
+                    "datacontenttype": {"const": "application/json"},
+                    "sequence": {"type": "string", "pattern": "^[0-9]+$"},
+                    "data": ref("Complaint"),
+                },
+            },
+            "Page": {
+                "type": "object", "additionalProperties": False, "required": ["events", "next", "has_more"],
+                "properties": {"events": {"type": "array", "items": ref("CloudEvent")},
+                               "next": {"type": "string", "pattern": "^[0-9]+$"}, "has_more": {"type": "boolean"}},
+            },
+            "ComplaintDetail": {
+                "type": "object", "additionalProperties": False, "required": ["complaint", "revisions"],
+                "properties": {"complaint": ref("Complaint"), "revisions": {"type": "array", "items": ref("Complaint"), "minItems": 1}},
+            },
+            "Status": {
+                "type": "object", "additionalProperties": False, "required": ["status"],
+                "properties": {"status": {"enum": ["ok", "ready", "not_ready"]},
+                               "checks": {"type": "object", "additionalProperties": {"type": "string"}}},
+            },
+        },
+    },
+    "paths": {
+        "/v1/forms/{channel}": {
+            "parameters": [{"name": "channel", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": {
+                "summary": "Submit a form to a web_form channel",
+                "description": "202 only after the raw body is archived and the complaint committed.",
+                "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}},
+                    {"name": "X-Signature", "in": "header", "schema": {"type": "string", "pattern": "^sha256=[0-9a-fA-F]{64}$"}},
+                ],
+                "requestBody": {"required": True, "content": {
+                    "application/x-www-form-urlencoded": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+                    "multipart/form-data": {"schema": {"type": "object"}},
+                    "application/json": {"schema": {"type": "object"}},
+                }},
+                "responses": {
+                    "202": json_response("Accepted (or a repeat of an accepted submission).", ref("Accepted")),
+                    "303": {"description": "Browsers (Accept: text/html) go to the channel's thank_you_url.",
+                            "headers": {"Location": {"schema": {"type": "string"}}}},
+                    "400": error("Malformed body or bad Idempotency-Key."),
+                    "401": error("Signature or token missing or wrong."),
+                    "403": error("Origin not allowed, or token without forms:write."),
+                    "404": error("No such form channel."),
+                    "413": error("Body over the channel's max_body_bytes."),
+                    "415": error("Unsupported Content-Type."),
+                    "422": error("Invalid fields (listed), or Idempotency-Key reused with another body."),
+                    "429": json_response("Rate limited.", ref("Error"), retry_after),
+                    "503": json_response("Store or archive unavailable; nothing accepted.", ref("Error"), retry_after),
+                },
+            },
+            "options": {"summary": "CORS preflight", "responses": {"204": {"description": "Allowed."}, "403": error("Origin not allowed.")}},
+        },
+        "/v1/complaints": {
+            "get": {
+                "summary": "A page of the feed, in feed order",
+                "security": bearer,
+                "parameters": [
+                    {"name": "after", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "The next cursor of the previous page; 0 to start."},
+                    {"name": "limit", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "1 to 1000, default 100."},
+                ] + feed_params,
+                "responses": {"200": json_response("A page.", ref("Page")), "400": error("Bad parameter."),
+                              "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
+            }
+        },
+        "/v1/complaints/{id}": {
+            "get": {
+                "summary": "One complaint with its revisions, newest first",
+                "security": bearer,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": json_response("The complaint.", ref("ComplaintDetail")), "401": error("No or unknown token."),
+                              "403": error("Token lacks feed:read."), "404": error("Unknown id.")},
+            }
+        },
+        "/v1/stream": {
+            "get": {
+                "summary": "The feed as Server-Sent Events",
+                "description": "Each event: `id` = cursor, `event` = CloudEvents type, `data` = the CloudEvent. Resume with Last-Event-ID. Idle streams get `: heartbeat` comments.",
+                "security": bearer,
+                "parameters": [
+                    {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                    {"name": "after", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                ] + feed_params,
+                "responses": {"200": {"description": "The stream.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                              "400": error("Bad parameter."), "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
+            }
+        },
+        "/healthz": {"get": {"summary": "The process answers", "responses": {"200": json_response("Up.", ref("Status"))}}},
+        "/readyz": {"get": {"summary": "Store reachable and channels started", "responses": {
+            "200": json_response("Ready.", ref("Status")), "503": json_response("Not ready.", ref("Status"), retry_after)}}},
+        "/metrics": {"get": {"summary": "Prometheus text format", "responses": {
+            "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {
+            "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    },
+}
+
+text = json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+outputs = {"docs/openapi.json": text}
+swift = (
+    "// Generated by scripts/gen-openapi.py from docs/openapi.json's source; do not edit.\n"
+    "// (Embedded so the binary answers /openapi.json without resource files.)\n\n"
+    "/// The OpenAPI 3.1 document of the HTTP API, served at `/openapi.json`.\n"
+    "public enum OpenAPIDocument {\n"
+    "    public static let json = #\"\"\"\n" + text + "\n\"\"\"#\n}\n"
+)
+outputs["Sources/GatewayServer/OpenAPIDocument.swift"] = swift
+if "--check" in sys.argv:
+    stale = [p for p, t in outputs.items() if not os.path.exists(os.path.join(root, p)) or open(os.path.join(root, p)).read() != t]
+    if stale:
+        print("out of date (run scripts/gen-openapi.py): " + ", ".join(stale))
+        sys.exit(1)
+    print("up to date")
+else:
+    for p, t in outputs.items():
+        open(os.path.join(root, p), "w").write(t)
+    print("wrote " + " and ".join(outputs))
