@@ -11,6 +11,7 @@ import json, os, sys
 
 root = os.path.join(os.path.dirname(__file__), "..")
 complaint = json.load(open(os.path.join(root, "schema/complaint-v1.schema.json")))
+complaint_id = complaint["$id"]
 # Embedded under components: its own $id and $schema go, and its "#/$defs/..."
 # references are re-rooted, so every OpenAPI tool resolves them.
 complaint.pop("$id", None)
@@ -75,7 +76,7 @@ doc = {
             "CloudEvent": {
                 "description": "CloudEvents 1.0, structured mode (application/cloudevents+json).",
                 "type": "object", "additionalProperties": False,
-                "required": ["specversion", "id", "source", "type", "time", "datacontenttype", "sequence", "data"],
+                "required": ["specversion", "id", "source", "type", "time", "datacontenttype", "dataschema", "sequence", "data"],
                 "properties": {
                     "specversion": {"const": "1.0"},
                     "id": {"type": "string"},
@@ -83,6 +84,7 @@ doc = {
                     "type": {"enum": ["complaint.received", "complaint.updated", "complaint.duplicate"]},
                     "time": {"type": "string", "format": "date-time"},
                     "datacontenttype": {"const": "application/json"},
+                    "dataschema": {"const": complaint_id, "description": "The $id of the complaint/v1 schema, served at /schemas/complaint-v1.json."},
                     "sequence": {"type": "string", "pattern": "^[0-9]+$"},
                     "data": ref("Complaint"),
                 },
@@ -174,6 +176,8 @@ doc = {
             "200": json_response("Ready.", ref("Status")), "503": json_response("Not ready.", ref("Status"), retry_after)}}},
         "/metrics": {"get": {"summary": "Prometheus text format", "responses": {
             "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+        "/schemas/complaint-v1.json": {"get": {"summary": "The complaint/v1 JSON Schema (CloudEvents dataschema)", "responses": {
+            "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {
             "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     },
@@ -187,6 +191,12 @@ swift = (
     "/// The OpenAPI 3.1 document of the HTTP API, served at `/openapi.json`.\n"
     "public enum OpenAPIDocument {\n"
     "    public static let json = #\"\"\"\n" + text + "\n\"\"\"#\n}\n"
+)
+schema_text = open(os.path.join(root, "schema/complaint-v1.schema.json")).read()
+swift += (
+    "\n/// `schema/complaint-v1.schema.json`, served at `/schemas/complaint-v1.json`.\n"
+    "public enum ComplaintSchemaDocument {\n"
+    "    public static let json = #\"\"\"\n" + schema_text + "\n\"\"\"#\n}\n"
 )
 outputs["Sources/GatewayServer/OpenAPIDocument.swift"] = swift
 if "--check" in sys.argv:

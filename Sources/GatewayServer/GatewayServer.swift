@@ -14,6 +14,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let channels: [ConfiguredChannel]
     public let settings: ServerSettings
     public let auth: TokenAuthenticator
+    public let sinks: [SinkSettings]
     public let registry: PrometheusCollectorRegistry
     public let readiness = ServerReadiness()
     /// Wakes live streams after this process commits.
@@ -23,7 +24,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let logger: Logger
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
-                tokens: [APIToken] = [], registry: PrometheusCollectorRegistry, logger: Logger) {
+                tokens: [APIToken] = [], sinks: [SinkSettings] = [], registry: PrometheusCollectorRegistry, logger: Logger) {
+        self.sinks = sinks
         self.auth = TokenAuthenticator(tokens: tokens)
         self.pipeline = pipeline
         self.channels = channels
@@ -62,6 +64,11 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
     }
 
+    /// One delivery service per `[[sink]]`.
+    public func makeSinkServices() throws -> [SinkService<Store>] {
+        try sinks.map { SinkService(sink: $0, store: pipeline.store, delivery: try makeDelivery(for: $0), notifier: notifier, logger: logger) }
+    }
+
     /// Recovers interrupted inputs, then runs everything until SIGTERM/SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let recovered = try await pipeline.recoverInterrupted(channels: channels)
@@ -71,9 +78,11 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
             "listen": "\(settings.host):\(settings.port)",
             "form_channels": "\(channels.filter { $0.httpIntake != nil }.map(\.name).joined(separator: ","))",
             "drop_folder_channels": "\(folders.channelNames.joined(separator: ","))",
+            "sinks": "\(sinks.map(\.name).joined(separator: ","))",
         ])
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders)],
+            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders)]
+                + (try makeSinkServices()).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger)

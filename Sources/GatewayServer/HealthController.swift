@@ -56,6 +56,10 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
+        router.get("/schemas/complaint-v1.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/schema+json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: ComplaintSchemaDocument.json)))
+        }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)

@@ -40,6 +40,10 @@ public enum OpenAPIDocument {
           "datacontenttype": {
             "const": "application/json"
           },
+          "dataschema": {
+            "const": "urn:complaint-gateway:schema:complaint-v1",
+            "description": "The $id of the complaint/v1 schema, served at /schemas/complaint-v1.json."
+          },
           "id": {
             "type": "string"
           },
@@ -73,6 +77,7 @@ public enum OpenAPIDocument {
           "type",
           "time",
           "datacontenttype",
+          "dataschema",
           "sequence",
           "data"
         ],
@@ -594,6 +599,23 @@ public enum OpenAPIDocument {
         "summary": "Store reachable and channels started"
       }
     },
+    "/schemas/complaint-v1.json": {
+      "get": {
+        "responses": {
+          "200": {
+            "content": {
+              "application/schema+json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            },
+            "description": "JSON Schema 2020-12."
+          }
+        },
+        "summary": "The complaint/v1 JSON Schema (CloudEvents dataschema)"
+      }
+    },
     "/v1/complaints": {
       "get": {
         "parameters": [
@@ -1074,6 +1096,125 @@ public enum OpenAPIDocument {
       "url": "http://127.0.0.1:8080"
     }
   ]
+}
+
+"""#
+}
+
+/// `schema/complaint-v1.schema.json`, served at `/schemas/complaint-v1.json`.
+public enum ComplaintSchemaDocument {
+    public static let json = #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "urn:complaint-gateway:schema:complaint-v1",
+  "title": "Complaint (complaint/v1)",
+  "description": "One customer complaint normalized from any channel by Complaint Gateway. Absent optional values are null, never missing.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["schema", "id", "channel", "source_id", "received_at", "occurred_at", "customer", "subject", "body",
+               "language", "attachments", "thread", "automated", "attributes", "raw", "dedup", "warnings", "revision"],
+  "properties": {
+    "schema": { "const": "complaint/v1" },
+    "id": {
+      "description": "Deterministic from channel name and source id: a UUID (version 8) from SHA-256.",
+      "type": "string",
+      "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    },
+    "channel": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["name", "type"],
+      "properties": {
+        "name": { "type": "string", "pattern": "^[A-Za-z0-9_-]+$" },
+        "type": { "type": "string", "minLength": 1 }
+      }
+    },
+    "source_id": { "description": "The item's identifier in its source.", "type": "string", "minLength": 1 },
+    "received_at": { "$ref": "#/$defs/timestamp" },
+    "occurred_at": { "anyOf": [{ "$ref": "#/$defs/timestamp" }, { "type": "null" }] },
+    "customer": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["name", "email", "phone", "handle", "account_id"],
+      "properties": {
+        "name": { "type": ["string", "null"] },
+        "email": { "type": ["string", "null"], "description": "Lower-cased. The HTTP API masks the local part (l***@example.cn) for tokens without the pii scope.", "pattern": "^[^A-Z]*$" },
+        "phone": { "type": ["string", "null"], "description": "E.164. The HTTP API masks middle digits with * for tokens without the pii scope.", "pattern": "^\\+[1-9][0-9*]{6,14}$" },
+        "handle": { "type": ["string", "null"] },
+        "account_id": { "type": ["string", "null"] }
+      }
+    },
+    "subject": { "type": ["string", "null"] },
+    "body": { "description": "Plain text, Unicode NFC, \\n line ends.", "type": "string" },
+    "language": { "type": ["string", "null"], "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*$" },
+    "attachments": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["filename", "content_type", "size", "sha256"],
+        "properties": {
+          "filename": { "type": ["string", "null"] },
+          "content_type": { "type": "string" },
+          "size": { "type": "integer", "minimum": 0 },
+          "sha256": { "$ref": "#/$defs/sha256" }
+        }
+      }
+    },
+    "thread": {
+      "anyOf": [
+        { "type": "null" },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["key", "in_reply_to", "references"],
+          "properties": {
+            "key": { "type": "string" },
+            "in_reply_to": { "type": ["string", "null"] },
+            "references": { "type": "array", "items": { "type": "string" } }
+          }
+        }
+      ]
+    },
+    "automated": { "enum": [null, "bounce", "auto_reply", "list"] },
+    "attributes": {
+      "description": "Channel-specific values.",
+      "type": "object",
+      "additionalProperties": { "type": ["string", "number", "boolean"] }
+    },
+    "raw": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["sha256", "size", "media_type", "location"],
+      "properties": {
+        "sha256": { "$ref": "#/$defs/sha256" },
+        "size": { "type": "integer", "minimum": 0 },
+        "media_type": { "type": "string" },
+        "location": { "type": ["string", "null"], "description": "Where in the raw input: 'line 12', 'lines 12-14'." }
+      }
+    },
+    "dedup": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["status", "of", "score"],
+      "properties": {
+        "status": { "enum": ["unique", "duplicate", "near_duplicate"] },
+        "of": { "type": ["string", "null"] },
+        "score": { "type": ["number", "null"], "minimum": 0, "maximum": 1 }
+      }
+    },
+    "warnings": { "type": "array", "items": { "type": "string" } },
+    "revision": { "type": "integer", "minimum": 1 }
+  },
+  "$defs": {
+    "timestamp": {
+      "description": "RFC 3339 in UTC.",
+      "type": "string",
+      "format": "date-time",
+      "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$"
+    },
+    "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }
+  }
 }
 
 """#

@@ -96,6 +96,26 @@ enum SQLiteMigrations {
                 ALTER TABLE ingestions ADD COLUMN metadata TEXT;
                 """)
         }
+        m.registerMigration("v4: delivery sinks") { db in
+            try db.execute(sql: """
+                -- How far each sink (webhook, NDJSON file) has delivered the feed:
+                -- advanced after each delivery, so a restart resumes (at least once).
+                CREATE TABLE sink_cursors (
+                    sink TEXT PRIMARY KEY NOT NULL,
+                    cursor INTEGER NOT NULL
+                );
+                -- Events a sink gave up on after its retry budget.
+                CREATE TABLE dead_letters (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sink TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    error TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX dead_letters_by_sink ON dead_letters(sink, seq);
+                """)
+        }
         return m
     }
 }

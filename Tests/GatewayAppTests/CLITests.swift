@@ -110,6 +110,7 @@ struct CLITests {
             #expect(e["specversion"] as? String == "1.0")
             #expect(e["type"] as? String == "complaint.received")
             #expect(e["datacontenttype"] as? String == "application/json")
+            #expect(e["dataschema"] as? String == "urn:complaint-gateway:schema:complaint-v1")
             #expect(e["time"] is String)
             let data = try #require(e["data"] as? [String: Any])
             let channel = try #require(data["channel"] as? [String: Any])

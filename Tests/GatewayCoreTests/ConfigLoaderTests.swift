@@ -51,7 +51,7 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, token, channel"))
+        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, token, sink, channel"))
         #expect(problems[1].message.contains("unknown key \"engine\""))
     }
 
@@ -205,5 +205,51 @@ struct ConfigLoaderTests {
         #expect(problems.contains { $0.line == 9 && $0.message.contains("unknown scope \"feed:write\"") }, "\(messages)")
         #expect(problems.contains { $0.line == 13 && $0.message.contains("shorter than 16 bytes") }, "\(messages)")
         #expect(problems.contains { $0.line == 17 && $0.message.contains("duplicate token name") }, "\(messages)")
+    }
+
+    @Test("[[sink]]: webhooks need a URL, files a folder; values checked")
+    func sinks() throws {
+        let ok = try TestChannels.load("""
+            [[sink]]
+            name = "tickets"
+            type = "webhook"
+            url = "https://tickets.example.cn/hook"
+            types = ["complaint.received"]
+            max_attempts = 3
+
+            [[sink]]
+            name = "files"
+            type = "ndjson"
+            path = "feed"
+            """, baseDirectory: URL(fileURLWithPath: "/srv/gw"))
+        #expect(ok.config.sinks.map(\.name) == ["tickets", "files"])
+        #expect(ok.config.sinks[0].maxAttempts == 3)
+        #expect(ok.config.sinks[1].path?.path == "/srv/gw/feed")
+
+        let problems = TestChannels.problems("""
+            [[sink]]
+            name = "a"
+            type = "webhook"
+            url = "ftp://x"
+
+            [[sink]]
+            name = "b"
+            type = "ndjson"
+
+            [[sink]]
+            name = "c"
+            type = "kafka"
+
+            [[sink]]
+            name = "d"
+            type = "webhook"
+            url = "https://x.example"
+            types = ["complaint.deleted"]
+            """)
+        let messages = problems.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(problems.contains { $0.line == 4 && $0.message.contains("needs url") }, "\(messages)")
+        #expect(problems.contains { $0.line == 6 && $0.message.contains("needs path") }, "\(messages)")
+        #expect(problems.contains { $0.line == 12 && $0.message.contains("\"kafka\" is not allowed") }, "\(messages)")
+        #expect(problems.contains { $0.line == 18 && $0.message.contains("unknown event type") }, "\(messages)")
     }
 }

@@ -59,6 +59,9 @@ struct OpenAPIContractTests {
             let served = try await client.send("GET", base.appending(path: "openapi.json"))
             record("/openapi.json", "get", served)
             #expect(served.body == (try Data(contentsOf: OpenAPIValidator.document)))
+            let schema = try await client.send("GET", base.appending(path: "schemas/complaint-v1.json"))
+            #expect(schema.status == 200)
+            #expect(schema.body == (try Data(contentsOf: RepositoryPaths.root.appendingPathComponent("schema/complaint-v1.schema.json"))))
         }
         #expect(Set(observed.map(\.status)) == [200, 202, 400, 401, 403, 404, 413, 415, 422, 429])
         let problems = try OpenAPIValidator.violations(observed)

@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
                                           dedup: ExactDedupStage(), logger: logger)
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
-                                       tokens: env.config.tokens, registry: registry, logger: logger)
+                                       tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger)
             let host = settings.host
             try await server.run { port in
                 // One line on stdout that scripts and tests wait for.

@@ -59,7 +59,7 @@ public struct ConfigLoader: Sendable {
         OptionSpec("scopes", .stringArray, required: true,
                    help: "Any of: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."),
     ]
-    static let topLevelKeys = ["server", "storage", "archive", "token", "channel"]
+    static let topLevelKeys = ["server", "storage", "archive", "token", "sink", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry) {
@@ -176,6 +176,58 @@ public struct ConfigLoader: Sendable {
             problem("token", "tokens are declared as [[token]] tables")
         }
 
+        var sinks: [SinkSettings] = []
+        switch root["sink"] {
+        case nil:
+            break
+        case .array(let items):
+            var names = Set<String>()
+            for (i, item) in items.enumerated() {
+                let path = "sink[\(i)]"
+                let before = problems.count
+                let v = validate(item, against: SinkSettings.options, path: path, label: "sink #\(i + 1)", problem: problem)
+                guard problems.count == before, let name = v["name"]?.stringValue,
+                      let kind = v["type"]?.stringValue.flatMap(SinkSettings.Kind.init(rawValue:)) else { continue }
+                if !names.insert(name).inserted { problem("\(path).name", "duplicate sink name \"\(name)\"") }
+                var sink = SinkSettings(name: name, kind: kind, channels: v["channels"]?.stringArrayValue ?? [],
+                                        types: v["types"]?.stringArrayValue ?? [])
+                for type in sink.types where FeedEventType(rawValue: type) == nil {
+                    problem("\(path).types", "sink \"\(name)\": unknown event type \"\(type)\"; known: " + FeedEventType.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                for (key, minimum) in [("max_attempts", 1), ("initial_backoff_ms", 1), ("max_backoff_seconds", 1), ("timeout_seconds", 1), ("rotate_bytes", 1024)] {
+                    if let n = v[key]?.intValue, n < minimum { problem("\(path).\(key)", "sink \"\(name)\": \(key) must be at least \(minimum)") }
+                }
+                sink.maxAttempts = max(1, v["max_attempts"]?.intValue ?? sink.maxAttempts)
+                sink.initialBackoff = .milliseconds(max(1, v["initial_backoff_ms"]?.intValue ?? 1000))
+                sink.maxBackoff = .seconds(max(1, v["max_backoff_seconds"]?.intValue ?? 300))
+                sink.timeout = .seconds(max(1, v["timeout_seconds"]?.intValue ?? 10))
+                sink.rotateBytes = max(1024, v["rotate_bytes"]?.intValue ?? sink.rotateBytes)
+                switch kind {
+                case .webhook:
+                    if let text = v["url"]?.stringValue, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil {
+                        sink.url = url
+                    } else {
+                        problem(v["url"] == nil ? path : "\(path).url", "sink \"\(name)\": a webhook needs url = \"https://...\"")
+                    }
+                    if let table = v["secret"]?.tableValue {
+                        switch SecretValue.resolve(table, baseDirectory: baseDirectory) {
+                        case .success(let secret): sink.secret = secret
+                        case .failure(let reason): problem("\(path).secret", "sink \"\(name)\": \(reason.text)")
+                        }
+                    }
+                case .ndjson:
+                    if let folder = v["path"]?.stringValue {
+                        sink.path = ConfigPaths.resolve(folder, against: baseDirectory)
+                    } else {
+                        problem(path, "sink \"\(name)\": an ndjson sink needs path = \"FOLDER\"")
+                    }
+                }
+                sinks.append(sink)
+            }
+        default:
+            problem("sink", "sinks are declared as [[sink]] tables")
+        }
+
         var channelTables: [[String: ConfigValue]] = []
         switch root["channel"] {
         case nil:
@@ -261,7 +313,7 @@ public struct ConfigLoader: Sendable {
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
         }
-        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, tokens: tokens,
+        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, tokens: tokens, sinks: sinks,
                               channels: channels.map(\.settings)), channels)
     }
 

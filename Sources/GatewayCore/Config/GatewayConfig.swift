@@ -9,12 +9,15 @@ public struct GatewayConfig: Sendable {
     public var archive: ArchiveSettings
     /// Bearer tokens of the HTTP API.
     public var tokens: [APIToken]
+    /// Where `serve` pushes the feed.
+    public var sinks: [SinkSettings]
     /// Every configured channel, in file order.
     public var channels: [ChannelSettings]
 
     public init(file: String, server: ServerSettings = ServerSettings(), storage: StorageSettings, archive: ArchiveSettings,
-                tokens: [APIToken] = [], channels: [ChannelSettings]) {
+                tokens: [APIToken] = [], sinks: [SinkSettings] = [], channels: [ChannelSettings]) {
         self.tokens = tokens
+        self.sinks = sinks
         self.file = file
         self.server = server
         self.storage = storage

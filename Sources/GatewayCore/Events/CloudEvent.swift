@@ -14,9 +14,15 @@ public struct CloudEvent: Sendable, Encodable {
     /// When the event was committed.
     public var time: String
     public var datacontenttype = "application/json"
+    /// The JSON Schema `data` follows: the `$id` of `schema/complaint-v1.schema.json`
+    /// (served by `serve` at `/schemas/complaint-v1.json`).
+    public var dataschema = CloudEvent.complaintSchema
     /// The feed position; consumers resume after it (CloudEvents `sequence` extension).
     public var sequence: String
     public var data: Complaint
+
+    /// The `$id` of the complaint/v1 JSON Schema.
+    public static let complaintSchema = "urn:complaint-gateway:schema:complaint-v1"
 
     public init(_ event: FeedEvent) {
         id = "\(event.complaint.id).\(event.complaint.revision)"

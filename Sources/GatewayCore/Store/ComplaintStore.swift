@@ -42,6 +42,24 @@ public protocol ComplaintStore: Sendable {
     /// Every stored revision of one complaint, newest first; empty when unknown.
     func revisions(of id: String) async throws -> [Complaint]
 
+    /// The feed sequence a delivery sink has handled up to (0 when new).
+    func sinkCursor(_ sink: String) async throws -> Int64
+
+    /// Records that `sink` has handled the feed up to `cursor`.
+    func advanceSink(_ sink: String, to cursor: Int64) async throws
+
+    /// Records an event a sink gave up on.
+    func addDeadLetter(_ letter: DeadLetter) async throws
+
+    /// Dead letters, oldest first, of one sink or all.
+    func deadLetters(sink: String?, limit: Int) async throws -> [DeadLetter]
+
+    /// Removes a dead letter (delivered on retry).
+    func removeDeadLetter(id: Int64) async throws
+
+    /// One feed event by sequence.
+    func feedEvent(sequence: Int64) async throws -> FeedEvent?
+
     /// The most recent quarantine entries, newest first.
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
 
@@ -325,6 +343,26 @@ public struct FeedEvent: Sendable, Equatable {
 }
 
 /// Feed event types (CloudEvents `type`).
+/// A feed event a delivery sink could not deliver within its retry budget.
+public struct DeadLetter: Sendable, Equatable {
+    public var id: Int64
+    public var sink: String
+    public var sequence: Int64
+    public var attempts: Int
+    /// The last failure, for the operator.
+    public var error: String
+    public var createdAt: Date
+
+    public init(id: Int64 = 0, sink: String, sequence: Int64, attempts: Int, error: String, createdAt: Date = Date()) {
+        self.id = id
+        self.sink = sink
+        self.sequence = sequence
+        self.attempts = attempts
+        self.error = error
+        self.createdAt = createdAt
+    }
+}
+
 /// Which feed events a consumer asks for.
 public struct FeedQuery: Sendable, Equatable {
     /// Events with a greater sequence.

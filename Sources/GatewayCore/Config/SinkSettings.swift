@@ -1,0 +1,85 @@
+import Foundation
+
+/// A `[[sink]]` of `channels.conf`: where `serve` pushes the feed.
+///
+/// ```toml
+/// [[sink]]
+/// name = "ticketing"
+/// type = "webhook"
+/// url = "https://tickets.example.cn/hooks/complaints"
+/// secret = { env = "TICKETING_HOOK_SECRET" }
+/// channels = ["web", "pbx"]          # default: all
+///
+/// [[sink]]
+/// name = "warehouse"
+/// type = "ndjson"
+/// path = "var/feed"                  # rotating NDJSON files for batch loaders
+/// ```
+public struct SinkSettings: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// HTTP POST of each CloudEvent, at least once, with retries.
+        case webhook
+        /// Appends each CloudEvent as a line to rotating files.
+        case ndjson
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Webhook target.
+    public var url: URL?
+    /// Signs webhook bodies (`X-Signature: sha256=<hex HMAC>`).
+    public var secret: SecretValue?
+    /// Only these channels' events; empty for all.
+    public var channels: [String]
+    /// Only these event types; empty for all.
+    public var types: [String]
+    /// Webhook attempts per event before it goes to the dead letters.
+    public var maxAttempts: Int
+    /// First retry delay; doubled per attempt (with jitter) up to `maxBackoff`.
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// Seconds a webhook request may take.
+    public var timeout: Duration
+    /// NDJSON folder.
+    public var path: URL?
+    /// NDJSON files are rotated after this many bytes.
+    public var rotateBytes: Int
+
+    public init(name: String, kind: Kind, url: URL? = nil, secret: SecretValue? = nil, channels: [String] = [], types: [String] = [],
+                maxAttempts: Int = 8, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(300),
+                timeout: Duration = .seconds(10), path: URL? = nil, rotateBytes: Int = 64 << 20) {
+        self.name = name
+        self.kind = kind
+        self.url = url
+        self.secret = secret
+        self.channels = channels
+        self.types = types
+        self.maxAttempts = maxAttempts
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.timeout = timeout
+        self.path = path
+        self.rotateBytes = rotateBytes
+    }
+
+    /// Whether the sink takes this event.
+    public func accepts(_ event: FeedEvent) -> Bool {
+        (channels.isEmpty || channels.contains(event.complaint.channel.name)) && (types.isEmpty || types.contains(event.type.rawValue))
+    }
+
+    /// Keys of a `[[sink]]` table.
+    public static let options: [OptionSpec] = [
+        OptionSpec("name", .string, required: true, help: "Unique; names the sink's delivery state and dead letters."),
+        OptionSpec("type", .choice(Kind.allCases.map(\.rawValue)), required: true, help: "webhook or ndjson."),
+        OptionSpec("url", .string, help: "webhook: the http(s) URL each event is POSTed to."),
+        SecretValue.option("secret", help: "webhook: HMAC-SHA256 key for the X-Signature header."),
+        OptionSpec("channels", .stringArray, help: "Only these channels' events (default: all)."),
+        OptionSpec("types", .stringArray, help: "Only these event types, e.g. [\"complaint.received\"] (default: all)."),
+        OptionSpec("max_attempts", .integer, default: "8", help: "webhook: attempts before an event goes to the dead letters."),
+        OptionSpec("initial_backoff_ms", .integer, default: "1000", help: "webhook: first retry delay, doubled per attempt with jitter."),
+        OptionSpec("max_backoff_seconds", .integer, default: "300", help: "webhook: longest retry delay."),
+        OptionSpec("timeout_seconds", .integer, default: "10", help: "webhook: how long one request may take."),
+        OptionSpec("path", .string, help: "ndjson: folder of the files (relative to the config file)."),
+        OptionSpec("rotate_bytes", .integer, default: "67108864", help: "ndjson: start a new file after this many bytes."),
+    ]
+}
