@@ -14,6 +14,16 @@ import Foundation
 public struct Complaint: Sendable, Equatable, Codable {
     /// The schema identifier written into every document.
     public static let schemaVersion = "complaint/v1"
+    /// Attribute set to `true` when `body` was written by the channel (a call
+    /// without agent notes gets a summary such as "Call from … to complaints"),
+    /// not by the customer: such text says nothing about what the complaint is,
+    /// so the dedup stage does not compare it.
+    public static let generatedBodyAttribute = "body_generated"
+
+    /// Whether `body` is the customer's own text (see `generatedBodyAttribute`).
+    public var hasCustomerText: Bool {
+        attributes[Self.generatedBodyAttribute] != .bool(true)
+    }
 
     public var schema: String
     public var id: String

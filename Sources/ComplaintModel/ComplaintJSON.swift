@@ -70,6 +70,7 @@ public enum ComplaintJSON {
         if !contentOnly {
             w.key("dedup")
             w.open()
+            w.key("cluster"); w.optional(c.dedup.cluster)
             w.key("of"); w.optional(c.dedup.of)
             w.key("score")
             if let s = c.dedup.score { w.double(s) } else { w.raw("null") }

@@ -11,15 +11,29 @@ public struct DedupInfo: Sendable, Equatable, Codable {
     }
 
     public var status: Status
-    /// The id of the complaint this one duplicates.
+    /// The id of the first complaint of the duplicate group this one belongs to.
     public var of: String?
     /// Similarity in 0...1 for near-duplicates.
     public var score: Double?
+    /// The incident cluster: the id of the first complaint whose text this one
+    /// resembles, from any customer (itself when it starts a cluster). Nil when
+    /// no dedup stage with clustering saw it.
+    public var cluster: String?
 
-    public init(status: Status = .unique, of: String? = nil, score: Double? = nil) {
+    public init(status: Status = .unique, of: String? = nil, score: Double? = nil, cluster: String? = nil) {
         self.status = status
         self.of = of
         self.score = score
+        self.cluster = cluster
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        status = try c.decode(Status.self, forKey: .status)
+        of = try c.decodeIfPresent(String.self, forKey: .of)
+        score = try c.decodeIfPresent(Double.self, forKey: .score)
+        // Documents stored before clustering existed have no `cluster` key.
+        cluster = try c.decodeIfPresent(String.self, forKey: .cluster)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -27,9 +41,10 @@ public struct DedupInfo: Sendable, Equatable, Codable {
         try c.encode(status, forKey: .status)
         try c.encode(of, forKey: .of)
         try c.encode(score, forKey: .score)
+        try c.encode(cluster, forKey: .cluster)
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, of, score
+        case status, of, score, cluster
     }
 }

@@ -220,14 +220,24 @@ public enum OpenAPIDocument {
           },
           "dedup": {
             "additionalProperties": false,
+            "description": "The dedup stage's verdict. Dedup marks; it never deletes.",
             "properties": {
+              "cluster": {
+                "description": "The incident cluster: the id of the first complaint with similar text (from any customer). Null when the stage did not run.",
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
               "of": {
+                "description": "For duplicate and near_duplicate: the id of the first complaint of the group.",
                 "type": [
                   "string",
                   "null"
                 ]
               },
               "score": {
+                "description": "For near_duplicate: estimated similarity of the texts.",
                 "maximum": 1,
                 "minimum": 0,
                 "type": [
@@ -246,7 +256,8 @@ public enum OpenAPIDocument {
             "required": [
               "status",
               "of",
-              "score"
+              "score",
+              "cluster"
             ],
             "type": "object"
           },
@@ -658,7 +669,7 @@ public enum OpenAPIDocument {
             }
           },
           {
-            "description": "false leaves out complaints marked duplicate (default true).",
+            "description": "false leaves out complaints marked duplicate or near_duplicate (default true).",
             "in": "query",
             "name": "include_duplicates",
             "schema": {
@@ -1027,7 +1038,7 @@ public enum OpenAPIDocument {
             }
           },
           {
-            "description": "false leaves out complaints marked duplicate (default true).",
+            "description": "false leaves out complaints marked duplicate or near_duplicate (default true).",
             "in": "query",
             "name": "include_duplicates",
             "schema": {
@@ -1196,11 +1207,13 @@ public enum ComplaintSchemaDocument {
     "dedup": {
       "type": "object",
       "additionalProperties": false,
-      "required": ["status", "of", "score"],
+      "description": "The dedup stage's verdict. Dedup marks; it never deletes.",
+      "required": ["status", "of", "score", "cluster"],
       "properties": {
         "status": { "enum": ["unique", "duplicate", "near_duplicate"] },
-        "of": { "type": ["string", "null"] },
-        "score": { "type": ["number", "null"], "minimum": 0, "maximum": 1 }
+        "of": { "description": "For duplicate and near_duplicate: the id of the first complaint of the group.", "type": ["string", "null"] },
+        "score": { "description": "For near_duplicate: estimated similarity of the texts.", "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+        "cluster": { "description": "The incident cluster: the id of the first complaint with similar text (from any customer). Null when the stage did not run.", "type": ["string", "null"] }
       }
     },
     "warnings": { "type": "array", "items": { "type": "string" } },

@@ -64,59 +64,17 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
                        dedup: some DedupStage) async throws -> CommitResult {
-        // Encode outside the write lock: most complaints are inserted as revision 1
-        // as they are; only revised ones are encoded again inside.
+        // Encode and compute dedup features outside the write lock: most complaints
+        // are inserted as revision 1 as they are; only the others are encoded again inside.
         let documents = complaints.map { ComplaintJSON.string($0.complaint) }
+        let features = complaints.map { dedup.features(of: $0) }
         let now = RFC3339.string(from: Date())
         return try await guarded {
             try await pool.write { db in
                 var result = CommitResult()
-                var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
-                let insertComplaint = try db.cachedStatement(sql: """
-                    INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let updateComplaint = try db.cachedStatement(sql: """
-                    UPDATE complaints SET revision = ?, fingerprint = ?, current_rowid = ?, last_seq = ? WHERE id = ?
-                    """)
-                let insertRevision = try db.cachedStatement(sql: """
-                    INSERT INTO complaint_revisions (complaint_id, revision, previous_rowid, ingestion_id, document)
-                    VALUES (?, ?, ?, ?, ?)
-                    """)
-                let insertEvent = try db.cachedStatement(sql: """
-                    INSERT INTO feed_events (complaint_id, revision, revision_rowid, type, committed_at) VALUES (?, ?, ?, ?, ?)
-                    """)
-                for (index, incoming) in complaints.enumerated() {
-                    let existing = known[incoming.complaint.id]
-                    let decision = dedup.decide(incoming, existing: existing?.version)
-                    switch decision {
-                    case .unchanged:
-                        result.unchanged += 1
-                    case .insert(let complaint), .revise(let complaint):
-                        let isInsert: Bool
-                        if case .insert = decision { isInsert = true } else { isInsert = false }
-                        let document = complaint == incoming.complaint
-                            ? documents[index] : ComplaintJSON.string(complaint)
-                        try insertRevision.execute(arguments: [
-                            complaint.id, complaint.revision, existing?.rowid, ingestion, document])
-                        let revisionRowID = db.lastInsertedRowID
-                        try insertEvent.execute(arguments: [
-                            complaint.id, complaint.revision, revisionRowID,
-                            (isInsert ? FeedEventType.received : .updated).rawValue, now])
-                        let seq = db.lastInsertedRowID
-                        if isInsert {
-                            try insertComplaint.execute(arguments: [
-                                complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
-                                incoming.fingerprint, revisionRowID, seq, seq])
-                            result.inserted += 1
-                        } else {
-                            try updateComplaint.execute(arguments: [
-                                complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.id])
-                            result.updated += 1
-                        }
-                        known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint), revisionRowID)
-                    }
-                }
+                let index = SQLiteDedupIndex(db)
+                _ = try Self.apply(complaints, features: features, documents: documents, ingestion: ingestion, dedup: dedup,
+                                   index: index, now: now, db: db, result: &result)
                 let insertQuarantine = try db.cachedStatement(sql: """
                     INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -126,9 +84,87 @@ public final class SQLiteComplaintStore: ComplaintStore {
                         ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
                         entry.rejection.excerpt, now])
                 }
+                result.massComplaints = index.flagged
                 return result
             }
         }
+    }
+
+    /// Decides and writes each complaint of a batch (inside the caller's transaction).
+    private static func apply<Stage: DedupStage>(
+        _ complaints: [NormalizedComplaint], features: [Stage.Features], documents: [String], ingestion: Int64?,
+        dedup: Stage, index: SQLiteDedupIndex, now: String, db: Database, result: inout CommitResult, loadPrevious: Bool = false
+    ) throws -> [(DedupDecision, Complaint?)] {
+        var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
+        let insertComplaint = try db.cachedStatement(sql: """
+            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let updateComplaint = try db.cachedStatement(sql: """
+            UPDATE complaints SET revision = ?, fingerprint = ?, current_rowid = ?, last_seq = ? WHERE id = ?
+            """)
+        let insertRevision = try db.cachedStatement(sql: """
+            INSERT INTO complaint_revisions (complaint_id, revision, previous_rowid, ingestion_id, document)
+            VALUES (?, ?, ?, ?, ?)
+            """)
+        let insertEvent = try db.cachedStatement(sql: """
+            INSERT INTO feed_events (complaint_id, revision, revision_rowid, type, committed_at) VALUES (?, ?, ?, ?, ?)
+            """)
+        var decisions: [(DedupDecision, Complaint?)] = []
+        for (position, incoming) in complaints.enumerated() {
+            let existing = known[incoming.complaint.id]
+            let decision = try dedup.decide(incoming, features: features[position], existing: existing?.version, index: index)
+            var previous: Complaint? = nil
+            switch decision {
+            case .unchanged:
+                result.unchanged += 1
+            case .insert(let complaint), .revise(let complaint):
+                let isInsert: Bool
+                if case .insert = decision { isInsert = true } else { isInsert = false }
+                if !isInsert, loadPrevious, let rowid = existing?.rowid,
+                   let document = try String.fetchOne(db, sql: "SELECT document FROM complaint_revisions WHERE rowid = ?", arguments: [rowid]) {
+                    previous = try JSONDecoder().decode(Complaint.self, from: Data(document.utf8))
+                }
+                let document = complaint == incoming.complaint ? documents[position] : ComplaintJSON.string(complaint)
+                try insertRevision.execute(arguments: [
+                    complaint.id, complaint.revision, existing?.rowid, ingestion, document])
+                let revisionRowID = db.lastInsertedRowID
+                let type: FeedEventType = !isInsert ? .updated : complaint.dedup.status == .unique ? .received : .duplicate
+                try insertEvent.execute(arguments: [complaint.id, complaint.revision, revisionRowID, type.rawValue, now])
+                let seq = db.lastInsertedRowID
+                if isInsert {
+                    try insertComplaint.execute(arguments: [
+                        complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
+                        incoming.fingerprint, revisionRowID, seq, seq, Self.encodeDedup(complaint.dedup), index.lastEntry])
+                    result.inserted += 1
+                    switch complaint.dedup.status {
+                    case .duplicate: result.duplicates += 1
+                    case .nearDuplicate: result.nearDuplicates += 1
+                    case .unique: break
+                    }
+                } else {
+                    try updateComplaint.execute(arguments: [
+                        complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.id])
+                    result.updated += 1
+                }
+                known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint,
+                                                     dedup: complaint.dedup), revisionRowID)
+            }
+            index.resetLastEntry()
+            decisions.append((decision, previous))
+        }
+        return decisions
+    }
+
+    /// A verdict as stored in `complaints.dedup`: NULL for the default.
+    static func encodeDedup(_ info: DedupInfo) -> String? {
+        guard info != DedupInfo() else { return nil }
+        return (try? JSONEncoder().encode(info)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func decodeDedup(_ text: String?) -> DedupInfo {
+        guard let text, let info = try? JSONDecoder().decode(DedupInfo.self, from: Data(text.utf8)) else { return DedupInfo() }
+        return info
     }
 
     public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
@@ -192,7 +228,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     WHERE f.seq > ?1
                       AND (?2 IS NULL OR c.channel = ?2)
                       AND (?3 IS NULL OR json_extract(r.document, '$.dedup.status') = ?3)
-                      AND (?4 = 1 OR json_extract(r.document, '$.dedup.status') != 'duplicate')
+                      AND (?4 = 1 OR json_extract(r.document, '$.dedup.status') NOT IN ('duplicate', 'near_duplicate'))
                     ORDER BY f.seq LIMIT ?5
                     """, arguments: [query.after, query.channel, query.dedupStatus, query.includeDuplicates, query.limit]).map { row in
                     let document: String = row["document"]
@@ -496,27 +532,97 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)] {
-        try await guarded {
-            try await pool.read { db in
-                var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
-                let decoder = JSONDecoder()
-                var out: [(DedupDecision, Complaint?)] = []
-                for incoming in complaints {
-                    let existing = known[incoming.complaint.id]
-                    let decision = dedup.decide(incoming, existing: existing?.version)
-                    var stored: Complaint? = nil
-                    if case .revise = decision, let rowid = existing?.rowid,
-                       let document = try String.fetchOne(db, sql: "SELECT document FROM complaint_revisions WHERE rowid = ?", arguments: [rowid]) {
-                        stored = try decoder.decode(Complaint.self, from: Data(document.utf8))
-                    }
-                    if case .insert(let c) = decision {
-                        known[c.id] = (StoredVersion(revision: c.revision, fingerprint: incoming.fingerprint), -1)
-                    }
-                    out.append((decision, stored))
+        let documents = complaints.map { ComplaintJSON.string($0.complaint) }
+        let features = complaints.map { dedup.features(of: $0) }
+        let now = RFC3339.string(from: Date())
+        return try await guarded {
+            // The decisions are taken exactly as a commit would take them (the dedup
+            // index sees the batch's own complaints), then the transaction is rolled back.
+            try await pool.writeWithoutTransaction { db in
+                var decisions: [(DedupDecision, Complaint?)] = []
+                try db.inTransaction {
+                    var result = CommitResult()
+                    decisions = try Self.apply(complaints, features: features, documents: documents, ingestion: nil, dedup: dedup,
+                                               index: SQLiteDedupIndex(db), now: now, db: db, result: &result, loadPrevious: true)
+                    return .rollback
                 }
-                return out
+                return decisions
             }
         }
+    }
+
+    public func clusters(_ query: ClusterQuery) async throws -> [ClusterRecord] {
+        try await guarded {
+            try await pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT k.complaint_id, k.size, k.customers, k.first_seen, k.last_seen, k.flagged_at, k.flagged_customers,
+                           substr(COALESCE(NULLIF(json_extract(r.document, '$.body'), ''), json_extract(r.document, '$.subject'), ''), 1, 120) AS excerpt
+                    FROM dedup_clusters k
+                    LEFT JOIN complaints c ON c.id = k.complaint_id
+                    LEFT JOIN complaint_revisions r ON r.rowid = c.current_rowid
+                    WHERE k.size >= ?1 AND (?2 = 0 OR k.flagged_at IS NOT NULL) AND (?3 IS NULL OR k.last_seen >= ?3)
+                    ORDER BY k.last_seen DESC LIMIT ?4
+                    """, arguments: [query.minimumSize, query.massComplaintsOnly, query.activeSince?.timeIntervalSince1970,
+                                     query.limit]).map { row in
+                    let first: Double = row["first_seen"], last: Double = row["last_seen"]
+                    let flagged: Double? = row["flagged_at"]
+                    return ClusterRecord(id: row["complaint_id"], size: row["size"], customers: row["customers"],
+                                         firstSeen: Date(timeIntervalSince1970: first), lastSeen: Date(timeIntervalSince1970: last),
+                                         flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)),
+                                         flaggedCustomers: row["flagged_customers"],
+                                         excerpt: (row["excerpt"] as String?)?.replacingOccurrences(of: "\n", with: " ") ?? "")
+                }
+            }
+        }
+    }
+
+    public func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int {
+        try await guarded { try await pool.write { db in try SQLiteDedupIndex.clear(db) } }
+        var after: Int64 = 0
+        var done = 0
+        let decoder = JSONDecoder()
+        while true {
+            // First revisions' feed events give the complaints in the order they arrived,
+            // through the feed's primary key (the complaints table is keyed by id).
+            let page = try await guarded {
+                try await pool.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT f.seq, c.id, c.dedup, r.document FROM feed_events f
+                        JOIN complaints c ON c.id = f.complaint_id
+                        JOIN complaint_revisions r ON r.rowid = c.current_rowid
+                        WHERE f.seq > ? AND f.revision = 1 ORDER BY f.seq LIMIT 1000
+                        """, arguments: [after])
+                }
+            }
+            guard let last = page.last else { break }
+            after = last["seq"]
+            // Features are computed off the write lock, as in a commit.
+            let work: [(id: String, verdict: DedupInfo, features: DedupFeatures)] = try page.map { row in
+                let document: String = row["document"]
+                let complaint = try decoder.decode(Complaint.self, from: Data(document.utf8))
+                let stored: String? = row["dedup"]
+                return (row["id"], stored == nil ? complaint.dedup : Self.decodeDedup(stored), DedupFeatures(of: complaint))
+            }
+            try await guarded {
+                try await pool.write { db in
+                    let index = SQLiteDedupIndex(db)
+                    for item in work {
+                        var cluster: DedupEntry? = nil
+                        if let named = item.verdict.cluster, named != item.id,
+                           let entry = try Int64.fetchOne(db, sql: "SELECT dedup_entry FROM complaints WHERE id = ?", arguments: [named]) {
+                            cluster = try index.entry(id: entry)
+                        }
+                        index.resetLastEntry()
+                        let info = try stage.reindex(id: item.id, verdict: item.verdict, features: item.features, cluster: cluster, index: index)
+                        try db.execute(sql: "UPDATE complaints SET dedup = ?, dedup_entry = ? WHERE id = ?",
+                                       arguments: [Self.encodeDedup(info), index.lastEntry, item.id])
+                    }
+                }
+            }
+            done += work.count
+            progress?(done)
+        }
+        return done
     }
 
     private static func ingestionRecord(_ row: Row) -> IngestionRecord {
@@ -548,10 +654,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
         while start < unique.count {
             let slice = unique[start..<min(start + 500, unique.count)]
             let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint, current_rowid FROM complaints WHERE id IN (\(marks))",
+            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint, current_rowid, dedup FROM complaints WHERE id IN (\(marks))",
                                         arguments: StatementArguments(Array(slice)))
             for row in rows {
-                out[row["id"]] = (StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"]), row["current_rowid"])
+                out[row["id"]] = (StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"],
+                                                dedup: decodeDedup(row["dedup"])), row["current_rowid"])
             }
             start += 500
         }

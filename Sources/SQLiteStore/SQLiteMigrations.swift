@@ -116,6 +116,64 @@ enum SQLiteMigrations {
                 CREATE INDEX dead_letters_by_sink ON dead_letters(sink, seq);
                 """)
         }
+        m.registerMigration("v5: dedup index and incident clusters") { db in
+            try db.execute(sql: """
+                -- The verdict of each complaint's first revision (JSON, NULL = unique and
+                -- unclustered) and its dedup entry: later revisions keep both.
+                ALTER TABLE complaints ADD COLUMN dedup TEXT;
+                ALTER TABLE complaints ADD COLUMN dedup_entry INTEGER;
+                -- Identity keys (email:, phone:, handle:, account:) and the person they
+                -- belong to; a complaint carrying keys of two persons merges them.
+                CREATE TABLE dedup_identities (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    person INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX dedup_identities_by_person ON dedup_identities(person);
+                -- One row per complaint with text, appended in commit order. The
+                -- signature is 128 16-bit MinHash values (256 bytes).
+                CREATE TABLE dedup_entries (
+                    id INTEGER PRIMARY KEY,
+                    complaint_id TEXT NOT NULL,
+                    person INTEGER,
+                    at REAL NOT NULL,
+                    text_hash INTEGER NOT NULL,
+                    signature BLOB NOT NULL,
+                    facts TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    root TEXT,                  -- first complaint of its duplicate group; NULL = itself
+                    cluster INTEGER             -- first entry of its cluster; NULL = itself
+                );
+                CREATE INDEX dedup_entries_by_person ON dedup_entries(person, at) WHERE person IS NOT NULL;
+                CREATE INDEX dedup_entries_by_cluster ON dedup_entries(cluster, at) WHERE cluster IS NOT NULL;
+                -- LSH buckets, partitioned by UTC day of receipt: inserts go to today's
+                -- part of the B-tree only, so their cost follows the daily volume and not
+                -- the size of the store; lookups visit the days of the cluster window.
+                CREATE TABLE dedup_bands (
+                    day INTEGER NOT NULL,
+                    key INTEGER NOT NULL,
+                    entry INTEGER NOT NULL,
+                    PRIMARY KEY (day, key, entry)
+                ) WITHOUT ROWID;
+                -- Clusters of two or more complaints (a lone complaint is its own cluster
+                -- and has no row), keyed by their first entry.
+                CREATE TABLE dedup_clusters (
+                    id INTEGER PRIMARY KEY,
+                    complaint_id TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    customers INTEGER NOT NULL,
+                    first_seen REAL NOT NULL,
+                    last_seen REAL NOT NULL,
+                    flagged_at REAL,
+                    flagged_customers INTEGER
+                );
+                CREATE INDEX dedup_clusters_by_last_seen ON dedup_clusters(last_seen);
+                CREATE TABLE dedup_cluster_people (
+                    cluster INTEGER NOT NULL,
+                    person INTEGER NOT NULL,
+                    PRIMARY KEY (cluster, person)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -51,7 +51,7 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, token, sink, channel"))
+        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, dedup, token, sink, channel"))
         #expect(problems[1].message.contains("unknown key \"engine\""))
     }
 
@@ -152,6 +152,46 @@ struct ConfigLoaderTests {
         #expect(problems.first?.message.contains("at least 1") == true)
         #expect(try TestChannels.load("[archive]\nretention_days = 90\n").config.archive.retentionDays == 90)
         #expect(try TestChannels.load("").config.archive.retentionDays == nil)
+    }
+
+    @Test("[dedup]: defaults, values, and out-of-range or mistyped keys located")
+    func dedup() throws {
+        let defaults = try TestChannels.load("").config.dedup
+        #expect(defaults == DedupSettings())
+        #expect(defaults.enabled && defaults.nearDuplicateThreshold == 0.5 && defaults.window == 30 * 86_400)
+        let set = try TestChannels.load("""
+            [dedup]
+            window_days = 7
+            near_duplicate_threshold = 0.8
+            cluster_threshold = 1
+            cluster_window_hours = 6
+            mass_complaint_customers = 50
+            mass_complaint_window_minutes = 15
+            """).config.dedup
+        #expect(set.window == 7 * 86_400)
+        #expect(set.nearDuplicateThreshold == 0.8)
+        #expect(set.clusterThreshold == 1.0)
+        #expect(set.clusterWindow == 6 * 3_600)
+        #expect(set.massComplaintCustomers == 50)
+        #expect(set.massComplaintWindow == 15 * 60)
+        #expect(try TestChannels.load("[dedup]\nenabled = false\n").config.dedup.enabled == false)
+
+        let problems = TestChannels.problems("""
+            [dedup]
+            near_duplicate_threshold = 1.5
+            cluster_threshold = "high"
+            window_days = 0
+            mass_complaint_customers = 1
+            treshold = 0.5
+            """)
+        #expect(problems.map(\.line) == [2, 3, 4, 5, 6])
+        #expect(problems.map(\.key) == ["dedup.near_duplicate_threshold", "dedup.cluster_threshold", "dedup.window_days",
+                                        "dedup.mass_complaint_customers", "dedup.treshold"])
+        #expect(problems[0].message.contains("greater than 0 and at most 1"))
+        #expect(problems[1].message.contains("expected a number"))
+        #expect(problems[2].message.contains("at least 1"))
+        #expect(problems[3].message.contains("at least 2"))
+        #expect(problems[4].message.contains("unknown key"))
     }
 
     @Test("--set style literals")

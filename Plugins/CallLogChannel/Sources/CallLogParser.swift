@@ -180,6 +180,7 @@ final class CallLogReader: ParseEventReader {
         }
         let body = notes ?? Self.summary(caller: callerNumber, queue: queue, disposition: disposition,
                                          seconds: attributes["duration_seconds"])
+        if notes == nil { attributes[Complaint.generatedBodyAttribute] = .bool(true) }
         return .complaint(ComplaintDraft(
             sourceID: sourceID,
             occurredAt: start,

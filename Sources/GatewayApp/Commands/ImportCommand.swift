@@ -29,7 +29,7 @@ struct ImportCommand: AsyncParsableCommand {
             let env = try GatewayEnvironment.load(global)
             let target = try env.channel(named: channel)
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
-                                          dedup: ExactDedupStage(), logger: logger)
+                                          dedup: env.dedupStage, logger: logger)
             let root = URL(fileURLWithPath: folder)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {

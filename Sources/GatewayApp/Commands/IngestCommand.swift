@@ -29,7 +29,7 @@ struct IngestCommand: AsyncParsableCommand {
         do {
             let env = try GatewayEnvironment.load(global)
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
-                                          dedup: ExactDedupStage(), logger: logger)
+                                          dedup: env.dedupStage, logger: logger)
             // The archive is the write-ahead log: finish what a crash interrupted first.
             let recovered = try await pipeline.recoverInterrupted(channels: env.channels)
             if recovered > 0 { print("recovered \(recovered) interrupted input\(recovered == 1 ? "" : "s")") }

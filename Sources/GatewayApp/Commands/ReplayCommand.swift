@@ -53,7 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let env = try GatewayEnvironment.load(global)
             if let channel { _ = try env.channel(named: channel) }
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
-                                          dedup: ExactDedupStage(), logger: logger)
+                                          dedup: env.dedupStage, logger: logger)
             let filter = ReplayFilter(channel: channel, since: since.flatMap(RFC3339.date(from:)),
                                       until: until.flatMap(RFC3339.date(from:)), sha256: raw?.lowercased(),
                                       quarantinedOnly: quarantined)

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
-                                          dedup: ExactDedupStage(), logger: logger)
+                                          dedup: env.dedupStage, logger: logger)
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
                                        tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger)
             let host = settings.host

@@ -31,6 +31,11 @@ struct GatewayEnvironment {
         }
     }
 
+    /// The dedup stage with the `[dedup]` settings.
+    var dedupStage: ComplaintDedupStage {
+        ComplaintDedupStage(settings: config.dedup)
+    }
+
     func openArchive() throws -> RawArchive {
         try RawArchive(root: config.archive.path)
     }

@@ -52,6 +52,23 @@ public struct ConfigLoader: Sendable {
         OptionSpec("shutdown_grace_seconds", .integer, default: "\(ServerSettings.defaultShutdownGrace)",
                    help: "On SIGTERM/SIGINT, how long in-flight requests and ingestions may take to finish."),
     ]
+    /// Keys of the `[dedup]` table.
+    public static let dedupOptions: [OptionSpec] = [
+        OptionSpec("enabled", .boolean, default: "true",
+                   help: "false: only exact re-deliveries (same channel and source id) are recognized; no duplicates, near-duplicates or clusters."),
+        OptionSpec("window_days", .integer, default: "30",
+                   help: "How far apart two complaints of one customer may arrive and still be duplicates or near-duplicates."),
+        OptionSpec("near_duplicate_threshold", .number, default: "0.5",
+                   help: "Text similarity (0-1, estimated Jaccard of character 3-grams) at or above which one customer's two complaints are near-duplicates; their numbers (amounts, dates, order numbers) must also agree."),
+        OptionSpec("cluster_threshold", .number, default: "0.6",
+                   help: "Text similarity (0-1) at or above which complaints of any customers join one incident cluster."),
+        OptionSpec("cluster_window_hours", .integer, default: "24",
+                   help: "How far back a complaint looks for a cluster to join."),
+        OptionSpec("mass_complaint_customers", .integer, default: "20",
+                   help: "Distinct customers in one cluster within mass_complaint_window_minutes that flag it as a mass complaint (log warning, metric, `complaint-gateway clusters --mass`)."),
+        OptionSpec("mass_complaint_window_minutes", .integer, default: "60",
+                   help: "The window of mass_complaint_customers."),
+    ]
     /// Keys of a `[[token]]` table.
     public static let tokenOptions: [OptionSpec] = [
         OptionSpec("name", .string, required: true, help: "Names the token in logs; unique."),
@@ -59,7 +76,7 @@ public struct ConfigLoader: Sendable {
         OptionSpec("scopes", .stringArray, required: true,
                    help: "Any of: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."),
     ]
-    static let topLevelKeys = ["server", "storage", "archive", "token", "sink", "channel"]
+    static let topLevelKeys = ["server", "storage", "archive", "dedup", "token", "sink", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry) {
@@ -141,6 +158,35 @@ public struct ConfigLoader: Sendable {
                 server.scanInterval = value
             } else {
                 server.shutdownGrace = value
+            }
+        }
+
+        let dedupTable = section("dedup", in: root, problem: problem)
+        let dedupValues = validate(dedupTable, against: Self.dedupOptions, path: "dedup", label: "dedup", problem: problem)
+        var dedup = DedupSettings()
+        if let enabled = dedupValues["enabled"]?.boolValue { dedup.enabled = enabled }
+        for (key, path) in [("near_duplicate_threshold", \DedupSettings.nearDuplicateThreshold),
+                            ("cluster_threshold", \DedupSettings.clusterThreshold)] {
+            guard let value = dedupValues[key]?.doubleValue else { continue }
+            if value > 0, value <= 1 {
+                dedup[keyPath: path] = value
+            } else {
+                problem("dedup.\(key)", "dedup: \(key) must be greater than 0 and at most 1, found \(value)")
+            }
+        }
+        for (key, unit) in [("window_days", 86_400.0), ("cluster_window_hours", 3_600.0), ("mass_complaint_window_minutes", 60.0),
+                            ("mass_complaint_customers", 0)] {
+            guard let value = dedupValues[key]?.intValue else { continue }
+            let minimum = key == "mass_complaint_customers" ? 2 : 1
+            guard value >= minimum else {
+                problem("dedup.\(key)", "dedup: \(key) must be at least \(minimum), found \(value)")
+                continue
+            }
+            switch key {
+            case "window_days": dedup.window = Double(value) * unit
+            case "cluster_window_hours": dedup.clusterWindow = Double(value) * unit
+            case "mass_complaint_window_minutes": dedup.massComplaintWindow = Double(value) * unit
+            default: dedup.massComplaintCustomers = value
             }
         }
 
@@ -313,7 +359,7 @@ public struct ConfigLoader: Sendable {
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
         }
-        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, tokens: tokens, sinks: sinks,
+        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, dedup: dedup, tokens: tokens, sinks: sinks,
                               channels: channels.map(\.settings)), channels)
     }
 

@@ -33,6 +33,15 @@ public indirect enum ConfigValue: Sendable, Equatable {
         return nil
     }
 
+    /// A number, from a TOML float or integer.
+    public var doubleValue: Double? {
+        switch self {
+        case .double(let d): d
+        case .integer(let i): Double(i)
+        default: nil
+        }
+    }
+
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil

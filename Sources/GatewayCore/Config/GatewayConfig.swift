@@ -7,6 +7,8 @@ public struct GatewayConfig: Sendable {
     public var server: ServerSettings
     public var storage: StorageSettings
     public var archive: ArchiveSettings
+    /// The dedup stage's windows and thresholds.
+    public var dedup: DedupSettings
     /// Bearer tokens of the HTTP API.
     public var tokens: [APIToken]
     /// Where `serve` pushes the feed.
@@ -15,13 +17,14 @@ public struct GatewayConfig: Sendable {
     public var channels: [ChannelSettings]
 
     public init(file: String, server: ServerSettings = ServerSettings(), storage: StorageSettings, archive: ArchiveSettings,
-                tokens: [APIToken] = [], sinks: [SinkSettings] = [], channels: [ChannelSettings]) {
+                dedup: DedupSettings = DedupSettings(), tokens: [APIToken] = [], sinks: [SinkSettings] = [], channels: [ChannelSettings]) {
         self.tokens = tokens
         self.sinks = sinks
         self.file = file
         self.server = server
         self.storage = storage
         self.archive = archive
+        self.dedup = dedup
         self.channels = channels
     }
 

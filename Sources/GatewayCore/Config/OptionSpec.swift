@@ -9,6 +9,8 @@ public struct OptionSpec: Sendable {
     public enum Kind: Sendable {
         case string
         case integer
+        /// A decimal number (an integer is accepted too).
+        case number
         case boolean
         case stringArray
         /// One of a fixed set of strings.
@@ -27,6 +29,7 @@ public struct OptionSpec: Sendable {
             switch self {
             case .string, .watchedFolder: "a string"
             case .integer: "an integer"
+            case .number: "a number"
             case .boolean: "a boolean"
             case .stringArray: "an array of strings"
             case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
@@ -56,6 +59,7 @@ public struct OptionSpec: Sendable {
     func mismatch(_ value: ConfigValue) -> String? {
         switch (kind, value) {
         case (.string, .string), (.watchedFolder, .string), (.integer, .integer), (.boolean, .bool),
+             (.number, .double), (.number, .integer),
              (.stringOrInteger, .string), (.stringOrInteger, .integer), (.table, .table):
             return nil
         case (.stringArray, _):

@@ -2,18 +2,31 @@ import ComplaintModel
 
 /// Decides what a complaint means given what the store already holds.
 ///
-/// Stages are pure decisions; the store calls them inside its write
-/// transaction and carries out the result, so the decision and the write
-/// cannot be separated by another writer.
+/// Stages are decisions; the store calls them inside its write transaction
+/// and carries out the result, so the decision and the write cannot be
+/// separated by another writer. What a stage can compute from the complaint
+/// alone (`features`) is computed before the transaction, off the write lock.
 public protocol DedupStage: Sendable {
+    /// What the stage precomputes per complaint.
+    associatedtype Features: Sendable = Void
+
+    /// Computes a complaint's features; called outside the write transaction.
+    func features(of incoming: NormalizedComplaint) -> Features
+
     /// The decision for `incoming`, given the version stored under its id (nil
-    /// when the id is new).
-    func decide(_ incoming: NormalizedComplaint, existing: StoredVersion?) -> DedupDecision
+    /// when the id is new) and the store's dedup index.
+    func decide(_ incoming: NormalizedComplaint, features: Features, existing: StoredVersion?,
+                index: some DedupIndex) throws -> DedupDecision
+}
+
+extension DedupStage where Features == Void {
+    public func features(of incoming: NormalizedComplaint) {}
 }
 
 /// The outcome of a dedup decision.
 public enum DedupDecision: Sendable, Equatable {
-    /// A complaint not seen before: store it and emit `complaint.received`.
+    /// A complaint not seen before: store it and emit `complaint.received` (or
+    /// `complaint.duplicate` when its `dedup.status` says it repeats another).
     case insert(Complaint)
     /// A known complaint whose content changed: store it as the given revision
     /// and emit `complaint.updated`.
@@ -25,15 +38,18 @@ public enum DedupDecision: Sendable, Equatable {
 /// Exact dedup: the same channel and source id always give the same complaint
 /// id (`ComplaintIdentity`), so an id already stored with the same fingerprint
 /// is a re-delivery (a re-ingested file, a replay) and changes nothing; with a
-/// different fingerprint it is a new revision of the same complaint.
+/// different fingerprint it is a new revision of the same complaint, which
+/// keeps the verdict its first revision got.
 public struct ExactDedupStage: DedupStage {
     public init() {}
 
-    public func decide(_ incoming: NormalizedComplaint, existing: StoredVersion?) -> DedupDecision {
+    public func decide(_ incoming: NormalizedComplaint, features: Void, existing: StoredVersion?,
+                       index: some DedupIndex) -> DedupDecision {
         guard let existing else { return .insert(incoming.complaint) }
         if existing.fingerprint == incoming.fingerprint { return .unchanged(id: incoming.complaint.id) }
         var revised = incoming.complaint
         revised.revision = existing.revision + 1
+        revised.dedup = existing.dedup
         return .revise(revised)
     }
 }

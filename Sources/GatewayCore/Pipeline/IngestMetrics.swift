@@ -20,6 +20,21 @@ public enum IngestMetrics {
     /// Wall time from the start of an input's processing to its last commit.
     public static let latency = "complaint_gateway_ingest_duration_seconds"
 
+    /// New complaints by dedup verdict (`verdict` = unique, duplicate, near_duplicate).
+    public static let dedupVerdicts = "complaint_gateway_dedup_verdicts_total"
+    /// Clusters flagged as mass complaints.
+    public static let massComplaints = "complaint_gateway_mass_complaints_total"
+
+    static func recordDedup(_ result: CommitResult, channel: String) {
+        let unique = result.inserted - result.duplicates - result.nearDuplicates
+        for (verdict, count) in [("unique", unique), ("duplicate", result.duplicates), ("near_duplicate", result.nearDuplicates)] where count > 0 {
+            Counter(label: dedupVerdicts, dimensions: [("channel", channel), ("verdict", verdict)]).increment(by: count)
+        }
+        if !result.massComplaints.isEmpty {
+            Counter(label: massComplaints).increment(by: result.massComplaints.count)
+        }
+    }
+
     static func record(_ counts: IngestCounts, channel: String, duration: Duration) {
         let dimensions = [("channel", channel)]
         Counter(label: received, dimensions: dimensions).increment(by: counts.read)

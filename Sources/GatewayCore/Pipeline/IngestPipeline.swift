@@ -93,6 +93,11 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
             counts.updated += result.updated
             counts.duplicate += result.unchanged
             counts.quarantined += inFlightQuarantined
+            IngestMetrics.recordDedup(result, channel: channel.name)
+            for cluster in result.massComplaints {
+                log.warning("mass complaint: a cluster of similar complaints from many customers",
+                            metadata: ["cluster": "\(cluster)"])
+            }
             progress?(counts)
         }
         func flush() async throws {

@@ -108,6 +108,16 @@ public protocol ComplaintStore: Sendable {
     /// is processed again (entries that still fail are added anew).
     func clearQuarantine(sha256: String, channel: String) async throws
 
+    /// Incident clusters matching `query`, most recently active first.
+    func clusters(_ query: ClusterQuery) async throws -> [ClusterRecord]
+
+    /// Empties the dedup index and builds it again from the stored complaints
+    /// in feed order: identities, entries and clusters. Stored verdicts
+    /// (`duplicate`, `near_duplicate` and their `of`) are kept as they are;
+    /// clusters are recomputed with `stage`'s settings where a complaint has
+    /// none. Run it with ingestion stopped.
+    func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int
+
     /// What `dedup` would decide for each complaint, without writing anything,
     /// with the stored complaint for every one that would change.
     func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)]
@@ -273,10 +283,13 @@ public struct NormalizedComplaint: Sendable, Equatable {
 public struct StoredVersion: Sendable, Equatable {
     public var revision: Int
     public var fingerprint: String
+    /// The verdict the complaint's first revision got; later revisions keep it.
+    public var dedup: DedupInfo
 
-    public init(revision: Int, fingerprint: String) {
+    public init(revision: Int, fingerprint: String, dedup: DedupInfo = DedupInfo()) {
         self.revision = revision
         self.fingerprint = fingerprint
+        self.dedup = dedup
     }
 }
 
@@ -319,11 +332,20 @@ public struct CommitResult: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// Of the inserted: marked `duplicate` and `near_duplicate`.
+    public var duplicates = 0
+    public var nearDuplicates = 0
+    /// Clusters this commit made mass complaints (their ids).
+    public var massComplaints: [String] = []
 
-    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0, duplicates: Int = 0, nearDuplicates: Int = 0,
+                massComplaints: [String] = []) {
         self.inserted = inserted
         self.updated = updated
         self.unchanged = unchanged
+        self.duplicates = duplicates
+        self.nearDuplicates = nearDuplicates
+        self.massComplaints = massComplaints
     }
 }
 
@@ -372,7 +394,7 @@ public struct FeedQuery: Sendable, Equatable {
     public var channel: String?
     /// Only complaints with this `dedup.status`.
     public var dedupStatus: String?
-    /// Whether complaints marked `duplicate` are included.
+    /// Whether complaints marked `duplicate` or `near_duplicate` are included.
     public var includeDuplicates: Bool
 
     public init(after: Int64 = 0, limit: Int = 100, channel: String? = nil, dedupStatus: String? = nil, includeDuplicates: Bool = true) {
@@ -385,8 +407,14 @@ public struct FeedQuery: Sendable, Equatable {
 }
 
 public enum FeedEventType: String, Sendable, Codable, CaseIterable {
+    /// A new complaint.
     case received = "complaint.received"
+    /// A new revision of a known complaint (its content changed).
     case updated = "complaint.updated"
+    /// A new complaint the dedup stage marked `duplicate` or `near_duplicate`
+    /// of an earlier one (`data.dedup.of`): consumers that open a ticket per
+    /// complaint attach it to the existing ticket instead.
+    case duplicate = "complaint.duplicate"
 }
 
 /// The store could not be reached or written; the input is archived and can be

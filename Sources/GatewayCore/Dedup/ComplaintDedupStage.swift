@@ -1,0 +1,136 @@
+import Foundation
+import ComplaintModel
+
+/// The full dedup stage: exact re-deliveries, the same complaint from the same
+/// customer again (any channel), near-duplicates, and incident clusters.
+///
+/// In order, for a complaint not stored before:
+/// 1. its customer's identities are linked into one person (an email and a
+///    phone on one web form make a later call from that phone the same person);
+/// 2. the person's complaints within `window` are compared: the same
+///    normalized text is a `duplicate`; text similar at or above
+///    `nearDuplicateThreshold` whose numbers do not contradict is a
+///    `near_duplicate` with its score. `of` always names the group's first
+///    complaint;
+/// 3. a duplicate joins its original's cluster; any other complaint looks up
+///    similar recent texts of anyone through the LSH bands and joins the most
+///    similar one's cluster at or above `clusterThreshold` (numbers not
+///    contradicting, as for near-duplicates), else starts one;
+/// 4. a cluster with `massComplaintCustomers` distinct customers within
+///    `massComplaintWindow` is flagged as a mass complaint.
+///
+/// Dedup only marks: every complaint is stored and reaches the feed.
+public struct ComplaintDedupStage: DedupStage {
+    public var settings: DedupSettings
+    /// Most recent complaints of one customer compared (a business account may
+    /// have thousands; the recent ones are what a re-send repeats).
+    public var perPersonLimit = 200
+    /// Most recent entries taken from each LSH bucket per lookup.
+    public var perBandLimit = 4
+
+    public init(settings: DedupSettings = DedupSettings()) {
+        self.settings = settings
+    }
+
+    public func features(of incoming: NormalizedComplaint) -> DedupFeatures? {
+        guard settings.enabled else { return nil }
+        return DedupFeatures(of: incoming.complaint)
+    }
+
+    public func decide(_ incoming: NormalizedComplaint, features: DedupFeatures?, existing: StoredVersion?,
+                       index: some DedupIndex) throws -> DedupDecision {
+        let exact = ExactDedupStage().decide(incoming, features: (), existing: existing, index: index)
+        guard case .insert(var complaint) = exact, let features else { return exact }
+        complaint.dedup = try verdict(for: complaint.id, features: features, index: index)
+        return .insert(complaint)
+    }
+
+    /// Decides and records the verdict of a complaint stored for the first time.
+    public func verdict(for id: String, features: DedupFeatures, index: some DedupIndex) throws -> DedupInfo {
+        let person = try index.person(linking: features.identityKeys)
+        // Nothing to compare without text: the identities are linked, the complaint stands alone.
+        guard features.hasText else { return DedupInfo() }
+        var info = DedupInfo()
+        var joined: DedupEntry? = nil
+        if let person {
+            let window = features.at.addingTimeInterval(-settings.window)...features.at.addingTimeInterval(settings.window)
+            var best: (entry: DedupEntry, score: Double)? = nil
+            var same: DedupEntry? = nil
+            for candidate in try index.entries(person: person, in: window, limit: perPersonLimit) {
+                if candidate.textHash == features.textHash {
+                    same = candidate  // newest first: the last one seen is the earliest copy
+                    continue
+                }
+                guard DedupFeatures.factsCompatible(candidate.facts, features.facts) else { continue }
+                let score = DedupFeatures.similarity(candidate.signature, features.signature)
+                if score >= settings.nearDuplicateThreshold, score >= (best?.score ?? 0) {
+                    best = (candidate, score)
+                }
+            }
+            if let same {
+                info = DedupInfo(status: .duplicate, of: same.root)
+                joined = same
+            } else if let best {
+                info = DedupInfo(status: .nearDuplicate, of: best.entry.root, score: (best.score * 1000).rounded() / 1000)
+                joined = best.entry
+            }
+        }
+        info.cluster = try place(id: id, person: person, features: features, verdict: info, joining: joined, index: index)
+        return info
+    }
+
+    /// Adds an already stored complaint to a rebuilt index, keeping its stored
+    /// verdict; `cluster` is the entry of the cluster its document names, when
+    /// that cluster is already in the index.
+    public func reindex(id: String, verdict: DedupInfo, features: DedupFeatures, cluster: DedupEntry?,
+                        index: some DedupIndex) throws -> DedupInfo {
+        let person = try index.person(linking: features.identityKeys)
+        guard features.hasText else { return verdict }
+        var info = verdict
+        info.cluster = try place(id: id, person: person, features: features, verdict: verdict,
+                                 joining: cluster, startsOwn: verdict.cluster == id, index: index)
+        return info
+    }
+
+    /// Records the complaint's entry in a cluster (the one of `joining`, else
+    /// the most similar recent text's, else a new one), flags the cluster when
+    /// it has become a mass complaint, and returns the cluster's id.
+    private func place(id: String, person: Int64?, features: DedupFeatures, verdict: DedupInfo, joining: DedupEntry?,
+                       startsOwn: Bool = false, index: some DedupIndex) throws -> String {
+        var joined = joining
+        if joined == nil, !startsOwn {
+            // Back over the cluster window, and forward as far as anything can have
+            // arrived: a live complaint looks at today and yesterday only, an
+            // imported backlog also at the days after it.
+            let ahead = min(features.at.addingTimeInterval(settings.clusterWindow), max(features.at, Date()))
+            let window = features.at.addingTimeInterval(-settings.clusterWindow)...ahead
+            var best: (entry: DedupEntry, score: Double)? = nil
+            for candidate in try index.entries(sharingBands: features.bandKeys, in: window, perBand: perBandLimit) {
+                // One template with other facts ("building 3 since 14:00" and "building
+                // 10 since 23:00") is another incident of the same kind, not this one.
+                guard DedupFeatures.factsCompatible(candidate.facts, features.facts) else { continue }
+                let score = candidate.textHash == features.textHash
+                    ? 1 : DedupFeatures.similarity(candidate.signature, features.signature)
+                guard score >= settings.clusterThreshold else { continue }
+                // The most similar; among equals the oldest, so a cluster's members agree.
+                if let current = best, score < current.score || (score == current.score && candidate.id > current.entry.id) {
+                    continue
+                }
+                best = (candidate, score)
+            }
+            joined = best?.entry
+        }
+        let membership = try index.add(NewDedupEntry(
+            complaintID: id, person: person, features: features, dedup: verdict,
+            cluster: joined?.cluster, clusterComplaintID: joined?.clusterComplaintID))
+        let since = features.at.addingTimeInterval(-settings.massComplaintWindow)
+        // A cluster flagged within the window stays flagged: no need to count again.
+        if membership.size >= 2, (membership.flaggedAt ?? .distantPast) < since {
+            let customers = try index.recentCustomers(cluster: membership.cluster, since: since, cap: settings.massComplaintCustomers)
+            if customers >= settings.massComplaintCustomers {
+                _ = try index.flagMassComplaint(cluster: membership.cluster, at: features.at, since: since, customers: customers)
+            }
+        }
+        return membership.clusterComplaintID
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import GRDB
+import ComplaintModel
+import GatewayCore
+
+/// The dedup index over the `dedup_*` tables, used inside one write
+/// transaction (it holds the transaction's `Database`).
+///
+/// Every lookup is an index seek with a limit: by person and time, by LSH key
+/// within a day, by entry id. See `SQLiteMigrations` v5 for the tables.
+final class SQLiteDedupIndex: DedupIndex {
+    let db: Database
+    /// The entry `add` stored last, for the store to link it to its complaint.
+    private(set) var lastEntry: Int64?
+    /// Clusters flagged as mass complaints in this transaction (their public ids).
+    private(set) var flagged: [String] = []
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    func resetLastEntry() {
+        lastEntry = nil
+    }
+
+    static let secondsPerDay = 86_400.0
+
+    static func day(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 / secondsPerDay).rounded(.down))
+    }
+
+    func person(linking keys: [String]) throws -> Int64? {
+        guard !keys.isEmpty else { return nil }
+        let find = try db.cachedStatement(sql: "SELECT person FROM dedup_identities WHERE key = ?")
+        var persons: [Int64] = []
+        var missing: [String] = []
+        for key in keys {
+            if let p = try Int64.fetchOne(find, arguments: [key]) {
+                if !persons.contains(p) { persons.append(p) }
+            } else {
+                missing.append(key)
+            }
+        }
+        let target: Int64
+        if let smallest = persons.min() {
+            target = smallest
+            // One complaint carries identities of two persons: they are one customer.
+            // Rare, and touches only the merged person's rows (indexed by person).
+            for other in persons where other != target {
+                try db.execute(sql: "UPDATE dedup_identities SET person = ? WHERE person = ?", arguments: [target, other])
+                try db.execute(sql: "UPDATE dedup_entries SET person = ? WHERE person = ?", arguments: [target, other])
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO dedup_cluster_people (cluster, person)
+                    SELECT cluster, ? FROM dedup_cluster_people WHERE person = ?
+                    """, arguments: [target, other])
+                try db.execute(sql: "DELETE FROM dedup_cluster_people WHERE person = ?", arguments: [other])
+            }
+        } else {
+            target = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(person), 0) + 1 FROM dedup_identities")) ?? 1
+        }
+        let insert = try db.cachedStatement(sql: "INSERT INTO dedup_identities (key, person) VALUES (?, ?)")
+        for key in missing { try insert.execute(arguments: [key, target]) }
+        return target
+    }
+
+    private static let entryColumns = """
+        e.id, e.complaint_id, e.person, e.at, e.text_hash, e.signature, e.facts,
+        COALESCE(e.root, e.complaint_id) AS root, COALESCE(e.cluster, e.id) AS cluster_entry,
+        COALESCE(c.complaint_id, e.complaint_id) AS cluster_complaint
+        """
+
+    /// Decodes a row of `entryColumns` by position (by name, GRDB compares
+    /// column names case-insensitively, which showed in profiles).
+    private static func entry(_ row: Row) -> DedupEntry {
+        let blob: Data = row[5]
+        let facts: String = row[6]
+        let at: Double = row[3]
+        return DedupEntry(id: row[0], complaintID: row[1], person: row[2],
+                          at: Date(timeIntervalSince1970: at), textHash: row[4],
+                          signature: SignatureCoding.decode(blob),
+                          facts: facts.isEmpty ? [] : facts.split(separator: ",").map(String.init),
+                          root: row[7], cluster: row[8], clusterComplaintID: row[9])
+    }
+
+    func entries(person: Int64, in interval: ClosedRange<Date>, limit: Int) throws -> [DedupEntry] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(Self.entryColumns)
+            FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster
+            WHERE e.person = ? AND e.at BETWEEN ? AND ? ORDER BY e.at DESC, e.id DESC LIMIT ?
+            """)
+        return try Row.fetchAll(statement, arguments: [
+            person, interval.lowerBound.timeIntervalSince1970, interval.upperBound.timeIntervalSince1970, limit]).map(Self.entry)
+    }
+
+    /// Candidates decoded per LSH lookup, the ones sharing the most buckets first.
+    static let maxBandCandidates = 8
+
+    func entries(sharingBands bandKeys: [Int64], in interval: ClosedRange<Date>, perBand: Int) throws -> [DedupEntry] {
+        guard !bandKeys.isEmpty else { return [] }
+        // One statement: for each day of the interval and each key, a seek to the
+        // end of its bucket reading the newest few entry ids (a bucket of 100,000
+        // identical posts costs what one does). One statement rather than one per
+        // key and day: the per-statement overhead was most of a lookup's cost.
+        var hits: [Int64: Int] = [:]
+        let lastDay = Self.day(interval.upperBound)
+        var day = Self.day(interval.lowerBound)
+        // SQLite allows 500 terms in a compound SELECT.
+        let daysPerStatement = max(1, 500 / bandKeys.count)
+        while day <= lastDay {
+            let days = Int(min(Int64(daysPerStatement), lastDay - day + 1))
+            let statement = try db.cachedStatement(sql: Self.bandLookupSQL(days: days, keys: bandKeys.count))
+            var arguments: [DatabaseValueConvertible] = [perBand]
+            for d in 0..<days { arguments.append(day + Int64(d)) }
+            arguments.append(contentsOf: bandKeys)
+            let cursor = try Int64.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let id = try cursor.next() { hits[id, default: 0] += 1 }
+            day += Int64(days)
+        }
+        guard !hits.isEmpty else { return [] }
+        // The number of buckets an entry shares estimates its similarity (25·s^5 on
+        // average), so only the best few are read and compared: in a mass complaint
+        // every bucket is full of one cluster's members, and reading them all made
+        // each insert cost what a hundred did.
+        let best = hits.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(Self.maxBandCandidates).map(\.key)
+        let marks = Array(repeating: "?", count: best.count).joined(separator: ",")
+        let fetch = try db.cachedStatement(sql: """
+            SELECT \(Self.entryColumns)
+            FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster
+            WHERE e.id IN (\(marks)) AND e.at BETWEEN ? AND ?
+            """)
+        return try Row.fetchAll(fetch, arguments: StatementArguments(best) + [interval.lowerBound.timeIntervalSince1970,
+                                                                            interval.upperBound.timeIntervalSince1970]).map(Self.entry)
+    }
+
+    /// `?1` entries per bucket, then the days, then the keys.
+    private static func bandLookupSQL(days: Int, keys: Int) -> String {
+        var terms: [String] = []
+        for d in 0..<days {
+            for k in 0..<keys {
+                terms.append("SELECT entry FROM (SELECT entry FROM dedup_bands WHERE day = ?\(d + 2) AND key = ?\(days + k + 2) ORDER BY entry DESC LIMIT ?1)")
+            }
+        }
+        return terms.joined(separator: " UNION ALL ")
+    }
+
+    /// One row per band key: `?1` day, `?2` entry, then the keys.
+    private static func bandInsertSQL(keys: Int) -> String {
+        "INSERT OR IGNORE INTO dedup_bands (day, key, entry) VALUES "
+            + (0..<keys).map { "(?1, ?\($0 + 3), ?2)" }.joined(separator: ", ")
+    }
+
+    /// One entry by id.
+    func entry(id: Int64) throws -> DedupEntry? {
+        try Row.fetchOne(db, sql: """
+            SELECT \(Self.entryColumns)
+            FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster WHERE e.id = ?
+            """, arguments: [id]).map(Self.entry)
+    }
+
+    func add(_ new: NewDedupEntry) throws -> ClusterMembership {
+        let f = new.features
+        let at = f.at.timeIntervalSince1970
+        let root = new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }
+        try db.cachedStatement(sql: """
+            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureCoding.encode(f.signature),
+                                     f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster])
+        let id = db.lastInsertedRowID
+        lastEntry = id
+        if !f.bandKeys.isEmpty {
+            var arguments: [DatabaseValueConvertible] = [Self.day(f.at), id]
+            arguments.append(contentsOf: f.bandKeys)
+            try db.cachedStatement(sql: Self.bandInsertSQL(keys: f.bandKeys.count)).execute(arguments: StatementArguments(arguments))
+        }
+
+        guard let cluster = new.cluster else {
+            return ClusterMembership(entry: id, cluster: id, clusterComplaintID: new.complaintID, size: 1)
+        }
+        // A lone complaint has no cluster row; the first to join it creates one.
+        let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM dedup_clusters WHERE id = ?)"),
+                                       arguments: [cluster]) ?? false
+        if !exists {
+            guard let founder = try Row.fetchOne(db.cachedStatement(sql: "SELECT complaint_id, person, at FROM dedup_entries WHERE id = ?"),
+                                                 arguments: [cluster]) else {
+                throw DatabaseError(message: "dedup cluster \(cluster) has no entry")
+            }
+            let founderAt: Double = founder["at"]
+            let founderPerson: Int64? = founder["person"]
+            try db.execute(sql: """
+                INSERT INTO dedup_clusters (id, complaint_id, size, customers, first_seen, last_seen) VALUES (?, ?, 1, 1, ?, ?)
+                """, arguments: [cluster, founder["complaint_id"] as String, founderAt, founderAt])
+            try db.execute(sql: "INSERT OR IGNORE INTO dedup_cluster_people (cluster, person) VALUES (?, ?)",
+                           arguments: [cluster, founderPerson ?? -cluster])
+        }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_cluster_people (cluster, person) VALUES (?, ?)")
+            .execute(arguments: [cluster, new.person ?? -id])
+        let newCustomer = db.changesCount > 0 ? 1 : 0
+        let row = try Row.fetchOne(try db.cachedStatement(sql: """
+            UPDATE dedup_clusters SET size = size + 1, customers = customers + ?, last_seen = MAX(last_seen, ?),
+                   first_seen = MIN(first_seen, ?)
+            WHERE id = ? RETURNING size, complaint_id, flagged_at
+            """), arguments: [newCustomer, at, at, cluster])
+        let flagged: Double? = row?[2]
+        return ClusterMembership(entry: id, cluster: cluster, clusterComplaintID: row?[1] ?? new.clusterComplaintID ?? "",
+                                 size: row?[0] ?? 2, flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    func recentCustomers(cluster: Int64, since: Date, cap: Int) throws -> Int {
+        try Int.fetchOne(try db.cachedStatement(sql: """
+            SELECT COUNT(*) FROM (
+                SELECT DISTINCT COALESCE(person, -id) FROM dedup_entries
+                WHERE (cluster = ?1 OR id = ?1) AND at >= ?2 LIMIT ?3)
+            """), arguments: [cluster, since.timeIntervalSince1970, cap]) ?? 0
+    }
+
+    func flagMassComplaint(cluster: Int64, at: Date, since: Date, customers: Int) throws -> Bool {
+        let row = try Row.fetchOne(try db.cachedStatement(sql: """
+            UPDATE dedup_clusters SET flagged_at = ?, flagged_customers = ?
+            WHERE id = ? AND (flagged_at IS NULL OR flagged_at < ?) RETURNING complaint_id
+            """), arguments: [at.timeIntervalSince1970, customers, cluster, since.timeIntervalSince1970])
+        guard let row else { return false }
+        flagged.append(row["complaint_id"])
+        return true
+    }
+
+    /// Empties the index (before a rebuild).
+    static func clear(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM dedup_identities; DELETE FROM dedup_entries; DELETE FROM dedup_bands;
+            DELETE FROM dedup_clusters; DELETE FROM dedup_cluster_people;
+            UPDATE complaints SET dedup_entry = NULL;
+            """)
+    }
+}
+
+/// 16-bit MinHash values as a little-endian blob.
+enum SignatureCoding {
+    static func encode(_ values: [UInt16]) -> Data {
+        var data = Data(capacity: values.count * 2)
+        for v in values {
+            data.append(UInt8(truncatingIfNeeded: v))
+            data.append(UInt8(truncatingIfNeeded: v >> 8))
+        }
+        return data
+    }
+
+    static func decode(_ data: Data) -> [UInt16] {
+        data.withUnsafeBytes { raw in
+            (0..<(raw.count / 2)).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+        }
+    }
+}

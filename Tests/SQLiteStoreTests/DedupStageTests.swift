@@ -1,0 +1,350 @@
+import Foundation
+import Testing
+import GRDB
+import ComplaintModel
+import GatewayCore
+import SQLiteStore
+import GatewayTestSupport
+
+/// The dedup stage over a real SQLite store: every rule in English and Chinese,
+/// the pairs that must not match, clusters, persistence, rebuild and
+/// concurrent writers.
+@Suite("Dedup stage")
+struct DedupStageTests {
+    /// A store in its own folder, with an ingestion to commit to.
+    struct Fixture {
+        let dir: TemporaryDirectory
+        let store: SQLiteComplaintStore
+        let ingestion: Int64
+        var stage: ComplaintDedupStage
+
+        init(_ settings: DedupSettings = DedupSettings()) async throws {
+            dir = try TemporaryDirectory("dedup")
+            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            ingestion = try await DedupStageTests.begin(store)
+            stage = ComplaintDedupStage(settings: settings)
+        }
+
+        /// Commits one complaint and returns it as stored.
+        @discardableResult
+        func add(_ c: NormalizedComplaint) async throws -> Complaint {
+            _ = try await store.commit([c], quarantine: [], ingestion: ingestion, dedup: stage)
+            return try #require(try await store.complaint(id: c.complaint.id))
+        }
+    }
+
+    static let base = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+
+    static func complaint(_ source: String, channel: String = "web", email: String? = nil, phone: String? = nil,
+                          handle: String? = nil, body: String, at: Date = base, attributes: [String: AttributeValue] = [:])
+        -> NormalizedComplaint {
+        let c = Complaint(id: ComplaintIdentity.id(channel: channel, sourceID: source),
+                          channel: ChannelRef(name: channel, type: channel == "calls" ? "call_log" : "web_form"), sourceID: source,
+                          receivedAt: at, customer: Customer(email: email, phone: phone, handle: handle), body: body,
+                          attributes: attributes,
+                          raw: RawRef(sha256: String(repeating: "a", count: 64), size: 1, mediaType: "text/plain"))
+        return NormalizedComplaint(complaint: c, fingerprint: ComplaintIdentity.fingerprint(of: c))
+    }
+
+    static func begin(_ store: SQLiteComplaintStore) async throws -> Int64 {
+        try await store.beginIngestion(IngestionStart(
+            channel: ChannelRef(name: "web", type: "web_form"),
+            object: ArchivedObject(sha256: String(repeating: "a", count: 64), size: 1, url: URL(fileURLWithPath: "/dev/null"), isNew: true),
+            mediaType: "text/plain", sourceName: "test", receivedAt: Date()))
+    }
+
+    static let billEN = "My electricity bill for October was charged twice, please refund the second payment of 86.40."
+    static let broadbandZH = "我家的宽带从上周五开始就一直断断续续，晚上根本没法上网，打了三次客服电话都说会派人来修，到现在也没有人联系我，请尽快安排维修。"
+
+    @Test("the same text from the same customer on another channel is a duplicate of the first (English)")
+    func crossChannelDuplicate() async throws {
+        let f = try await Fixture()
+        let first = try await f.add(Self.complaint("w1", email: "li.lei@example.com", phone: "+8613800138000", body: Self.billEN))
+        #expect(first.dedup.status == .unique)
+        #expect(first.dedup.cluster == first.id, "a first complaint starts its own cluster")
+        // The call centre typed it in: other case, full-width punctuation, extra spaces.
+        let call = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800138000",
+                                                  body: "my electricity bill for October was charged  twice，please refund the second payment of 86.40！"))
+        #expect(call.dedup.status == .duplicate)
+        #expect(call.dedup.of == first.id)
+        #expect(call.dedup.cluster == first.id)
+        let events = try await f.store.feed(after: 0, limit: 10)
+        #expect(events.map(\.type) == [.received, .duplicate])
+        // A third copy points at the first, not at the second.
+        let third = try await f.add(Self.complaint("w2", email: "LI.LEI@example.com", body: Self.billEN))
+        #expect(third.dedup.status == .duplicate)
+        #expect(third.dedup.of == first.id)
+    }
+
+    @Test("identities are linked when one complaint carries two of them (Chinese)")
+    func identityLinking() async throws {
+        let f = try await Fixture()
+        let byEmail = try await f.add(Self.complaint("w1", email: "wang@example.cn", body: Self.broadbandZH))
+        // A call from a phone nobody has linked yet: another customer as far as we know.
+        let call = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613911112222",
+                                                  body: "上个月的话费账单多扣了五十块钱，请核实后退还。"))
+        #expect(call.dedup.status == .unique)
+        // A form with both the email and the phone links them: one person now.
+        _ = try await f.add(Self.complaint("w2", email: "wang@example.cn", phone: "+8613911112222",
+                                           body: "营业厅的工作人员态度很差，办理业务等了两个小时。"))
+        let again = try await f.add(Self.complaint("c2", channel: "calls", phone: "+8613911112222", body: Self.broadbandZH))
+        #expect(again.dedup.status == .duplicate)
+        #expect(again.dedup.of == byEmail.id)
+        let billAgain = try await f.add(Self.complaint("w3", email: "wang@example.cn",
+                                                       body: "上个月的话费账单多扣了五十块钱，请核实后退还！"))
+        #expect(billAgain.dedup.status == .duplicate)
+        #expect(billAgain.dedup.of == call.id)
+    }
+
+    @Test("light edits from the same customer are near-duplicates with a score, in Chinese and English")
+    func nearDuplicates() async throws {
+        let f = try await Fixture()
+        let zh = try await f.add(Self.complaint("w1", phone: "+8613800000001", body: Self.broadbandZH))
+        let zhEdit = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800000001",
+            body: "您好，我家的宽带从上周五开始就一直断断续续，晚上根本没法上网，打了三次客服电话都说会派人来修，到现在也没人联系我，请尽快安排维修！谢谢"))
+        #expect(zhEdit.dedup.status == .nearDuplicate)
+        #expect(zhEdit.dedup.of == zh.id)
+        let score = try #require(zhEdit.dedup.score)
+        #expect(score >= 0.5 && score < 1)
+
+        let en = try await f.add(Self.complaint("w2", email: "amy@example.com", body: Self.billEN))
+        let enEdit = try await f.add(Self.complaint("w3", email: "amy@example.com",
+            body: "Hello, my electricity bill for October was charged twice. Please refund the second paymnet of 86.40! Best regards, Amy"))
+        #expect(enEdit.dedup.status == .nearDuplicate)
+        #expect(enEdit.dedup.of == en.id)
+        #expect(enEdit.dedup.cluster == en.id, "a near-duplicate joins its original's cluster")
+    }
+
+    @Test("must not match: same customer with another problem; one template with other facts")
+    func mustNotMatch() async throws {
+        let f = try await Fixture()
+        _ = try await f.add(Self.complaint("w1", email: "zhao@example.cn", body: Self.broadbandZH))
+        let other = try await f.add(Self.complaint("w2", email: "zhao@example.cn", body: "上个月的话费账单多扣了五十块钱，请核实后退还。"))
+        #expect(other.dedup.status == .unique)
+        _ = try await f.add(Self.complaint("w3", email: "amy@example.com",
+            body: "Order 12345 arrived damaged on 2026-11-02, the screen is cracked. I want a replacement."))
+        let otherOrder = try await f.add(Self.complaint("w4", email: "amy@example.com",
+            body: "Order 67890 arrived damaged on 2026-11-09, the screen is cracked. I want a replacement."))
+        #expect(otherOrder.dedup.status == .unique)
+        _ = try await f.add(Self.complaint("w5", email: "zhao@example.cn", body: "订单 20261102 的退款 128 元还没有到账，已经等了十天。"))
+        let otherAmount = try await f.add(Self.complaint("w6", email: "zhao@example.cn", body: "订单 20261109 的退款 256 元还没有到账，已经等了十天。"))
+        #expect(otherAmount.dedup.status == .unique)
+        // The same text from a different customer is not a duplicate (it may share a cluster).
+        let stranger = try await f.add(Self.complaint("w7", email: "someone.else@example.com", body: Self.broadbandZH))
+        #expect(stranger.dedup.status == .unique)
+    }
+
+    @Test("outside the window a re-sent text is a new complaint")
+    func window() async throws {
+        var settings = DedupSettings()
+        settings.window = 30 * 86_400
+        let f = try await Fixture(settings)
+        _ = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
+        let within = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN, at: Self.base + 29 * 86_400))
+        #expect(within.dedup.status == .duplicate)
+        let later = try await f.add(Self.complaint("w3", email: "b@example.com", body: Self.billEN))
+        #expect(later.dedup.status == .unique)
+        let afterWindow = try await f.add(Self.complaint("w4", email: "b@example.com", body: Self.billEN, at: Self.base + 31 * 86_400))
+        #expect(afterWindow.dedup.status == .unique)
+    }
+
+    static func outage(_ i: Int) -> String {
+        let extras = ["家里老人还在用制氧机", "冰箱里的东西都要坏了", "孩子明天还要考试", "店里今天没法营业", "已经打了三次电话"]
+        return "幸福小区 3 号楼从今天下午两点开始停电，到现在还没有恢复，也没有任何通知，\(extras[i % extras.count])，请尽快处理。"
+    }
+
+    @Test("similar text from different customers forms an incident cluster, flagged as a mass complaint")
+    func clusters() async throws {
+        var settings = DedupSettings()
+        settings.massComplaintCustomers = 4
+        settings.massComplaintWindow = 3_600
+        let f = try await Fixture(settings)
+        var members: [Complaint] = []
+        for i in 0..<5 {
+            let c = Self.complaint("o\(i)", channel: i.isMultiple(of: 2) ? "web" : "calls", phone: "+861380000100\(i)",
+                                   body: Self.outage(i), at: Self.base + Double(i * 300))
+            let result = try await f.store.commit([c], quarantine: [], ingestion: f.ingestion, dedup: f.stage)
+            // The fourth distinct customer within the hour makes it a mass complaint, once.
+            #expect(result.massComplaints == (i == 3 ? [members[0].id] : []))
+            members.append(try #require(try await f.store.complaint(id: c.complaint.id)))
+        }
+        #expect(members.allSatisfy { $0.dedup.status == .unique }, "different customers are never duplicates")
+        #expect(Set(members.map(\.dedup.cluster)) == [members[0].id])
+        let unrelated = try await f.add(Self.complaint("u1", email: "x@example.com", body: Self.billEN, at: Self.base + 600))
+        #expect(unrelated.dedup.cluster == unrelated.id)
+
+        let clusters = try await f.store.clusters(ClusterQuery())
+        #expect(clusters.count == 1)
+        let cluster = try #require(clusters.first)
+        #expect(cluster.id == members[0].id)
+        #expect(cluster.size == 5)
+        #expect(cluster.customers == 5)
+        #expect(cluster.firstSeen == Self.base)
+        #expect(cluster.lastSeen == Self.base + 1_200)
+        #expect(cluster.flaggedAt == Self.base + 900)
+        #expect(cluster.excerpt.hasPrefix("幸福小区"))
+        #expect(try await f.store.clusters(ClusterQuery(massComplaintsOnly: true)).map(\.id) == [members[0].id])
+        #expect(try await f.store.clusters(ClusterQuery(minimumSize: 6)).isEmpty)
+    }
+
+    @Test("a cluster spread over hours is not a mass complaint")
+    func slowClusterNotFlagged() async throws {
+        var settings = DedupSettings()
+        settings.massComplaintCustomers = 3
+        settings.massComplaintWindow = 3_600
+        let f = try await Fixture(settings)
+        for i in 0..<5 {
+            let c = Self.complaint("o\(i)", phone: "+861380000200\(i)", body: Self.outage(i), at: Self.base + Double(i) * 7_200)
+            let result = try await f.store.commit([c], quarantine: [], ingestion: f.ingestion, dedup: f.stage)
+            #expect(result.massComplaints.isEmpty)
+        }
+        let clusters = try await f.store.clusters(ClusterQuery())
+        #expect(clusters.first?.size == 5)
+        #expect(clusters.first?.flaggedAt == nil)
+    }
+
+    @Test("re-delivery changes nothing; a new revision keeps the verdict")
+    func revisionsKeepVerdict() async throws {
+        let f = try await Fixture()
+        let first = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
+        let dup = Self.complaint("w2", email: "a@example.com", body: Self.billEN)
+        _ = try await f.add(dup)
+        let again = try await f.store.commit([dup], quarantine: [], ingestion: f.ingestion, dedup: f.stage)
+        #expect(again == CommitResult(unchanged: 1))
+        var changed = Self.complaint("w2", email: "a@example.com", body: Self.billEN)
+        changed.complaint.subject = "Refund"
+        changed.fingerprint = ComplaintIdentity.fingerprint(of: changed.complaint)
+        let revised = try await f.add(changed)
+        #expect(revised.revision == 2)
+        #expect(revised.dedup.status == .duplicate)
+        #expect(revised.dedup.of == first.id)
+        #expect(try await f.store.feed(after: 0, limit: 10).map(\.type) == [.received, .duplicate, .updated])
+    }
+
+    @Test("the index is persistent: a reopened store still recognizes duplicates")
+    func persistent() async throws {
+        let dir = try TemporaryDirectory("dedup")
+        let stage = ComplaintDedupStage()
+        let first: String
+        do {
+            let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            let ing = try await Self.begin(store)
+            let c = Self.complaint("w1", email: "a@example.com", body: Self.broadbandZH)
+            _ = try await store.commit([c], quarantine: [], ingestion: ing, dedup: stage)
+            first = c.complaint.id
+        }
+        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let ing = try await Self.begin(store)
+        let c = Self.complaint("c1", channel: "calls", email: "a@example.com", body: Self.broadbandZH)
+        _ = try await store.commit([c], quarantine: [], ingestion: ing, dedup: stage)
+        let stored = try await store.complaint(id: c.complaint.id)
+        #expect(stored?.dedup.of == first)
+    }
+
+    @Test("rebuild reproduces the index from the stored complaints")
+    func rebuild() async throws {
+        var settings = DedupSettings()
+        settings.massComplaintCustomers = 3
+        let f = try await Fixture(settings)
+        let original = try await f.add(Self.complaint("w1", email: "a@example.com", phone: "+8613800000009", body: Self.billEN))
+        _ = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
+        for i in 0..<4 {
+            _ = try await f.add(Self.complaint("o\(i)", phone: "+861380000300\(i)", body: Self.outage(i), at: Self.base + Double(i * 60)))
+        }
+        let before = try await f.store.clusters(ClusterQuery())
+        let tables = ["dedup_identities", "dedup_entries", "dedup_bands", "dedup_clusters", "dedup_cluster_people"]
+        func counts() async throws -> [Int] {
+            try await f.store.pool.read { db in try tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 } }
+        }
+        let countsBefore = try await counts()
+        // Lose the index entirely, then rebuild it.
+        try await f.store.pool.write { db in for t in tables { try db.execute(sql: "DELETE FROM \(t)") } }
+        let rebuilt = try await f.store.rebuildDedupIndex(f.stage, progress: nil)
+        #expect(rebuilt == 6)
+        #expect(try await counts() == countsBefore)
+        let after = try await f.store.clusters(ClusterQuery())
+        #expect(after.map(\.id) == before.map(\.id))
+        #expect(after.map(\.size) == before.map(\.size))
+        #expect(after.map(\.flaggedAt) == before.map(\.flaggedAt))
+        // The rebuilt index links identities: a call from the phone finds the original.
+        let call = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800000009", body: Self.billEN))
+        #expect(call.dedup.of == original.id)
+    }
+
+    @Test("concurrent writers on one file never both take the same complaint as the original")
+    func concurrentWriters() async throws {
+        let dir = try TemporaryDirectory("dedup")
+        let path = dir.path("c.sqlite")
+        let stores = try (0..<2).map { _ in try SQLiteComplaintStore(path: path) }
+        let stage = ComplaintDedupStage()
+        // Each customer sends the same text through two channels at once, one per writer.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (w, store) in stores.enumerated() {
+                group.addTask {
+                    let ing = try await Self.begin(store)
+                    for i in 0..<40 {
+                        let c = Self.complaint("w\(w)-\(i)", channel: w == 0 ? "web" : "calls", phone: "+86139000\(String(format: "%05d", i))",
+                                               body: "第 \(i) 号投诉：\(Self.broadbandZH)")
+                        _ = try await store.commit([c], quarantine: [], ingestion: ing, dedup: stage)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let events = try await stores[0].feed(after: 0, limit: 1000)
+        #expect(events.count == 80)
+        let byStatus = Dictionary(grouping: events.map(\.complaint), by: \.dedup.status)
+        #expect(byStatus[.unique]?.count == 40)
+        #expect(byStatus[.duplicate]?.count == 40)
+        let uniqueIDs = Set(byStatus[.unique]?.map(\.id) ?? [])
+        #expect(byStatus[.duplicate]?.allSatisfy { uniqueIDs.contains($0.dedup.of ?? "") } == true)
+    }
+
+    @Test("disabled: only exact re-deliveries; a channel-written body is never compared")
+    func disabledAndGeneratedBodies() async throws {
+        var settings = DedupSettings()
+        settings.enabled = false
+        let off = try await Fixture(settings)
+        _ = try await off.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
+        let copy = try await off.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
+        #expect(copy.dedup == DedupInfo())
+
+        let f = try await Fixture()
+        let generated: [String: AttributeValue] = [Complaint.generatedBodyAttribute: .bool(true)]
+        _ = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800000001", body: "Call from 13800000001 to complaints",
+                                           attributes: generated))
+        let second = try await f.add(Self.complaint("c2", channel: "calls", phone: "+8613800000001",
+                                                    body: "Call from 13800000001 to complaints", attributes: generated))
+        #expect(second.dedup.status == .unique, "two calls from one number are two calls")
+        #expect(second.dedup.cluster == nil)
+    }
+
+    @Test("preview decides like a commit, batch included, and writes nothing")
+    func preview() async throws {
+        let f = try await Fixture()
+        let a = Self.complaint("w1", email: "a@example.com", body: Self.billEN)
+        let b = Self.complaint("w2", email: "a@example.com", body: Self.billEN)
+        let decisions = try await f.store.preview([a, b], dedup: f.stage)
+        guard case .insert(let second) = decisions[1].0 else { Issue.record("expected an insert"); return }
+        #expect(second.dedup.status == .duplicate)
+        #expect(second.dedup.of == a.complaint.id)
+        #expect(try await f.store.feed(after: 0, limit: 10).isEmpty)
+        let entries = try await f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_entries") }
+        #expect(entries == 0)
+    }
+
+    @Test("the feed can leave out duplicates and near-duplicates")
+    func feedFilter() async throws {
+        let f = try await Fixture()
+        _ = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
+        _ = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
+        _ = try await f.add(Self.complaint("w3", email: "a@example.com",
+            body: "Hello, my electricity bill for October was charged twice. Please refund the second paymnet of 86.40!"))
+        let all = try await f.store.feed(FeedQuery())
+        #expect(all.map(\.complaint.dedup.status) == [.unique, .duplicate, .nearDuplicate])
+        let originals = try await f.store.feed(FeedQuery(includeDuplicates: false))
+        #expect(originals.map(\.complaint.sourceID) == ["w1"])
+        let near = try await f.store.feed(FeedQuery(dedupStatus: "near_duplicate"))
+        #expect(near.map(\.complaint.sourceID) == ["w3"])
+    }
+}
