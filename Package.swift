@@ -8,6 +8,7 @@ import PackageDescription
 /// line in `Sources/GatewayApp/BuiltinPlugins.swift`.
 let channelPlugins = [
     "CallLogChannel",
+    "EmailChannel",
     "WebFormChannel",
 ]
 

@@ -1,5 +1,6 @@
 import GatewayCore
 import CallLogChannel
+import EmailChannel
 import WebFormChannel
 
 /// The channel plugins this build of the gateway offers. Adding a plugin is
@@ -8,6 +9,7 @@ import WebFormChannel
 public enum BuiltinPlugins {
     public static let registry = PluginRegistry([
         CallLogPlugin(),
+        EmailPlugin(),
         WebFormPlugin(),
     ])
 }

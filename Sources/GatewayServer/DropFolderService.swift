@@ -56,7 +56,7 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
             for (_, folder) in channel.plugin.watchedFolders(in: channel.settings) {
                 let files: [URL]
                 do {
-                    files = try DropFolder.files(in: folder)
+                    files = try channel.plugin.inputFiles(in: folder)
                 } catch {
                     logger.error("cannot list drop folder", metadata: ["channel": "\(channel.name)", "folder": "\(folder.path)", "error": "\(error)"])
                     continue

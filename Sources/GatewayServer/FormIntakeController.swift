@@ -179,7 +179,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
 
         if let rejection = report.rejections.first {
             switch rejection.kind {
-            case .spam:
+            case .spam, .held:
                 // Accepted-looking, so a bot learns nothing; quarantined for review.
                 let decoy = ComplaintIdentity.id(channel: name, sourceID: "spam:\(object.sha256)")
                 logger.notice("form post flagged as spam", metadata: ["channel": "\(name)", "raw": "\(object.sha256)", "reason": "\(rejection.reason)"])

@@ -12,7 +12,11 @@ struct IngestCommand: AsyncParsableCommand {
             With files, each file is archived and processed for --channel, even when it was \
             ingested before (complaints already stored are recognized and not duplicated). \
             Without files, the drop folder of --channel (or of every channel that has one) is \
-            scanned once, and files already ingested completely are skipped.
+            scanned once, and files already ingested completely are skipped. A folder argument \
+            stands for its files (a Maildir for its messages). `-` reads one input from standard \
+            input, for an MTA delivering to the gateway: any failure to store it exits 75 \
+            (EX_TEMPFAIL) so the MTA retries; a message that cannot be parsed is quarantined, \
+            never bounced.
             """
     )
 
@@ -21,10 +25,41 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Channel name from the configuration.")
     var channel: String?
 
-    @Argument(help: "Input files.")
+    @Argument(help: "Input files or folders; - for standard input.")
     var files: [String] = []
 
     func run() async throws {
+        guard files.contains("-") else { return try await ingest(files) }
+        guard files == ["-"] else { throw ValidationError("- (standard input) cannot be combined with other inputs") }
+        // Standard input is read to the end first: the MTA's copy is only given up
+        // once the archive holds the bytes.
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("complaint-gateway-stdin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
+        do {
+            FileManager.default.createFile(atPath: spool.path, contents: nil)
+            let out = try FileHandle(forWritingTo: spool)
+            defer { try? out.close() }
+            while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try out.write(contentsOf: chunk)
+            }
+        } catch {
+            StandardError.write("complaint-gateway: cannot spool standard input: \(error)")
+            throw GatewayExit.tempFail
+        }
+        do {
+            try await ingest([spool.path], originalName: "stdin")
+        } catch let exit as ExitCode where exit == .success {
+            throw exit
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            // Whatever kept the message from being stored (configuration, store,
+            // disk): the sender keeps it and retries, nothing bounces.
+            throw GatewayExit.tempFail
+        }
+    }
+
+    private func ingest(_ files: [String], originalName: String? = nil) async throws {
         let logger = global.logger("complaint-gateway.ingest")
         do {
             let env = try GatewayEnvironment.load(global)
@@ -41,7 +76,7 @@ struct IngestCommand: AsyncParsableCommand {
                 let targets = try channel.map { [try env.channel(named: $0)] } ?? env.channels
                 for target in targets {
                     for (_, folder) in target.plugin.watchedFolders(in: target.settings) {
-                        for file in try DropFolder.files(in: folder) { work.append((target, file, true)) }
+                        for file in try target.plugin.inputFiles(in: folder) { work.append((target, file, true)) }
                     }
                 }
                 if work.isEmpty {
@@ -52,7 +87,16 @@ struct IngestCommand: AsyncParsableCommand {
                     throw ValidationError("--channel is required when files are given")
                 }
                 let target = try env.channel(named: channel)
-                work = files.map { (target, URL(fileURLWithPath: $0), false) }
+                for path in files {
+                    let url = URL(fileURLWithPath: path)
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                        // Already ingested files of a folder are skipped, as in a drop folder.
+                        work += try target.plugin.inputFiles(in: url).map { (target, $0, true) }
+                    } else {
+                        work.append((target, url, false))
+                    }
+                }
             }
             for (target, file, skipIfDone) in work {
                 guard FileManager.default.isReadableFile(atPath: file.path) else {
@@ -68,7 +112,7 @@ struct IngestCommand: AsyncParsableCommand {
                     }
                 }
                 let progress = ProgressReporter(label: file.lastPathComponent)
-                let counts = try await pipeline.ingest(fileAt: file, channel: target) { progress.update($0) }
+                let counts = try await pipeline.ingest(fileAt: file, channel: target, sourceName: originalName) { progress.update($0) }
                 progress.finish()
                 inputs += 1
                 total += counts

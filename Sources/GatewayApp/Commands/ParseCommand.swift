@@ -35,7 +35,17 @@ struct ParseCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var counts = IngestCounts()
+            // A folder stands for its inputs (a Maildir for its messages).
+            var paths: [String] = []
             for path in files {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    paths += try channel.plugin.inputFiles(in: URL(fileURLWithPath: path)).map(\.path)
+                } else {
+                    paths.append(path)
+                }
+            }
+            for path in paths {
                 let url = URL(fileURLWithPath: path)
                 let digest = try RawArchive.digest(fileAt: url)
                 let input = RawInput(url: url, sha256: digest.sha256, size: digest.size,
@@ -71,7 +81,7 @@ struct ParseCommand: AsyncParsableCommand {
                 }
                 flush()
             }
-            StandardError.write("parsed \(files.count) file\(files.count == 1 ? "" : "s"): read \(counts.read), complaints \(counts.new), quarantined \(counts.quarantined), skipped \(counts.skipped)")
+            StandardError.write("parsed \(paths.count) file\(paths.count == 1 ? "" : "s"): read \(counts.read), complaints \(counts.new), quarantined \(counts.quarantined), skipped \(counts.skipped)")
         } catch {
             throw GatewayExit.report(error)
         }

@@ -36,10 +36,10 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
     ///
     /// - Parameter receivedAt: when the input was received; an import of a
     ///   backlog passes the file's original date.
-    public func ingest(fileAt url: URL, channel: ConfiguredChannel, receivedAt: Date = Date(),
+    public func ingest(fileAt url: URL, channel: ConfiguredChannel, receivedAt: Date = Date(), sourceName: String? = nil,
                        progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestCounts {
         let object = try archive.store(fileAt: url)
-        return try await process(object, sourceName: url.path, channel: channel, receivedAt: receivedAt, progress: progress)
+        return try await process(object, sourceName: sourceName ?? url.path, channel: channel, receivedAt: receivedAt, progress: progress)
     }
 
     /// Processes an already archived object for `channel`.

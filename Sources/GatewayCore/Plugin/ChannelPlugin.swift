@@ -31,6 +31,12 @@ public protocol ChannelPlugin: Sendable {
     ///
     /// - Throws: `ConfigError`, as `makeParser`.
     func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake?
+
+    /// The inputs a folder holds for this channel: its drop folder, or a folder
+    /// named on the command line. By default the folder's files
+    /// (`DropFolder.files`); a plugin whose source is a folder layout (a Maildir)
+    /// lists that layout's files instead.
+    func inputFiles(in folder: URL) throws -> [URL]
 }
 
 extension ChannelPlugin {
@@ -39,6 +45,10 @@ extension ChannelPlugin {
     public var typeAliases: [String] { [] }
 
     public func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake? { nil }
+
+    public func inputFiles(in folder: URL) throws -> [URL] {
+        try DropFolder.files(in: folder)
+    }
 
     /// The folders this channel's settings watch (options of kind `.watchedFolder`).
     public func watchedFolders(in settings: ChannelSettings) -> [(key: String, url: URL)] {

@@ -24,6 +24,9 @@ public struct Rejection: Sendable, Equatable, Error, CustomStringConvertible {
         /// Flagged as abuse (a filled honeypot field): kept in quarantine for a
         /// person to review, never fed, and not revealed to the sender.
         case spam
+        /// Well-formed and recognized, but kept aside by the channel's rules for a
+        /// person to review (automated mail on a channel that does not feed it).
+        case held
     }
 
     /// One field at fault, for inputs checked field by field.

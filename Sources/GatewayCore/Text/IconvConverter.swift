@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -36,13 +37,23 @@ public final class IconvConverter {
         iconv_close(handle)
     }
 
-    /// Whether iconv can convert `name` to UTF-8.
+    /// Whether iconv can convert `name` to UTF-8. Remembered per name: every
+    /// text part of every message resolves its label, and `iconv_open` loads
+    /// conversion tables each time.
     static func canDecode(_ name: String) -> Bool {
+        if let known = decodable.withLock({ $0[name] }) { return known }
         let h = iconv_open("UTF-8", name)
-        guard h != invalid, let h else { return false }
-        iconv_close(h)
-        return true
+        let ok = h != invalid && h != nil
+        if ok, let h { iconv_close(h) }
+        decodable.withLock { cache in
+            // Labels come from input; a flood of invented ones must not grow memory.
+            if cache.count > 512 { cache.removeAll() }
+            cache[name] = ok
+        }
+        return ok
     }
+
+    private static let decodable = Mutex<[String: Bool]>([:])
 
     /// Converts the next chunk; pass `final: true` with the last one so that an
     /// incomplete trailing sequence is reported as replaced.

@@ -1,0 +1,45 @@
+import Foundation
+import GatewayCore
+
+/// The `email` channel: mail files (.eml), mbox mailboxes and Maildir
+/// folders, and single messages piped in by an MTA.
+///
+/// Full MIME with Chinese charsets: RFC 2047/2231 headers, base64 and
+/// quoted-printable, GB2312/GBK/GB18030/Big5 and others through iconv, HTML
+/// mail converted to text, quoted replies and signatures trimmed. A message
+/// that cannot be read is quarantined with the reason; the rest of the
+/// mailbox goes on.
+public struct EmailPlugin: ChannelPlugin {
+    public init() {}
+
+    public var type: String { "email" }
+    public var typeAliases: [String] { ["mail"] }
+    public var summary: String { "Mail files: .eml, mbox, Maildir, or a message on stdin (MIME, RFC 2047, GB18030/Big5 via iconv)" }
+    public var mediaType: String { "message/rfc822" }
+
+    public var options: [OptionSpec] {
+        [
+            OptionSpec("drop_folder", .watchedFolder,
+                       help: "Folder this channel ingests: .eml and mbox files, or a Maildir (its new/ and cur/)."),
+            OptionSpec("default_charset", .string, default: "gb18030",
+                       help: "Charset for text with no usable label (unlabelled 8-bit headers and bodies)."),
+            OptionSpec("max_message_bytes", .integer, default: "26214400",
+                       help: "Largest message accepted, in bytes; larger ones are quarantined."),
+            OptionSpec("max_nesting_depth", .integer, default: "24",
+                       help: "Deepest nesting of multiparts and embedded messages that is parsed."),
+            OptionSpec("automated", .choice(EmailSettings.AutomatedPolicy.allCases.map(\.rawValue)), default: "feed",
+                       help: "Bounces, auto-replies and list mail: \"feed\" stores them flagged (automated), \"quarantine\" holds them for review."),
+        ]
+    }
+
+    public func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser {
+        EmailParser(settings: try EmailSettings(settings))
+    }
+
+    /// A Maildir yields its message files (new/ and cur/, sub-folders
+    /// included, never tmp/); any other folder its mail files.
+    public func inputFiles(in folder: URL) throws -> [URL] {
+        if MaildirSource.isMaildir(folder) { return try MaildirSource.messages(in: folder).map(\.url) }
+        return try DropFolder.files(in: folder)
+    }
+}

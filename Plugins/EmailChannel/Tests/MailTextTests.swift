@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import GatewayCore
+@testable import EmailChannel
+
+@Suite("Mail text helpers")
+struct MailTextTests {
+    @Test(arguments: [
+        ("Wed, 22 Nov 2023 08:15:00 +0800", "2023-11-22T00:15:00Z"),
+        ("22 Nov 2023 08:15 +0800 (CST)", "2023-11-22T00:15:00Z"),
+        ("Wed, 11 Feb 98 11:51 CST", "1998-02-11T17:51:00Z"),
+        ("Mon,  4 Mar 2024 09:00:00 -0000", "2024-03-04T09:00:00Z"),
+        ("04-Mar-2024 09:00:00 +0100", "2024-03-04T08:00:00Z"),
+        ("2024/03/04 09:00:00 +0800", "2024-03-04T01:00:00Z"),
+    ])
+    func dates(text: String, expected: String) throws {
+        let parsed = try #require(MailDate.parse(text))
+        #expect(parsed.date == ISO8601DateFormatter().date(from: expected))
+    }
+
+    @Test func dateWithoutZoneIsFlagged() throws {
+        let parsed = try #require(MailDate.parse("Mon, 4 Mar 2024 09:00:00"))
+        #expect(parsed.zoneMissing)
+        #expect(MailDate.parse("sometime last week") == nil)
+    }
+
+    @Test func addressLists() {
+        let list = MailAddress.list(#""Smith, Bob" <bob@example.org>, =?UTF-8?B?5byg5LiJ?= <zs@example.cn>, plain@example.com (Plain Person), Team: a@x.com, b@x.com;"#)
+        #expect(list == [MailAddress(name: "Smith, Bob", address: "bob@example.org"),
+                         MailAddress(name: "张三", address: "zs@example.cn"),
+                         MailAddress(name: "Plain Person", address: "plain@example.com"),
+                         MailAddress(name: nil, address: "a@x.com"),
+                         MailAddress(name: nil, address: "b@x.com")])
+        #expect(MailAddress.list("undisclosed-recipients:;").isEmpty)
+    }
+
+    @Test func htmlToText() {
+        #expect(HTMLText.text("<p>a&amp;b</p><p>c&#20320;&#x597D;</p><ul><li>one</li><li>two</li></ul>") == "a&b\n\nc你好\n\none\ntwo")
+        #expect(HTMLText.text("<!-- hidden --><style>x{}</style>Visible <img alt=\"logo\"> text") == "Visible [logo] text")
+        #expect(HTMLText.text("unclosed <b tag and more") == "unclosed <b tag and more")
+        #expect(HTMLText.text("1 < 2 &lt; 3<br><br><br>x") == "1 < 2 < 3\n\nx")
+    }
+
+    @Test func replyTrimmingInChineseAndEnglish() {
+        let zh = ReplyTrimmer.trim("电费太高了。\n\n-----原始邮件-----\n发件人: 客服\n主题: 回复\n\n已收到。")
+        #expect(zh.body == "电费太高了。")
+        #expect(zh.quoted?.contains("已收到") == true)
+        let outlook = ReplyTrimmer.trim("Still broken.\n\nFrom: Support <s@x.com>\nSent: Monday\nTo: me\nSubject: RE: ticket\n\nWe fixed it.")
+        #expect(outlook.body == "Still broken.")
+        let wrote = ReplyTrimmer.trim("第三次投诉。\n\n在 2024年3月4日 10:00，客服 <s@x.cn> 写道：\n> 已处理")
+        #expect(wrote.body == "第三次投诉。")
+        // Only a quote: kept whole, a person sent it.
+        let onlyQuote = ReplyTrimmer.trim("> forwarded complaint text")
+        #expect(onlyQuote.body == "> forwarded complaint text")
+        // A "From:" line in the customer's own words is not a reply header.
+        #expect(ReplyTrimmer.trim("Hi,\nFrom: my flat in block 3 the noise is awful.").body.contains("block 3"))
+    }
+
+    @Test func bodyCharsetFallbacks() {
+        var warnings: [String] = []
+        let bytes: [UInt8] = [0xCD, 0xA3, 0xB5, 0xE7]  // 停电 in GBK
+        // Unlabelled 8-bit text: the channel's default charset, with a warning.
+        #expect(MailTextDecoder.decode(bytes, label: nil, fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings).hasPrefix("停电"))
+        #expect(warnings.last?.contains("has no charset") == true)
+        // A label that lies: UTF-8 bytes labelled iso-8859-1.
+        warnings = []
+        #expect(MailTextDecoder.decode(Array("Grüße".utf8), label: "iso-8859-1", fallback: .utf8, what: "body", warnings: &warnings) == "Grüße")
+        #expect(warnings.first?.contains("is UTF-8") == true)
+        // An unknown label on UTF-8 bytes.
+        warnings = []
+        #expect(MailTextDecoder.decode(Array("水费".utf8), label: "x-unknown", fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings) == "水费")
+        #expect(warnings.first?.contains("is unknown") == true)
+    }
+}
