@@ -9,6 +9,7 @@ import PackageDescription
 let channelPlugins = [
     "CallLogChannel",
     "EmailChannel",
+    "SocialFeedChannel",
     "WebFormChannel",
 ]
 

@@ -1,6 +1,7 @@
 import GatewayCore
 import CallLogChannel
 import EmailChannel
+import SocialFeedChannel
 import WebFormChannel
 
 /// The channel plugins this build of the gateway offers. Adding a plugin is
@@ -10,6 +11,7 @@ public enum BuiltinPlugins {
     public static let registry = PluginRegistry([
         CallLogPlugin(),
         EmailPlugin(),
+        SocialFeedPlugin(),
         WebFormPlugin(),
     ])
 }

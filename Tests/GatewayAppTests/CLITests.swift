@@ -48,7 +48,7 @@ struct CLITests {
     func sampleConfig() throws {
         let r = try Self.run(["check"], in: RepositoryPaths.root)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("OK, 4 channels"))
+        #expect(r.stdout.contains("OK, 5 channels"))
     }
 
     @Test("check reports every problem with file, line and key, and exits 78")

@@ -49,7 +49,7 @@ struct MailComplaintMapper: Sendable {
         // When.
         var occurredAt: Date? = nil
         if let date = h.ascii("Date") {
-            if let parsed = MailDate.parse(date) {
+            if let parsed = InternetDate.parse(date) {
                 occurredAt = parsed.date
                 if parsed.zoneMissing { warnings.append("Date \"\(date)\" has no time zone; read as UTC") }
             } else {

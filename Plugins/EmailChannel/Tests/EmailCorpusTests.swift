@@ -226,7 +226,7 @@ struct EmailCorpusTests {
                     }
                 case let a where a.hasPrefix("$message->date->first()"):
                     checks += 1
-                    let got = message.headers.ascii("Date").flatMap(MailDate.parse).map { utc.string(from: $0.date) }
+                    let got = message.headers.ascii("Date").flatMap(InternetDate.parse).map { utc.string(from: $0.date) }
                     if got != want { failures.append("date \(got ?? "nil") ≠ \(want)") }
                 case "$message->from->first()->mail":
                     checks += 1

@@ -36,7 +36,7 @@ enum StalwartOracle {
             let offset = ((dt["tz_hour"] as? Int ?? 0) * 60 + (dt["tz_minute"] as? Int ?? 0)) * ((dt["tz_before_gmt"] as? Bool ?? false) ? -1 : 1)
             if let local = cal.date(from: c) {
                 let want = local.addingTimeInterval(-Double(offset * 60))
-                let got = message.headers.ascii("Date").flatMap(MailDate.parse)?.date
+                let got = message.headers.ascii("Date").flatMap(InternetDate.parse)?.date
                 if got != want { failures.append("date \(got.map { "\($0)" } ?? "nil") ≠ \(want)") }
             }
         }

@@ -1,9 +1,11 @@
 import Foundation
 
-/// RFC 5322 dates as mail really writes them: with or without the weekday,
-/// two-digit years, obsolete zone names (`EST`, `GMT`, `UT`), `+0800 (CST)`
-/// comments, a missing zone, dots or dashes between parts.
-public enum MailDate {
+/// Dates as mail and feeds really write them: RFC 5322 / RFC 822 (with or
+/// without the weekday, two-digit years, obsolete zone names such as `EST`,
+/// `+0800 (CST)` comments, dots or dashes between parts) and RFC 3339 /
+/// ISO 8601 (`2024-03-04T09:00:00Z`, fractions, `+08:00`, a space for `T`,
+/// a date alone). A missing zone is read as UTC and reported.
+public enum InternetDate {
     private static let months = ["jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
                                  "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12]
     private static let zones = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
@@ -13,6 +15,7 @@ public enum MailDate {
     /// The instant, or nil when no day, month, year and time can be found.
     /// A date without a zone is read as UTC (and `zoneMissing` is set).
     public static func parse(_ text: String) -> (date: Date, zoneMissing: Bool)? {
+        if let iso = parseISO(text) { return iso }
         // Comments "(CST)" carry nothing reliable.
         var cleaned = ""
         var depth = 0
@@ -63,5 +66,62 @@ public enum MailDate {
         calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         guard let utc = calendar.date(from: components) else { return nil }
         return (utc.addingTimeInterval(-Double((offset ?? 0) * 60)), offset == nil)
+    }
+
+    /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|±hh:mm|±hhmm]`, nil for anything else.
+    static func parseISO(_ text: String) -> (date: Date, zoneMissing: Bool)? {
+        let b = Array(text.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in 0..<n {
+                let c = b[i + k]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            i += n
+            return v
+        }
+        func take(_ c: UInt8) -> Bool {
+            if i < b.count, b[i] == c { i += 1; return true }
+            return false
+        }
+        guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2) else { return nil }
+        var hour = 0, minute = 0, second = 0.0
+        var offset: Int? = nil
+        if i < b.count, b[i] == 0x54 || b[i] == 0x74 || b[i] == 0x20 {
+            i += 1
+            guard let h = digits(2), take(0x3A), let m = digits(2) else { return nil }
+            hour = h; minute = m
+            if take(0x3A) {
+                guard let s = digits(2) else { return nil }
+                second = Double(s)
+                if take(0x2E) || take(0x2C) {
+                    var scale = 0.1
+                    while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { second += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
+                }
+            }
+            while i < b.count, b[i] == 0x20 { i += 1 }
+            if take(0x5A) || take(0x7A) {
+                offset = 0
+            } else if i < b.count, b[i] == 0x2B || b[i] == 0x2D {
+                let sign = b[i] == 0x2D ? -1 : 1
+                i += 1
+                guard let oh = digits(2) else { return nil }
+                _ = take(0x3A)
+                let om = digits(2) ?? 0
+                offset = sign * (oh * 60 + om)
+            }
+        }
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), second < 61 else { return nil }
+        var components = DateComponents()
+        components.year = year; components.month = month; components.day = day
+        components.hour = hour; components.minute = minute; components.second = Int(second)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        guard let utc = calendar.date(from: components) else { return nil }
+        let fraction = second - second.rounded(.down)
+        return (utc.addingTimeInterval(fraction - Double((offset ?? 0) * 60)), offset == nil)
     }
 }
