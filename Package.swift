@@ -102,7 +102,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GatewayServerTests",
-        dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "GatewayTestSupport",
+        dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "SocialFeedChannel", "GatewayTestSupport",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "Metrics", package: "swift-metrics"),
                        .product(name: "Prometheus", package: "swift-prometheus")],

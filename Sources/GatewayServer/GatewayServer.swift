@@ -64,6 +64,11 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
     }
 
+    /// The feed poller (channels with poll targets).
+    public func makeFeedPollerService() -> FeedPollerService<Store, Dedup> {
+        FeedPollerService(pipeline: pipeline, channels: channels, notifier: notifier, logger: logger)
+    }
+
     /// One delivery service per `[[sink]]`.
     public func makeSinkServices() throws -> [SinkService<Store>] {
         try sinks.map { SinkService(sink: $0, store: pipeline.store, delivery: try makeDelivery(for: $0), notifier: notifier, logger: logger) }
@@ -74,14 +79,16 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         let recovered = try await pipeline.recoverInterrupted(channels: channels)
         if recovered > 0 { logger.notice("recovered interrupted inputs", metadata: ["count": "\(recovered)"]) }
         let folders = makeDropFolderService()
+        let poller = makeFeedPollerService()
         logger.notice("serving", metadata: [
             "listen": "\(settings.host):\(settings.port)",
             "form_channels": "\(channels.filter { $0.httpIntake != nil }.map(\.name).joined(separator: ","))",
             "drop_folder_channels": "\(folders.channelNames.joined(separator: ","))",
+            "polled_channels": "\(poller.channelNames.joined(separator: ","))",
             "sinks": "\(sinks.map(\.name).joined(separator: ","))",
         ])
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders)]
+            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders), .init(service: poller)]
                 + (try makeSinkServices()).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],

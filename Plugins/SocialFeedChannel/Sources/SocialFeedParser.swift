@@ -16,7 +16,12 @@ struct SocialFeedParser: ChannelParser {
         if input.size > settings.maxDocumentBytes {
             throw Rejection(reason: "feed document of \(input.size) bytes is over max_document_bytes (\(settings.maxDocumentBytes))")
         }
-        let data = try Data(contentsOf: input.url)
+        var data = try Data(contentsOf: input.url)
+        // A charset named only by the HTTP header (a poller records it) is applied
+        // when the document names none itself (no BOM, no encoding declaration).
+        if let type = input.metadata["content_type"], let label = HeaderParameters(parsing: type).parameters["charset"] {
+            data = try Self.transcode(data, headerCharset: label)
+        }
         // Where the document came from (a poller records it), to resolve relative links.
         let feedURL = input.metadata["url"]
         let base = feedURL.flatMap(URL.init(string:))
@@ -34,6 +39,17 @@ struct SocialFeedParser: ChannelParser {
             throw Rejection(reason: "\(error)", excerpt: Self.excerpt(data))
         }
         return FeedEventReader(parser: self, document: document, feedURL: feedURL)
+    }
+
+    /// The document in UTF-8 when it has no charset of its own and the HTTP
+    /// header named one; otherwise as it is.
+    static func transcode(_ data: Data, headerCharset label: String) throws -> Data {
+        guard let charset = Charset(label: label), !charset.isUTF8 else { return data }
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) || data.starts(with: [0xFE, 0xFF]) || data.starts(with: [0xFF, 0xFE]) { return data }
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        if head.hasPrefix("<?xml"), let end = head.range(of: "?>"), head[..<end.lowerBound].contains("encoding") { return data }
+        let decoded = try IconvConverter.decode(data, charset: charset)
+        return Data(decoded.text.utf8)
     }
 
     /// JSON Feed when the first character is `{`, else XML.
@@ -81,7 +97,14 @@ final class FeedEventReader: ParseEventReader {
     }
 
     func next() throws -> ParseEvent? {
-        if position < document.entries.count {
+        let cap = parser.settings.maxItems
+        if position == cap, document.entries.count > cap {
+            position += 1
+            return .rejected(Rejection(
+                reason: "items \(cap + 1)–\(document.entries.count) not read: the document has \(document.entries.count) items, over max_items (\(cap)); raise max_items and replay this input",
+                location: "items \(cap + 1)-\(document.entries.count)", kind: .invalid))
+        }
+        if position < min(document.entries.count, cap) {
             defer { position += 1 }
             return parser.event(document.entries[position], index: position, document: document, feedURL: feedURL)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 
 /// The `social_feed` channel: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed
@@ -17,15 +18,35 @@ public struct SocialFeedPlugin: ChannelPlugin {
 
     public var options: [OptionSpec] {
         [
+            OptionSpec("url", .string, help: "Feed URL that `serve` polls (http or https)."),
+            OptionSpec("poll_interval_seconds", .integer, default: "300", help: "Time between polls; errors back off exponentially (with jitter) up to an hour."),
+            OptionSpec("poll_timeout_seconds", .integer, default: "30", help: "Longest a poll may take."),
             OptionSpec("drop_folder", .watchedFolder, help: "Folder of saved feed documents this channel ingests."),
             OptionSpec("match_keywords", .stringArray, help: "Items whose title, text or author contain one of these (any case) are complaints."),
             OptionSpec("match_handles", .stringArray, help: "Items by these authors (handle or name, @ optional) are complaints."),
             OptionSpec("match_regex", .string, help: "Items whose title or text match this regular expression (any case) are complaints."),
+            OptionSpec("max_items", .integer, default: "1000", help: "Items read from one document (one poll); the rest are quarantined as one entry."),
             OptionSpec("max_document_bytes", .integer, default: "10485760", help: "Largest feed document accepted; larger ones are quarantined."),
         ]
     }
 
     public func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser {
         SocialFeedParser(settings: try SocialFeedSettings(settings))
+    }
+
+    public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] {
+        guard let text = settings.string("url") else { return [] }
+        var problems: [ConfigProblem] = []
+        let url = URL(string: text)
+        if url == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") || url?.host == nil {
+            problems.append(settings.problem("url", "\"\(text)\" is not an http or https URL"))
+        }
+        let interval = settings.int("poll_interval_seconds") ?? 300
+        if interval < 1 { problems.append(settings.problem("poll_interval_seconds", "must be at least 1")) }
+        let timeout = settings.int("poll_timeout_seconds") ?? 30
+        if timeout < 1 || timeout > 600 { problems.append(settings.problem("poll_timeout_seconds", "must be between 1 and 600")) }
+        guard problems.isEmpty, let url else { throw ConfigError(problems) }
+        return [PollTarget(url: url, interval: .seconds(interval), timeout: .seconds(timeout),
+                           maxBytes: settings.int("max_document_bytes") ?? 10 << 20)]
     }
 }

@@ -5,6 +5,9 @@ import GatewayCore
 struct SocialFeedSettings: Sendable {
     var filter: FeedFilter
     var maxDocumentBytes: Int
+    /// Items read from one document; a feed that suddenly lists thousands is
+    /// cut here (the rest is quarantined as one entry, to replay with a higher cap).
+    var maxItems: Int
 
     init(_ s: ChannelSettings) throws {
         var problems: [ConfigProblem] = []
@@ -21,6 +24,10 @@ struct SocialFeedSettings: Sendable {
         if maxDocumentBytes < 1024 {
             problems.append(s.problem("max_document_bytes", "must be at least 1024"))
         }
+        maxItems = s.int("max_items") ?? 1000
+        if maxItems < 1 {
+            problems.append(s.problem("max_items", "must be at least 1"))
+        }
         if !problems.isEmpty { throw ConfigError(problems) }
     }
 
@@ -28,5 +35,6 @@ struct SocialFeedSettings: Sendable {
     init() {
         filter = FeedFilter()
         maxDocumentBytes = 10 << 20
+        maxItems = 1000
     }
 }

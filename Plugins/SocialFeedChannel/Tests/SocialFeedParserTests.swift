@@ -116,6 +116,16 @@ struct SocialFeedParserTests {
         #expect(drafts.first?.body == "水费账单翻倍")
     }
 
+    @Test func itemsOverTheCapAreQuarantinedAsOneEntry() throws {
+        var settings = SocialFeedSettings()
+        settings.maxItems = 2
+        let events = try Self.events("weibo-bridge-gb2312.xml", settings: settings)
+        #expect(Self.drafts(events).map(\.sourceID) == ["weibo-1001", "weibo-1002"])
+        #expect(events.count == 3)
+        guard case .rejected(let rejection)? = events.last else { Issue.record("\(events)"); return }
+        #expect(rejection.reason.contains("over max_items (2)"))
+    }
+
     @Test func oversizedDocumentIsRefused() throws {
         var settings = SocialFeedSettings()
         settings.maxDocumentBytes = 1024

@@ -8,14 +8,18 @@ public struct ConfiguredChannel: Sendable {
     public var parser: any ChannelParser
     /// How the channel takes HTTP posts, when its plugin takes any.
     public var httpIntake: HTTPIntake?
+    /// What the server polls for the channel, when its plugin polls.
+    public var pollTargets: [PollTarget]
 
     public var name: String { settings.name }
 
-    public init(settings: ChannelSettings, plugin: any ChannelPlugin, parser: any ChannelParser, httpIntake: HTTPIntake? = nil) {
+    public init(settings: ChannelSettings, plugin: any ChannelPlugin, parser: any ChannelParser, httpIntake: HTTPIntake? = nil,
+                pollTargets: [PollTarget] = []) {
         self.settings = settings
         self.plugin = plugin
         self.parser = parser
         self.httpIntake = httpIntake
+        self.pollTargets = pollTargets
     }
 }
 
@@ -343,9 +347,14 @@ public struct ConfigLoader: Sendable {
             // Both steps run even when the first fails, so every problem is reported at once.
             var parser: (any ChannelParser)? = nil
             var intake: HTTPIntake? = nil
-            for step in 0..<2 {
+            var polls: [PollTarget] = []
+            for step in 0..<3 {
                 do {
-                    if step == 0 { parser = try plugin.makeParser(settings) } else { intake = try plugin.httpIntake(settings) }
+                    switch step {
+                    case 0: parser = try plugin.makeParser(settings)
+                    case 1: intake = try plugin.httpIntake(settings)
+                    default: polls = try plugin.pollTargets(settings)
+                    }
                 } catch let error as ConfigError {
                     problems += error.problems
                     ok = false
@@ -354,7 +363,9 @@ public struct ConfigLoader: Sendable {
                     ok = false
                 }
             }
-            if ok, let parser { channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser, httpIntake: intake)) }
+            if ok, let parser {
+                channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser, httpIntake: intake, pollTargets: polls))
+            }
         }
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })

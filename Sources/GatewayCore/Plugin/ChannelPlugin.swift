@@ -37,6 +37,11 @@ public protocol ChannelPlugin: Sendable {
     /// (`DropFolder.files`); a plugin whose source is a folder layout (a Maildir)
     /// lists that layout's files instead.
     func inputFiles(in folder: URL) throws -> [URL]
+
+    /// What the server polls over HTTP for this channel (feed URLs); none by default.
+    ///
+    /// - Throws: `ConfigError`, as `makeParser`.
+    func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget]
 }
 
 extension ChannelPlugin {
@@ -49,6 +54,8 @@ extension ChannelPlugin {
     public func inputFiles(in folder: URL) throws -> [URL] {
         try DropFolder.files(in: folder)
     }
+
+    public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] { [] }
 
     /// The folders this channel's settings watch (options of kind `.watchedFolder`).
     public func watchedFolders(in settings: ChannelSettings) -> [(key: String, url: URL)] {

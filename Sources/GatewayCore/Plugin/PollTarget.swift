@@ -1,0 +1,21 @@
+import Foundation
+
+/// A document a channel fetches over HTTP on a schedule (a feed), for the
+/// server's poller. Plugins declare them from their settings; they never do
+/// the networking themselves.
+public struct PollTarget: Sendable, Equatable {
+    public var url: URL
+    /// Time between polls after a success (or a 304).
+    public var interval: Duration
+    /// Longest a request may take before it counts as a failure.
+    public var timeout: Duration
+    /// Largest body accepted; a larger one is a failure.
+    public var maxBytes: Int
+
+    public init(url: URL, interval: Duration, timeout: Duration, maxBytes: Int) {
+        self.url = url
+        self.interval = interval
+        self.timeout = timeout
+        self.maxBytes = maxBytes
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GatewayCore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Polls every channel's `PollTarget`s over HTTP and ingests what changed.
+///
+/// One task per target, so a dead or slow feed only delays itself. Each poll
+/// sends `If-None-Match` / `If-Modified-Since` from the previous answer (a 304
+/// costs one request and nothing else); a 200 body is archived and, unless
+/// that exact document was already ingested for the channel (across restarts
+/// too: the archive is content-addressed), processed like any input, with the
+/// final URL after redirects in its metadata. Failures (network errors,
+/// timeouts, 4xx/5xx, bodies over the limit) back off exponentially with
+/// jitter, up to an hour, and the next success resets the schedule.
+public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Service {
+    let pipeline: IngestPipeline<Store, Dedup>
+    let channels: [ConfiguredChannel]
+    let notifier: FeedNotifier?
+    let logger: Logger
+    let session: URLSession
+
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
+                logger: Logger = Logger(label: "complaint-gateway.poll")) {
+        self.pipeline = pipeline
+        self.channels = channels.filter { !$0.pollTargets.isEmpty }
+        self.notifier = notifier
+        self.logger = logger
+        let configuration = URLSessionConfiguration.ephemeral
+        // Conditional requests are ours to make: no cache answering for the server.
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Names of the channels that poll.
+    public var channelNames: [String] { channels.map(\.name) }
+
+    public func run() async throws {
+        guard !channels.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for channel in channels {
+                for target in channel.pollTargets {
+                    group.addTask { await poll(target, for: channel) }
+                }
+            }
+        }
+    }
+
+    /// The loop of one target until shutdown.
+    func poll(_ target: PollTarget, for channel: ConfiguredChannel) async {
+        var state = PollState()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let outcome = await pollOnce(target, for: channel, state: &state)
+            let delay = state.nextDelay(after: outcome, interval: target.interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+        }
+    }
+
+    /// One request and, on a new document, its ingestion.
+    func pollOnce(_ target: PollTarget, for channel: ConfiguredChannel, state: inout PollState) async -> PollState.Outcome {
+        var log = logger
+        log[metadataKey: "channel"] = "\(channel.name)"
+        log[metadataKey: "url"] = "\(target.url.absoluteString)"
+        var request = URLRequest(url: target.url)
+        request.timeoutInterval = Double(target.timeout.components.seconds) + Double(target.timeout.components.attoseconds) / 1e18
+        request.setValue("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
+                         forHTTPHeaderField: "Accept")
+        request.setValue("complaint-gateway", forHTTPHeaderField: "User-Agent")
+        if let etag = state.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
+        if let modified = state.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
+        let data: Data
+        let http: HTTPURLResponse
+        do {
+            let (body, response) = try await session.data(for: request)
+            guard let r = response as? HTTPURLResponse else { throw PollError("not an HTTP response") }
+            data = body
+            http = r
+        } catch {
+            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "error")]).increment()
+            log.warning("feed poll failed", metadata: ["error": "\(error)", "failures": "\(state.failures + 1)"])
+            return .failed
+        }
+        switch http.statusCode {
+        case 304:
+            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "not_modified")]).increment()
+            log.debug("feed not modified")
+            return .unchanged
+        case 200..<300:
+            break
+        default:
+            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "error")]).increment()
+            log.warning("feed poll failed", metadata: ["status": "\(http.statusCode)", "failures": "\(state.failures + 1)"])
+            return .failed
+        }
+        guard data.count <= target.maxBytes else {
+            log.warning("feed document over the size limit", metadata: ["bytes": "\(data.count)", "limit": "\(target.maxBytes)"])
+            return .failed
+        }
+        state.etag = http.value(forHTTPHeaderField: "ETag")
+        state.lastModified = http.value(forHTTPHeaderField: "Last-Modified")
+        do {
+            let object = try pipeline.archive.store(data: data)
+            // The same document again (a server without validators, or a restart):
+            // nothing in it can be new.
+            if try await pipeline.store.hasFinishedIngestion(sha256: object.sha256, channel: channel.name) {
+                Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "unchanged")]).increment()
+                return .unchanged
+            }
+            let finalURL = http.url?.absoluteString ?? target.url.absoluteString
+            var metadata = ["url": finalURL]
+            if let type = http.value(forHTTPHeaderField: "Content-Type") { metadata["content_type"] = type }
+            let counts = try await pipeline.process(object, sourceName: finalURL, channel: channel,
+                                                     mediaType: http.value(forHTTPHeaderField: "Content-Type"), metadata: metadata)
+            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "ingested")]).increment()
+            if counts.new + counts.updated > 0 { notifier?.notify() }
+            log.info("feed polled", metadata: ["counts": "\(counts)"])
+            return .ingested
+        } catch {
+            // The document is archived; an interrupted ingestion is recovered at the next start.
+            log.error("feed document could not be ingested", metadata: ["error": "\(error)"])
+            return .failed
+        }
+    }
+
+    struct PollError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+}
+
+/// What a poller remembers about its target between polls.
+public struct PollState: Sendable {
+    public enum Outcome: Sendable { case ingested, unchanged, failed }
+
+    public var etag: String?
+    public var lastModified: String?
+    /// Failures in a row.
+    public private(set) var failures = 0
+    /// Longest wait after failures.
+    public static let maxBackoff: Duration = .seconds(3600)
+
+    public init() {}
+
+    /// The wait before the next poll: the interval after a success or a 304;
+    /// after the n-th failure in a row, 5 s × 2^(n-1) (at most an hour), with
+    /// ±25 % jitter so that many feeds failing together do not retry together.
+    public mutating func nextDelay(after outcome: Outcome, interval: Duration,
+                                   jitter: Double = Double.random(in: 0.75...1.25)) -> Duration {
+        guard outcome == .failed else {
+            failures = 0
+            return interval
+        }
+        failures += 1
+        let base = min(5.0 * pow(2.0, Double(min(failures - 1, 20))), Double(Self.maxBackoff.components.seconds))
+        return .milliseconds(Int64(base * jitter * 1000))
+    }
+}
