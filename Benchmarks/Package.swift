@@ -25,5 +25,18 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ChannelBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ComplaintModel", package: "ComplaintGateway"),
+                .product(name: "GatewayCore", package: "ComplaintGateway"),
+                .product(name: "EmailChannel", package: "ComplaintGateway"),
+                .product(name: "SocialFeedChannel", package: "ComplaintGateway"),
+            ],
+            path: "Benchmarks/ChannelBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
