@@ -42,6 +42,7 @@ feed_params = [
     {"name": "channel", "in": "query", "schema": {"type": "string"}, "description": "Only this channel's complaints."},
     {"name": "status", "in": "query", "schema": {"enum": ["unique", "duplicate", "near_duplicate"]}, "description": "Only complaints with this dedup.status."},
     {"name": "include_duplicates", "in": "query", "schema": {"enum": ["true", "false", "1", "0"]}, "description": "false leaves out complaints marked duplicate or near_duplicate (default true)."},
+    {"name": "include_automated", "in": "query", "schema": {"enum": ["true", "false", "1", "0"]}, "description": "false leaves out complaints a machine sent: bounces, auto-replies, list mail (automated set; default true)."},
 ]
 
 doc = {

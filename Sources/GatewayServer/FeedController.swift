@@ -7,7 +7,7 @@ import NIOCore
 
 /// The normalized feed for other services:
 ///
-/// - `GET /v1/complaints?after=&limit=&channel=&status=&include_duplicates=`: a
+/// - `GET /v1/complaints?after=&limit=&channel=&status=&include_duplicates=&include_automated=`: a
 ///   page of CloudEvents in feed order and the `next` cursor;
 /// - `GET /v1/complaints/{id}`: one complaint with its revisions;
 /// - `GET /v1/stream`: Server-Sent Events; each event's `id` is its cursor, and
@@ -84,14 +84,23 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             }
             query.dedupStatus = status
         }
-        if let text = params["include_duplicates"].map(String.init) {
-            switch text {
-            case "true", "1": query.includeDuplicates = true
-            case "false", "0": query.includeDuplicates = false
-            default: throw APIError(.badRequest, code: "bad_parameter", message: "include_duplicates must be true or false")
-            }
+        if let include = try Self.flag(params["include_duplicates"].map(String.init), name: "include_duplicates") {
+            query.includeDuplicates = include
+        }
+        if let include = try Self.flag(params["include_automated"].map(String.init), name: "include_automated") {
+            query.includeAutomated = include
         }
         return query
+    }
+
+    /// A boolean query parameter (`true`/`1`, `false`/`0`), nil when absent.
+    static func flag(_ text: String?, name: String) throws -> Bool? {
+        switch text {
+        case nil: return nil
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError(.badRequest, code: "bad_parameter", message: "\(name) must be true or false")
+        }
     }
 
     static func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {

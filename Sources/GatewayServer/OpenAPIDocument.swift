@@ -680,6 +680,19 @@ public enum OpenAPIDocument {
                 "0"
               ]
             }
+          },
+          {
+            "description": "false leaves out complaints a machine sent: bounces, auto-replies, list mail (automated set; default true).",
+            "in": "query",
+            "name": "include_automated",
+            "schema": {
+              "enum": [
+                "true",
+                "false",
+                "1",
+                "0"
+              ]
+            }
           }
         ],
         "responses": {
@@ -1041,6 +1054,19 @@ public enum OpenAPIDocument {
             "description": "false leaves out complaints marked duplicate or near_duplicate (default true).",
             "in": "query",
             "name": "include_duplicates",
+            "schema": {
+              "enum": [
+                "true",
+                "false",
+                "1",
+                "0"
+              ]
+            }
+          },
+          {
+            "description": "false leaves out complaints a machine sent: bounces, auto-replies, list mail (automated set; default true).",
+            "in": "query",
+            "name": "include_automated",
             "schema": {
               "enum": [
                 "true",

@@ -211,7 +211,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func feed(_ query: FeedQuery) async throws -> [FeedEvent] {
-        guard query.channel != nil || query.dedupStatus != nil || !query.includeDuplicates else {
+        guard query.channel != nil || query.dedupStatus != nil || !query.includeDuplicates || !query.includeAutomated else {
             return try await feed(after: query.after, limit: query.limit)
         }
         return try await guarded {
@@ -229,8 +229,10 @@ public final class SQLiteComplaintStore: ComplaintStore {
                       AND (?2 IS NULL OR c.channel = ?2)
                       AND (?3 IS NULL OR json_extract(r.document, '$.dedup.status') = ?3)
                       AND (?4 = 1 OR json_extract(r.document, '$.dedup.status') NOT IN ('duplicate', 'near_duplicate'))
+                      AND (?6 = 1 OR json_extract(r.document, '$.automated') IS NULL)
                     ORDER BY f.seq LIMIT ?5
-                    """, arguments: [query.after, query.channel, query.dedupStatus, query.includeDuplicates, query.limit]).map { row in
+                    """, arguments: [query.after, query.channel, query.dedupStatus, query.includeDuplicates, query.limit,
+                                     query.includeAutomated]).map { row in
                     let document: String = row["document"]
                     let type: String = row["type"]
                     let committed: String = row["committed_at"]

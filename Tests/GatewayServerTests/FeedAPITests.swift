@@ -65,6 +65,7 @@ struct FeedAPITests {
         let lines = f.channels.first { $0.name == "lines" }!
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", "x1|first words\nx2|other\n"), channel: lines)
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", "x1|first words, corrected\n"), channel: lines)
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("3.txt", "auto:x3|I am out of the office\n"), channel: lines)
         try await f.withServer { base in
             let posted = try await client.post(base.appending(path: "v1/forms/web"), "email=a%40b.cn&topic=billing&message=from+the+web")
             let webPage = try await client.send("GET", base.appending(path: "v1/complaints").appending(queryItems: [URLQueryItem(name: "channel", value: "web")]), headers: Self.pii)
@@ -74,9 +75,16 @@ struct FeedAPITests {
             #expect(webEvents.first?["specversion"] as? String == "1.0")
 
             let all = try await client.send("GET", base.appending(path: "v1/complaints"), headers: Self.pii)
-            #expect((all.json["events"] as? [[String: Any]])?.map { $0["type"] as? String } == ["complaint.received", "complaint.received", "complaint.updated", "complaint.received"])
+            #expect((all.json["events"] as? [[String: Any]])?.map { $0["type"] as? String } == ["complaint.received", "complaint.received", "complaint.updated", "complaint.received", "complaint.received"])
+            // Mail a machine sent (auto-replies, bounces, lists) can be left out.
+            let people = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?include_automated=false")!, headers: Self.pii)
+            let kept = (people.json["events"] as? [[String: Any]] ?? []).compactMap { ($0["data"] as? [String: Any])?["body"] as? String }
+            #expect(kept.count == 4, "\(kept)")
+            #expect(!kept.contains("I am out of the office"))
+            let machines = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?channel=lines")!, headers: Self.pii)
+            #expect((machines.json["events"] as? [[String: Any]] ?? []).contains { (($0["data"] as? [String: Any])?["automated"] as? String) == "auto_reply" })
 
-            for bad in ["after=-1", "after=abc", "limit=0", "limit=5000", "status=maybe", "include_duplicates=perhaps"] {
+            for bad in ["after=-1", "after=abc", "limit=0", "limit=5000", "status=maybe", "include_duplicates=perhaps", "include_automated=sometimes"] {
                 let r = try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints?" + bad)!, headers: Self.pii)
                 #expect(r.status == 400, "\(bad)")
                 #expect(r.error["code"] as? String == "bad_parameter")

@@ -63,13 +63,15 @@ final class LineReader: ParseEventReader {
             if line == "FAIL" { throw Rejection(reason: "simulated read failure", location: location) }
             if line.hasPrefix("#") { return .skipped(location: location) }
             if line.hasPrefix(rejectPrefix) { return .rejected(Rejection(reason: "rejected by test", location: location, excerpt: line)) }
-            let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
+            // "auto:id|body": a complaint a machine sent (an auto-reply).
+            let automated = line.hasPrefix("auto:")
+            let parts = line.dropFirst(automated ? 5 : 0).split(separator: "|", maxSplits: 1).map(String.init)
             guard parts.count == 2 else {
                 return .rejected(Rejection(reason: "expected id|body", location: location, excerpt: line))
             }
             return .complaint(ComplaintDraft(sourceID: parts[0], occurredAt: Date(timeIntervalSince1970: 1_700_000_000),
                                              customer: Customer(email: "Customer@Example.COM"),
-                                             body: prefix + parts[1], location: location))
+                                             body: prefix + parts[1], automated: automated ? .autoReply : nil, location: location))
         }
         return nil
     }
