@@ -43,6 +43,18 @@ var targets: [Target] = [
         swiftSettings: strictSwift6
     ),
     .target(
+        name: "PostgresStore",
+        dependencies: [
+            "ComplaintModel",
+            "GatewayCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ],
+        swiftSettings: strictSwift6
+    ),
+    .target(
         name: "GatewayServer",
         dependencies: [
             "ComplaintModel",
@@ -65,6 +77,7 @@ var targets: [Target] = [
             "GatewayCore",
             "GatewayServer",
             "SQLiteStore",
+            "PostgresStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -96,8 +109,8 @@ var targets: [Target] = [
         swiftSettings: strictSwift6
     ),
     .testTarget(
-        name: "SQLiteStoreTests",
-        dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "GatewayTestSupport"],
+        name: "StoreTests",
+        dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport"],
         swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -139,6 +152,7 @@ let package = Package(
         .library(name: "ComplaintModel", targets: ["ComplaintModel"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
         .library(name: "GatewayServer", targets: ["GatewayServer"]),
     ] + channelPlugins.map { .library(name: $0, targets: [$0]) },
     dependencies: [
@@ -146,6 +160,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),

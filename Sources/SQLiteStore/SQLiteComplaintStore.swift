@@ -157,15 +157,9 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     /// A verdict as stored in `complaints.dedup`: NULL for the default.
-    static func encodeDedup(_ info: DedupInfo) -> String? {
-        guard info != DedupInfo() else { return nil }
-        return (try? JSONEncoder().encode(info)).map { String(decoding: $0, as: UTF8.self) }
-    }
+    static func encodeDedup(_ info: DedupInfo) -> String? { info.storedText }
 
-    static func decodeDedup(_ text: String?) -> DedupInfo {
-        guard let text, let info = try? JSONDecoder().decode(DedupInfo.self, from: Data(text.utf8)) else { return DedupInfo() }
-        return info
-    }
+    static func decodeDedup(_ text: String?) -> DedupInfo { DedupInfo(storedText: text) }
 
     public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
         let json = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)

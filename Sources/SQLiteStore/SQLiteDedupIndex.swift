@@ -77,7 +77,7 @@ final class SQLiteDedupIndex: DedupIndex {
         let at: Double = row[3]
         return DedupEntry(id: row[0], complaintID: row[1], person: row[2],
                           at: Date(timeIntervalSince1970: at), textHash: row[4],
-                          signature: SignatureCoding.decode(blob),
+                          signature: SignatureBytes.decode(blob),
                           facts: facts.isEmpty ? [] : facts.split(separator: ",").map(String.init),
                           root: row[7], cluster: row[8], clusterComplaintID: row[9])
     }
@@ -164,7 +164,7 @@ final class SQLiteDedupIndex: DedupIndex {
         try db.cachedStatement(sql: """
             INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureCoding.encode(f.signature),
+            """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
                                      f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster])
         let id = db.lastInsertedRowID
         lastEntry = id
@@ -231,23 +231,5 @@ final class SQLiteDedupIndex: DedupIndex {
             DELETE FROM dedup_clusters; DELETE FROM dedup_cluster_people;
             UPDATE complaints SET dedup_entry = NULL;
             """)
-    }
-}
-
-/// 16-bit MinHash values as a little-endian blob.
-enum SignatureCoding {
-    static func encode(_ values: [UInt16]) -> Data {
-        var data = Data(capacity: values.count * 2)
-        for v in values {
-            data.append(UInt8(truncatingIfNeeded: v))
-            data.append(UInt8(truncatingIfNeeded: v >> 8))
-        }
-        return data
-    }
-
-    static func decode(_ data: Data) -> [UInt16] {
-        data.withUnsafeBytes { raw in
-            (0..<(raw.count / 2)).map { UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
-        }
     }
 }

@@ -35,7 +35,7 @@ struct ArchiveCommand: AsyncParsableCommand {
                     throw ConfigError([ConfigProblem(file: env.config.file, line: nil, key: "archive.retention_days",
                                                      message: "no retention configured; set [archive] retention_days to prune")])
                 }
-                let store = try env.openStore()
+                let store = try await env.openStore()
                 let archive = try env.openArchive()
                 let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
                 var removed = 0, bytes = 0
@@ -71,7 +71,7 @@ struct ArchiveCommand: AsyncParsableCommand {
             _ = global.logger("complaint-gateway.archive")
             do {
                 let env = try GatewayEnvironment.load(global)
-                let store = try env.openStore()
+                let store = try await env.openStore()
                 let archive = try env.openArchive()
                 var cursor = ""
                 var checked = 0, bytes = 0

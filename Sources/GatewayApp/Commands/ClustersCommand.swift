@@ -41,7 +41,7 @@ struct ClustersCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let env = try GatewayEnvironment.load(global)
-            let store = try env.openStore()
+            let store = try await env.openStore()
             let query = ClusterQuery(minimumSize: minSize, massComplaintsOnly: mass,
                                      activeSince: activeHours.map { Date().addingTimeInterval(-Double($0) * 3_600) }, limit: limit)
             let clusters = try await store.clusters(query)

@@ -29,7 +29,7 @@ struct DedupCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let env = try GatewayEnvironment.load(global)
-                let store = try env.openStore()
+                let store = try await env.openStore()
                 let started = ContinuousClock.now
                 let progress = ProgressReporter(label: "dedup index")
                 let count = try await store.rebuildDedupIndex(env.dedupStage) { done in

@@ -31,7 +31,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let env = try GatewayEnvironment.load(global)
-            let store = try env.openStore()
+            let store = try await env.openStore()
             if let sink, !env.config.sinks.contains(where: { $0.name == sink }) {
                 throw ValidationError("no sink named \"\(sink)\"; configured: \(env.config.sinks.map(\.name).joined(separator: ", "))")
             }

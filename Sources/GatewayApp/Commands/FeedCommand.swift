@@ -22,7 +22,7 @@ struct FeedCommand: AsyncParsableCommand {
         _ = global.logger("complaint-gateway.feed")
         do {
             let env = try GatewayEnvironment.load(global)
-            let store = try env.openStore()
+            let store = try await env.openStore()
             var cursor = after
             var remaining = limit ?? Int.max
             let out = FileHandle.standardOutput

@@ -28,7 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             let env = try GatewayEnvironment.load(global)
             let target = try env.channel(named: channel)
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
                                           dedup: env.dedupStage, logger: logger)
             let root = URL(fileURLWithPath: folder)
             var isDirectory: ObjCBool = false

@@ -63,7 +63,7 @@ struct IngestCommand: AsyncParsableCommand {
         let logger = global.logger("complaint-gateway.ingest")
         do {
             let env = try GatewayEnvironment.load(global)
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
                                           dedup: env.dedupStage, logger: logger)
             // The archive is the write-ahead log: finish what a crash interrupted first.
             let recovered = try await pipeline.recoverInterrupted(channels: env.channels)

@@ -18,7 +18,7 @@ struct QuarantineCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let env = try GatewayEnvironment.load(global)
-            let store = try env.openStore()
+            let store = try await env.openStore()
             let entries = try await store.quarantined(limit: limit)
             if entries.isEmpty { print("quarantine is empty") }
             for e in entries {

@@ -52,7 +52,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             let env = try GatewayEnvironment.load(global)
             if let channel { _ = try env.channel(named: channel) }
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
                                           dedup: env.dedupStage, logger: logger)
             let filter = ReplayFilter(channel: channel, since: since.flatMap(RFC3339.date(from:)),
                                       until: until.flatMap(RFC3339.date(from:)), sha256: raw?.lowercased(),

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try env.openStore(),
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
                                           dedup: env.dedupStage, logger: logger)
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
                                        tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger)

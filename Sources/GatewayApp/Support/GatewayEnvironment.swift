@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import SQLiteStore
+import PostgresStore
 
 /// The loaded configuration and the parts built from it: what every command
 /// that touches the store starts from.
@@ -24,10 +25,20 @@ struct GatewayEnvironment {
         return channel
     }
 
-    func openStore() throws -> SQLiteComplaintStore {
+    /// Opens the configured store engine.
+    func openStore() async throws -> AnyComplaintStore {
+        AnyComplaintStore(try await openEngine())
+    }
+
+    private func openEngine() async throws -> any ComplaintStore {
         switch config.storage.engine {
         case .sqlite:
             return try SQLiteComplaintStore(path: config.storage.path)
+        case .postgres:
+            guard let settings = config.storage.postgres else {
+                throw ConfigError([ConfigProblem(file: config.file, line: nil, key: "storage.url", message: "storage: type = \"postgres\" needs url")])
+            }
+            return try await PostgresComplaintStore(settings: settings)
         }
     }
 

@@ -38,7 +38,14 @@ public struct ConfigLoader: Sendable {
         OptionSpec("type", .choice(StorageSettings.Engine.allCases.map(\.rawValue)), default: "sqlite",
                    help: "Store engine."),
         OptionSpec("path", .string, default: "var/complaints.sqlite",
-                   help: "SQLite database file, relative to the config file's folder."),
+                   help: "SQLite database file, relative to the config file's folder (type = \"sqlite\")."),
+        OptionSpec("url", .string,
+                   help: "PostgreSQL server and database, postgres://USER@HOST:5432/DATABASE[?sslmode=disable|prefer|require] (type = \"postgres\"; required there)."),
+        SecretValue.option("password", help: "The PostgreSQL user's password (type = \"postgres\"; omit for trust or peer authentication)."),
+        OptionSpec("schema", .string, default: "public",
+                   help: "PostgreSQL schema holding the gateway's tables; created when missing."),
+        OptionSpec("max_connections", .integer, default: "8",
+                   help: "PostgreSQL connections each gateway instance opens at most."),
     ]
     /// Keys of the `[archive]` table.
     public static let archiveOptions: [OptionSpec] = [
@@ -132,9 +139,16 @@ public struct ConfigLoader: Sendable {
         let storageValues = validate(storageTable, against: Self.storageOptions, path: "storage", label: "storage", problem: problem)
         let archiveTable = section("archive", in: root, problem: problem)
         let archiveValues = validate(archiveTable, against: Self.archiveOptions, path: "archive", label: "archive", problem: problem)
-        let storage = StorageSettings(
+        var storage = StorageSettings(
             engine: storageValues["type"]?.stringValue.flatMap(StorageSettings.Engine.init(rawValue:)) ?? .sqlite,
             path: ConfigPaths.resolve(storageValues["path"]?.stringValue ?? "var/complaints.sqlite", against: baseDirectory))
+        if storage.engine == .postgres {
+            storage.postgres = postgresSettings(storageValues, baseDirectory: baseDirectory, problem: problem)
+        } else {
+            for key in ["url", "password", "schema", "max_connections"] where storageValues[key] != nil {
+                problem("storage.\(key)", "storage: \(key) applies to type = \"postgres\" only")
+            }
+        }
         let retention = archiveValues["retention_days"]?.intValue
         if let retention, retention < 1 {
             problem("archive.retention_days", "archive: retention_days must be at least 1")
@@ -455,5 +469,45 @@ extension ConfigLoader {
             }
         }
         return s + "\""
+    }
+}
+
+extension ConfigLoader {
+    /// The `[storage]` keys of `type = "postgres"`.
+    func postgresSettings(_ values: [String: ConfigValue], baseDirectory: URL,
+                          problem: (String?, String, Int?) -> Void) -> PostgresSettings? {
+        guard let url = values["url"]?.stringValue else {
+            problem("storage", "storage: type = \"postgres\" needs url = \"postgres://USER@HOST:5432/DATABASE\"", nil)
+            return nil
+        }
+        var settings: PostgresSettings
+        switch PostgresSettings.parse(url: url) {
+        case .success(let parsed): settings = parsed
+        case .failure(let reason):
+            problem("storage.url", "storage: \(reason.text)", nil)
+            return nil
+        }
+        if let table = values["password"]?.tableValue {
+            switch SecretValue.resolve(table, baseDirectory: baseDirectory) {
+            case .success(let secret): settings.password = secret
+            case .failure(let reason): problem("storage.password", "storage: \(reason.text)", nil)
+            }
+        }
+        if let schema = values["schema"]?.stringValue {
+            // The schema name is spliced into SQL (it cannot be a bind parameter).
+            guard schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+                problem("storage.schema", "storage: schema must be lower-case letters, digits and _ (at most 63), starting with a letter or _", nil)
+                return nil
+            }
+            settings.schema = schema
+        }
+        if let max = values["max_connections"]?.intValue {
+            guard (1...1000).contains(max) else {
+                problem("storage.max_connections", "storage: max_connections must be between 1 and 1000", nil)
+                return nil
+            }
+            settings.maxConnections = max
+        }
+        return settings
     }
 }

@@ -121,6 +121,40 @@ public protocol ComplaintStore: Sendable {
     /// What `dedup` would decide for each complaint, without writing anything,
     /// with the stored complaint for every one that would change.
     func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)]
+
+    /// Number of stored complaints (current revisions).
+    func complaintCount() async throws -> Int
+
+    /// Claims an input (by digest) of a channel for `owner` for `duration`
+    /// seconds, so that of several instances watching one shared drop folder
+    /// only one processes it. True when taken: free, expired, or already
+    /// `owner`'s (which renews it).
+    func claimInput(sha256: String, channel: String, owner: String, for duration: TimeInterval) async throws -> Bool
+
+    /// Gives a claim up (after the input is processed, or on failure).
+    func releaseInput(sha256: String, channel: String, owner: String) async throws
+
+    /// Takes or renews the named lease for `owner` for `duration` seconds;
+    /// false while another owner holds it. Work that must run on one instance
+    /// at a time (a feed poller) runs only while its lease is held, and moves to
+    /// another instance when the holder stops renewing it.
+    func acquireLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> Bool
+
+    /// Gives a lease up (on shutdown), so another instance takes over at once.
+    func releaseLease(_ name: String, owner: String) async throws
+}
+
+extension ComplaintStore {
+    // An embedded store is used by one instance: there is nobody to share with.
+    // Engines shared by several instances (PostgreSQL) implement these.
+
+    public func claimInput(sha256: String, channel: String, owner: String, for duration: TimeInterval) async throws -> Bool { true }
+
+    public func releaseInput(sha256: String, channel: String, owner: String) async throws {}
+
+    public func acquireLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> Bool { true }
+
+    public func releaseLease(_ name: String, owner: String) async throws {}
 }
 
 /// A replay in progress, persisted so an interrupted replay resumes.

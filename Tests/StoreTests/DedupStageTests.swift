@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import GRDB
 import ComplaintModel
 import GatewayCore
 import SQLiteStore
@@ -14,13 +13,13 @@ struct DedupStageTests {
     /// A store in its own folder, with an ingestion to commit to.
     struct Fixture {
         let dir: TemporaryDirectory
-        let store: SQLiteComplaintStore
+        let store: AnyComplaintStore
         let ingestion: Int64
         var stage: ComplaintDedupStage
 
-        init(_ settings: DedupSettings = DedupSettings()) async throws {
+        init(_ engine: StoreEngine, _ settings: DedupSettings = DedupSettings()) async throws {
             dir = try TemporaryDirectory("dedup")
-            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            store = try await engine.open(dir)
             ingestion = try await DedupStageTests.begin(store)
             stage = ComplaintDedupStage(settings: settings)
         }
@@ -46,7 +45,7 @@ struct DedupStageTests {
         return NormalizedComplaint(complaint: c, fingerprint: ComplaintIdentity.fingerprint(of: c))
     }
 
-    static func begin(_ store: SQLiteComplaintStore) async throws -> Int64 {
+    static func begin(_ store: some ComplaintStore) async throws -> Int64 {
         try await store.beginIngestion(IngestionStart(
             channel: ChannelRef(name: "web", type: "web_form"),
             object: ArchivedObject(sha256: String(repeating: "a", count: 64), size: 1, url: URL(fileURLWithPath: "/dev/null"), isNew: true),
@@ -56,9 +55,9 @@ struct DedupStageTests {
     static let billEN = "My electricity bill for October was charged twice, please refund the second payment of 86.40."
     static let broadbandZH = "我家的宽带从上周五开始就一直断断续续，晚上根本没法上网，打了三次客服电话都说会派人来修，到现在也没有人联系我，请尽快安排维修。"
 
-    @Test("the same text from the same customer on another channel is a duplicate of the first (English)")
-    func crossChannelDuplicate() async throws {
-        let f = try await Fixture()
+    @Test("the same text from the same customer on another channel is a duplicate of the first (English)", arguments: StoreEngine.available)
+    func crossChannelDuplicate(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let first = try await f.add(Self.complaint("w1", email: "li.lei@example.com", phone: "+8613800138000", body: Self.billEN))
         #expect(first.dedup.status == .unique)
         #expect(first.dedup.cluster == first.id, "a first complaint starts its own cluster")
@@ -76,9 +75,9 @@ struct DedupStageTests {
         #expect(third.dedup.of == first.id)
     }
 
-    @Test("identities are linked when one complaint carries two of them (Chinese)")
-    func identityLinking() async throws {
-        let f = try await Fixture()
+    @Test("identities are linked when one complaint carries two of them (Chinese)", arguments: StoreEngine.available)
+    func identityLinking(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let byEmail = try await f.add(Self.complaint("w1", email: "wang@example.cn", body: Self.broadbandZH))
         // A call from a phone nobody has linked yet: another customer as far as we know.
         let call = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613911112222",
@@ -96,9 +95,9 @@ struct DedupStageTests {
         #expect(billAgain.dedup.of == call.id)
     }
 
-    @Test("light edits from the same customer are near-duplicates with a score, in Chinese and English")
-    func nearDuplicates() async throws {
-        let f = try await Fixture()
+    @Test("light edits from the same customer are near-duplicates with a score, in Chinese and English", arguments: StoreEngine.available)
+    func nearDuplicates(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let zh = try await f.add(Self.complaint("w1", phone: "+8613800000001", body: Self.broadbandZH))
         let zhEdit = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800000001",
             body: "您好，我家的宽带从上周五开始就一直断断续续，晚上根本没法上网，打了三次客服电话都说会派人来修，到现在也没人联系我，请尽快安排维修！谢谢"))
@@ -115,9 +114,9 @@ struct DedupStageTests {
         #expect(enEdit.dedup.cluster == en.id, "a near-duplicate joins its original's cluster")
     }
 
-    @Test("must not match: same customer with another problem; one template with other facts")
-    func mustNotMatch() async throws {
-        let f = try await Fixture()
+    @Test("must not match: same customer with another problem; one template with other facts", arguments: StoreEngine.available)
+    func mustNotMatch(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         _ = try await f.add(Self.complaint("w1", email: "zhao@example.cn", body: Self.broadbandZH))
         let other = try await f.add(Self.complaint("w2", email: "zhao@example.cn", body: "上个月的话费账单多扣了五十块钱，请核实后退还。"))
         #expect(other.dedup.status == .unique)
@@ -134,11 +133,11 @@ struct DedupStageTests {
         #expect(stranger.dedup.status == .unique)
     }
 
-    @Test("outside the window a re-sent text is a new complaint")
-    func window() async throws {
+    @Test("outside the window a re-sent text is a new complaint", arguments: StoreEngine.available)
+    func window(engine: StoreEngine) async throws {
         var settings = DedupSettings()
         settings.window = 30 * 86_400
-        let f = try await Fixture(settings)
+        let f = try await Fixture(engine, settings)
         _ = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
         let within = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN, at: Self.base + 29 * 86_400))
         #expect(within.dedup.status == .duplicate)
@@ -153,12 +152,12 @@ struct DedupStageTests {
         return "幸福小区 3 号楼从今天下午两点开始停电，到现在还没有恢复，也没有任何通知，\(extras[i % extras.count])，请尽快处理。"
     }
 
-    @Test("similar text from different customers forms an incident cluster, flagged as a mass complaint")
-    func clusters() async throws {
+    @Test("similar text from different customers forms an incident cluster, flagged as a mass complaint", arguments: StoreEngine.available)
+    func clusters(engine: StoreEngine) async throws {
         var settings = DedupSettings()
         settings.massComplaintCustomers = 4
         settings.massComplaintWindow = 3_600
-        let f = try await Fixture(settings)
+        let f = try await Fixture(engine, settings)
         var members: [Complaint] = []
         for i in 0..<5 {
             let c = Self.complaint("o\(i)", channel: i.isMultiple(of: 2) ? "web" : "calls", phone: "+861380000100\(i)",
@@ -187,12 +186,12 @@ struct DedupStageTests {
         #expect(try await f.store.clusters(ClusterQuery(minimumSize: 6)).isEmpty)
     }
 
-    @Test("a cluster spread over hours is not a mass complaint")
-    func slowClusterNotFlagged() async throws {
+    @Test("a cluster spread over hours is not a mass complaint", arguments: StoreEngine.available)
+    func slowClusterNotFlagged(engine: StoreEngine) async throws {
         var settings = DedupSettings()
         settings.massComplaintCustomers = 3
         settings.massComplaintWindow = 3_600
-        let f = try await Fixture(settings)
+        let f = try await Fixture(engine, settings)
         for i in 0..<5 {
             let c = Self.complaint("o\(i)", phone: "+861380000200\(i)", body: Self.outage(i), at: Self.base + Double(i) * 7_200)
             let result = try await f.store.commit([c], quarantine: [], ingestion: f.ingestion, dedup: f.stage)
@@ -203,9 +202,9 @@ struct DedupStageTests {
         #expect(clusters.first?.flaggedAt == nil)
     }
 
-    @Test("re-delivery changes nothing; a new revision keeps the verdict")
-    func revisionsKeepVerdict() async throws {
-        let f = try await Fixture()
+    @Test("re-delivery changes nothing; a new revision keeps the verdict", arguments: StoreEngine.available)
+    func revisionsKeepVerdict(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let first = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
         let dup = Self.complaint("w2", email: "a@example.com", body: Self.billEN)
         _ = try await f.add(dup)
@@ -221,19 +220,19 @@ struct DedupStageTests {
         #expect(try await f.store.feed(after: 0, limit: 10).map(\.type) == [.received, .duplicate, .updated])
     }
 
-    @Test("the index is persistent: a reopened store still recognizes duplicates")
-    func persistent() async throws {
+    @Test("the index is persistent: a reopened store still recognizes duplicates", arguments: StoreEngine.available)
+    func persistent(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("dedup")
         let stage = ComplaintDedupStage()
         let first: String
         do {
-            let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            let store = try await engine.open(dir)
             let ing = try await Self.begin(store)
             let c = Self.complaint("w1", email: "a@example.com", body: Self.broadbandZH)
             _ = try await store.commit([c], quarantine: [], ingestion: ing, dedup: stage)
             first = c.complaint.id
         }
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let ing = try await Self.begin(store)
         let c = Self.complaint("c1", channel: "calls", email: "a@example.com", body: Self.broadbandZH)
         _ = try await store.commit([c], quarantine: [], ingestion: ing, dedup: stage)
@@ -241,11 +240,11 @@ struct DedupStageTests {
         #expect(stored?.dedup.of == first)
     }
 
-    @Test("rebuild reproduces the index from the stored complaints")
-    func rebuild() async throws {
+    @Test("rebuild reproduces the index from the stored complaints", arguments: StoreEngine.available)
+    func rebuild(engine: StoreEngine) async throws {
         var settings = DedupSettings()
         settings.massComplaintCustomers = 3
-        let f = try await Fixture(settings)
+        let f = try await Fixture(engine, settings)
         let original = try await f.add(Self.complaint("w1", email: "a@example.com", phone: "+8613800000009", body: Self.billEN))
         _ = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
         for i in 0..<4 {
@@ -254,11 +253,15 @@ struct DedupStageTests {
         let before = try await f.store.clusters(ClusterQuery())
         let tables = ["dedup_identities", "dedup_entries", "dedup_bands", "dedup_clusters", "dedup_cluster_people"]
         func counts() async throws -> [Int] {
-            try await f.store.pool.read { db in try tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 } }
+            var out: [Int] = []
+            for table in tables {
+                out.append(Int(try await RawSQL.rows(f.store, "SELECT COUNT(*)::text FROM \(table)")[0][0] ?? "") ?? -1)
+            }
+            return out
         }
         let countsBefore = try await counts()
         // Lose the index entirely, then rebuild it.
-        try await f.store.pool.write { db in for t in tables { try db.execute(sql: "DELETE FROM \(t)") } }
+        for table in tables { try await RawSQL.execute(f.store, "DELETE FROM \(table)") }
         let rebuilt = try await f.store.rebuildDedupIndex(f.stage, progress: nil)
         #expect(rebuilt == 6)
         #expect(try await counts() == countsBefore)
@@ -271,11 +274,10 @@ struct DedupStageTests {
         #expect(call.dedup.of == original.id)
     }
 
-    @Test("concurrent writers on one file never both take the same complaint as the original")
-    func concurrentWriters() async throws {
+    @Test("concurrent writers on one file never both take the same complaint as the original", arguments: StoreEngine.available)
+    func concurrentWriters(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("dedup")
-        let path = dir.path("c.sqlite")
-        let stores = try (0..<2).map { _ in try SQLiteComplaintStore(path: path) }
+        let stores = [try await engine.open(dir), try await engine.open(dir)]
         let stage = ComplaintDedupStage()
         // Each customer sends the same text through two channels at once, one per writer.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -300,16 +302,16 @@ struct DedupStageTests {
         #expect(byStatus[.duplicate]?.allSatisfy { uniqueIDs.contains($0.dedup.of ?? "") } == true)
     }
 
-    @Test("disabled: only exact re-deliveries; a channel-written body is never compared")
-    func disabledAndGeneratedBodies() async throws {
+    @Test("disabled: only exact re-deliveries; a channel-written body is never compared", arguments: StoreEngine.available)
+    func disabledAndGeneratedBodies(engine: StoreEngine) async throws {
         var settings = DedupSettings()
         settings.enabled = false
-        let off = try await Fixture(settings)
+        let off = try await Fixture(engine, settings)
         _ = try await off.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
         let copy = try await off.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
         #expect(copy.dedup == DedupInfo())
 
-        let f = try await Fixture()
+        let f = try await Fixture(engine)
         let generated: [String: AttributeValue] = [Complaint.generatedBodyAttribute: .bool(true)]
         _ = try await f.add(Self.complaint("c1", channel: "calls", phone: "+8613800000001", body: "Call from 13800000001 to complaints",
                                            attributes: generated))
@@ -319,9 +321,9 @@ struct DedupStageTests {
         #expect(second.dedup.cluster == nil)
     }
 
-    @Test("preview decides like a commit, batch included, and writes nothing")
-    func preview() async throws {
-        let f = try await Fixture()
+    @Test("preview decides like a commit, batch included, and writes nothing", arguments: StoreEngine.available)
+    func preview(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let a = Self.complaint("w1", email: "a@example.com", body: Self.billEN)
         let b = Self.complaint("w2", email: "a@example.com", body: Self.billEN)
         let decisions = try await f.store.preview([a, b], dedup: f.stage)
@@ -329,13 +331,13 @@ struct DedupStageTests {
         #expect(second.dedup.status == .duplicate)
         #expect(second.dedup.of == a.complaint.id)
         #expect(try await f.store.feed(after: 0, limit: 10).isEmpty)
-        let entries = try await f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dedup_entries") }
+        let entries = try await RawSQL.rows(f.store, "SELECT COUNT(*)::text FROM dedup_entries")[0][0].flatMap { Int($0) }
         #expect(entries == 0)
     }
 
-    @Test("the feed can leave out duplicates and near-duplicates")
-    func feedFilter() async throws {
-        let f = try await Fixture()
+    @Test("the feed can leave out duplicates and near-duplicates", arguments: StoreEngine.available)
+    func feedFilter(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         _ = try await f.add(Self.complaint("w1", email: "a@example.com", body: Self.billEN))
         _ = try await f.add(Self.complaint("w2", email: "a@example.com", body: Self.billEN))
         _ = try await f.add(Self.complaint("w3", email: "a@example.com",

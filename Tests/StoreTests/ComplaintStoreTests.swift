@@ -1,13 +1,12 @@
 import Foundation
 import Testing
-import GRDB
 import ComplaintModel
 import GatewayCore
-import SQLiteStore
 import GatewayTestSupport
 
-@Suite("SQLite store")
-struct SQLiteComplaintStoreTests {
+/// The behaviour every store engine must have (runs on each of `StoreEngine.available`).
+@Suite("Complaint store")
+struct ComplaintStoreTests {
     static func complaint(_ source: String, body: String = "broadband down", channel: String = "c") -> NormalizedComplaint {
         let c = Complaint(id: ComplaintIdentity.id(channel: channel, sourceID: source),
                           channel: ChannelRef(name: channel, type: "lines"), sourceID: source,
@@ -16,17 +15,17 @@ struct SQLiteComplaintStoreTests {
         return NormalizedComplaint(complaint: c, fingerprint: ComplaintIdentity.fingerprint(of: c))
     }
 
-    static func begin(_ store: SQLiteComplaintStore, sha: String = String(repeating: "a", count: 64)) async throws -> Int64 {
+    static func begin(_ store: some ComplaintStore, sha: String = String(repeating: "a", count: 64)) async throws -> Int64 {
         try await store.beginIngestion(IngestionStart(
             channel: ChannelRef(name: "c", type: "lines"),
             object: ArchivedObject(sha256: sha, size: 1, url: URL(fileURLWithPath: "/dev/null"), isNew: true),
             mediaType: "text/plain", sourceName: "test", receivedAt: Date()))
     }
 
-    @Test("inserts, then recognizes the same complaint, then revises a changed one")
-    func exactDedup() async throws {
+    @Test("inserts, then recognizes the same complaint, then revises a changed one", arguments: StoreEngine.available)
+    func exactDedup(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let ing = try await Self.begin(store)
         let first = try await store.commit([Self.complaint("1"), Self.complaint("2")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
         #expect(first == CommitResult(inserted: 2))
@@ -48,19 +47,19 @@ struct SQLiteComplaintStoreTests {
         #expect(try await store.feed(after: 2, limit: 100).map(\.sequence) == [3])
     }
 
-    @Test("the same id twice in one batch is one complaint")
-    func repeatInBatch() async throws {
+    @Test("the same id twice in one batch is one complaint", arguments: StoreEngine.available)
+    func repeatInBatch(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let ing = try await Self.begin(store)
         let r = try await store.commit([Self.complaint("1"), Self.complaint("1")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
         #expect(r == CommitResult(inserted: 1, unchanged: 1))
     }
 
-    @Test("quarantine entries and ingestion status are recorded")
-    func quarantineAndManifest() async throws {
+    @Test("quarantine entries and ingestion status are recorded", arguments: StoreEngine.available)
+    func quarantineAndManifest(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let sha = String(repeating: "b", count: 64)
         let ing = try await Self.begin(store, sha: sha)
         _ = try await store.commit([], quarantine: [QuarantineEntry(channel: "c", rawSHA256: sha,
@@ -77,17 +76,14 @@ struct SQLiteComplaintStoreTests {
         #expect(q.first?.location == "line 7")
         #expect(q.first?.reason == "bad date")
         #expect(q.first?.rawSHA256 == sha)
-        let mode = try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-        #expect(mode == "wal")
     }
 
-    @Test("two writers on one file: no duplicate, no gap in the feed")
-    func concurrentWriters() async throws {
+    @Test("two writers on one store: no duplicate, no gap in the feed", arguments: StoreEngine.available)
+    func concurrentWriters(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
-        let path = dir.path("c.sqlite")
-        // Two independent connections pools, as two processes would have.
-        let a = try SQLiteComplaintStore(path: path)
-        let b = try SQLiteComplaintStore(path: path)
+        // Two independent connection pools, as two processes would have.
+        let a = try await engine.open(dir)
+        let b = try await engine.open(dir)
         let ingA = try await Self.begin(a)
         let ingB = try await Self.begin(b)
         // Overlapping sources: 0..<600 from A, 300..<900 from B, in batches of 50.
@@ -109,10 +105,10 @@ struct SQLiteComplaintStoreTests {
         #expect(Set(feed.map(\.complaint.id)).count == 900)
     }
 
-    @Test("readers page the feed while a writer commits, never seeing a gap")
-    func readersDuringWrites() async throws {
+    @Test("readers page the feed while a writer commits, never seeing a gap", arguments: StoreEngine.available)
+    func readersDuringWrites(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let ing = try await Self.begin(store)
         let writer = Task {
             for start in stride(from: 0, to: 2000, by: 100) {
@@ -130,14 +126,5 @@ struct SQLiteComplaintStoreTests {
         }
         try await writer.value
         #expect(seen == Array(1...2000).map(Int64.init))
-    }
-
-    @Test("an unusable database path reports the store unavailable")
-    func unavailable() throws {
-        let dir = try TemporaryDirectory("store")
-        try dir.write("not-a-dir", "x")
-        #expect(throws: (any Error).self) { try SQLiteComplaintStore(path: dir.path("not-a-dir/c.sqlite")) }
-        let corrupt = try dir.write("corrupt.sqlite", String(repeating: "garbage ", count: 1000))
-        #expect(throws: (any Error).self) { try SQLiteComplaintStore(path: corrupt) }
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import GRDB
 import ComplaintModel
 import GatewayCore
 import SQLiteStore
@@ -8,11 +7,11 @@ import GatewayTestSupport
 
 @Suite("Archive retention")
 struct ArchiveRetentionTests {
-    @Test("only old, settled, unquarantined objects are pruned; pruned ones leave verify and replay")
-    func prune() async throws {
+    @Test("only old, settled, unquarantined objects are pruned; pruned ones leave verify and replay", arguments: StoreEngine.available)
+    func prune(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("retention")
         let archive = try RawArchive(root: dir.path("archive"))
-        let store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+        let store = try await engine.open(dir)
         let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
         let channel = try TestChannels.lineChannel("inbox")
         _ = try await pipeline.ingest(fileAt: try dir.write("old.txt", "a|old complaint\n"), channel: channel)
@@ -24,13 +23,11 @@ struct ArchiveRetentionTests {
 
         // Age everything but new.txt by 400 days.
         let aged = RFC3339.string(from: Date().addingTimeInterval(-400 * 86_400))
-        try await store.pool.write { db in
-            for s in [old, quarantined, updated] {
-                try db.execute(sql: "UPDATE archive_objects SET first_received_at = ? WHERE sha256 = ?", arguments: [aged, s])
-                try db.execute(sql: "UPDATE ingestions SET received_at = ? WHERE raw_sha256 = ?", arguments: [aged, s])
-            }
-            try db.execute(sql: "UPDATE feed_events SET committed_at = ?", arguments: [aged])
+        for s in [old, quarantined, updated] {
+            try await RawSQL.execute(store, "UPDATE archive_objects SET first_received_at = $1::timestamptz WHERE sha256 = $2", [aged, s])
+            try await RawSQL.execute(store, "UPDATE ingestions SET received_at = $1::timestamptz WHERE raw_sha256 = $2", [aged, s])
         }
+        try await RawSQL.execute(store, "UPDATE feed_events SET committed_at = $1::timestamptz", [aged])
         // A later revision of complaint c (from another, recent input) keeps its old input.
         _ = try await pipeline.ingest(fileAt: try dir.write("correction.txt", "c|first words, corrected\n"), channel: channel)
 

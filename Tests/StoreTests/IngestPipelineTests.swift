@@ -10,22 +10,22 @@ struct IngestPipelineTests {
     struct Fixture {
         let dir: TemporaryDirectory
         let archive: RawArchive
-        let store: SQLiteComplaintStore
-        let pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage>
+        let store: AnyComplaintStore
+        let pipeline: IngestPipeline<AnyComplaintStore, ExactDedupStage>
         let channel: ConfiguredChannel
 
-        init(batchSize: Int = 2000) throws {
+        init(_ engine: StoreEngine, batchSize: Int = 2000) async throws {
             dir = try TemporaryDirectory("pipeline")
             archive = try RawArchive(root: dir.path("archive"))
-            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            store = try await engine.open(dir)
             pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), batchSize: batchSize)
             channel = try TestChannels.lineChannel("inbox")
         }
     }
 
-    @Test("archives, normalizes, stores; quarantines bad records and goes on")
-    func ingest() async throws {
-        let f = try Fixture(batchSize: 2)
+    @Test("archives, normalizes, stores; quarantines bad records and goes on", arguments: StoreEngine.available)
+    func ingest(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine, batchSize: 2)
         let file = try f.dir.write("in.txt", "a|Router  down\r\n# a comment line\n!broken\nb|账单多扣\nno separator\nc|third\n")
         let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         #expect(counts.read == 6)
@@ -49,9 +49,9 @@ struct IngestPipelineTests {
         #expect(try await f.store.hasFinishedIngestion(sha256: sha, channel: "inbox"))
     }
 
-    @Test("ingesting the same file twice creates nothing new")
-    func idempotent() async throws {
-        let f = try Fixture()
+    @Test("ingesting the same file twice creates nothing new", arguments: StoreEngine.available)
+    func idempotent(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let file = try f.dir.write("in.txt", "a|one\nb|two\n")
         _ = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         let again = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
@@ -65,9 +65,9 @@ struct IngestPipelineTests {
         #expect(try await f.store.feed(after: 0, limit: 100).count == 3)
     }
 
-    @Test("an input that fails midway keeps what was read and is quarantined as a whole")
-    func failureMidway() async throws {
-        let f = try Fixture(batchSize: 1)
+    @Test("an input that fails midway keeps what was read and is quarantined as a whole", arguments: StoreEngine.available)
+    func failureMidway(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine, batchSize: 1)
         let file = try f.dir.write("in.txt", "a|one\nb|two\nFAIL\nc|never\n")
         let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         #expect(counts.new == 2)
@@ -81,9 +81,9 @@ struct IngestPipelineTests {
         #expect(try await f.store.hasFinishedIngestion(sha256: q.rawSHA256, channel: "inbox"))
     }
 
-    @Test("an ingestion interrupted midway is not finished, so a rescan processes the input again")
-    func interrupted() async throws {
-        let f = try Fixture()
+    @Test("an ingestion interrupted midway is not finished, so a rescan processes the input again", arguments: StoreEngine.available)
+    func interrupted(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let object = try f.archive.store(data: Data("a|one\n".utf8))
         _ = try await f.store.beginIngestion(IngestionStart(
             channel: ChannelRef(name: "inbox", type: "lines"), object: object, mediaType: "text/plain",
@@ -94,9 +94,9 @@ struct IngestPipelineTests {
         #expect(try await f.store.hasFinishedIngestion(sha256: object.sha256, channel: "inbox"))
     }
 
-    @Test("an unreadable input is archived first, then quarantined")
-    func notUTF8() async throws {
-        let f = try Fixture()
+    @Test("an unreadable input is archived first, then quarantined", arguments: StoreEngine.available)
+    func notUTF8(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let file = try f.dir.write("in.txt", Data([0xFF, 0xFE, 0x00, 0x41]))
         let counts = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         #expect(counts.quarantined == 1)

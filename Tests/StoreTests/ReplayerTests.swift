@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import GRDB
 import ComplaintModel
 import GatewayCore
 import SQLiteStore
@@ -11,22 +10,22 @@ struct ReplayerTests {
     struct Fixture {
         let dir: TemporaryDirectory
         let archive: RawArchive
-        let store: SQLiteComplaintStore
-        let pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage>
+        let store: AnyComplaintStore
+        let pipeline: IngestPipeline<AnyComplaintStore, ExactDedupStage>
 
-        init() throws {
+        init(_ engine: StoreEngine) async throws {
             dir = try TemporaryDirectory("replay")
             archive = try RawArchive(root: dir.path("archive"))
-            store = try SQLiteComplaintStore(path: dir.path("c.sqlite"))
+            store = try await engine.open(dir)
             pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
         }
 
-        var replayer: Replayer<SQLiteComplaintStore, ExactDedupStage> { Replayer(pipeline: pipeline) }
+        var replayer: Replayer<AnyComplaintStore, ExactDedupStage> { Replayer(pipeline: pipeline) }
     }
 
-    @Test("a changed parser yields new revisions and update events; replaying again changes nothing")
-    func replayAfterChange() async throws {
-        let f = try Fixture()
+    @Test("a changed parser yields new revisions and update events; replaying again changes nothing", arguments: StoreEngine.available)
+    func replayAfterChange(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let before = try TestChannels.lineChannel("inbox")
         let file = try f.dir.write("in.txt", "a|one\nb|two\n!bad\n")
         _ = try await f.pipeline.ingest(fileAt: file, channel: before)
@@ -56,9 +55,9 @@ struct ReplayerTests {
         #expect(try await f.store.feed(after: 0, limit: 100).count == 4)
     }
 
-    @Test("--quarantined retries inputs after their cause is fixed and clears what now succeeds")
-    func retryQuarantined() async throws {
-        let f = try Fixture()
+    @Test("--quarantined retries inputs after their cause is fixed and clears what now succeeds", arguments: StoreEngine.available)
+    func retryQuarantined(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let strict = try TestChannels.lineChannel("inbox")
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("ok.txt", "a|fine\n"), channel: strict)
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("bad.txt", "!x|was rejected\n"), channel: strict)
@@ -74,9 +73,9 @@ struct ReplayerTests {
         #expect(again.inputs == 0)
     }
 
-    @Test("filters by channel and digest; missing objects and unknown channels are reported")
-    func filtersAndMissing() async throws {
-        let f = try Fixture()
+    @Test("filters by channel and digest; missing objects and unknown channels are reported", arguments: StoreEngine.available)
+    func filtersAndMissing(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let a = try TestChannels.lineChannel("a"), b = try TestChannels.lineChannel("b")
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", "x|1\n"), channel: a)
         _ = try await f.pipeline.ingest(fileAt: try f.dir.write("2.txt", "y|2\n"), channel: b)
@@ -89,9 +88,9 @@ struct ReplayerTests {
         #expect(try await f.replayer.run(ReplayFilter(), channels: [a, b]).missingObjects == [sha])
     }
 
-    @Test("an interrupted replay resumes after the last input it finished")
-    func resume() async throws {
-        let f = try Fixture()
+    @Test("an interrupted replay resumes after the last input it finished", arguments: StoreEngine.available)
+    func resume(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let before = try TestChannels.lineChannel("inbox")
         for i in 0..<5 { _ = try await f.pipeline.ingest(fileAt: try f.dir.write("\(i).txt", "s\(i)|body \(i)\n"), channel: before) }
         let after = try TestChannels.lineChannel("inbox", extra: "prefix = \"> \"")
@@ -117,9 +116,9 @@ struct ReplayerTests {
         #expect(fresh.counts.duplicate == 5)
     }
 
-    @Test("--rate paces the replay")
-    func rate() async throws {
-        let f = try Fixture()
+    @Test("--rate paces the replay", arguments: StoreEngine.available)
+    func rate(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let channel = try TestChannels.lineChannel("inbox")
         for i in 0..<6 { _ = try await f.pipeline.ingest(fileAt: try f.dir.write("\(i).txt", "s\(i)|body \(i)\n"), channel: channel) }
         let clock = ContinuousClock()
@@ -130,9 +129,9 @@ struct ReplayerTests {
         #expect(clock.now - started >= .milliseconds(290))
     }
 
-    @Test("interrupted ingestions are processed again at start-up, unless their process is alive")
-    func recovery() async throws {
-        let f = try Fixture()
+    @Test("interrupted ingestions are processed again at start-up, unless their process is alive", arguments: StoreEngine.available)
+    func recovery(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
         let channel = try TestChannels.lineChannel("inbox")
         let object = try f.archive.store(data: Data("a|one\nb|two\n".utf8))
         let crashed = try await f.store.beginIngestion(IngestionStart(
@@ -145,16 +144,12 @@ struct ReplayerTests {
             sourceName: "running.txt", receivedAt: Date()))
         let liveWorker = WorkerIdentity(host: WorkerIdentity.current.host, pid: getppid()).description
         let deadWorker = WorkerIdentity(host: WorkerIdentity.current.host, pid: 999_999).description
-        try await f.store.pool.write { db in
-            try db.execute(sql: "UPDATE ingestions SET worker = ? WHERE id = ?", arguments: [liveWorker, running])
-            try db.execute(sql: "UPDATE ingestions SET worker = ? WHERE id = ?", arguments: [deadWorker, crashed])
-        }
+        try await RawSQL.execute(f.store, "UPDATE ingestions SET worker = $1 WHERE id = $2::bigint", [liveWorker, String(running)])
+        try await RawSQL.execute(f.store, "UPDATE ingestions SET worker = $1 WHERE id = $2::bigint", [deadWorker, String(crashed)])
         #expect(try await f.pipeline.recoverInterrupted(channels: [channel]) == 1)
         #expect(try await f.store.feed(after: 0, limit: 10).map(\.complaint.sourceID) == ["a", "b"])
         #expect(try await f.pipeline.recoverInterrupted(channels: [channel]) == 0, "recovered once")
-        let statuses = try await f.store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT status FROM ingestions ORDER BY id")
-        }
+        let statuses = try await RawSQL.rows(f.store, "SELECT status FROM ingestions ORDER BY id").map { $0[0] }
         #expect(statuses == ["superseded", "processing", "completed"])
     }
 }

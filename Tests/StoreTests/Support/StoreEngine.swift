@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import GRDB
+import GatewayCore
+import SQLiteStore
+import PostgresStore
+import GatewayTestSupport
+
+/// The store engines the shared store suite runs on: SQLite always,
+/// PostgreSQL when a server is available (`PostgresTestServer.shared`).
+enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    /// The engines to test here and now.
+    static var available: [StoreEngine] {
+        PostgresTestServer.isAvailable ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// Opens (creating or reopening) the store called `name` belonging to `dir`:
+    /// a file in the folder, or a schema named after the folder.
+    func open(_ dir: TemporaryDirectory, name: String = "c") async throws -> AnyComplaintStore {
+        switch self {
+        case .sqlite:
+            return AnyComplaintStore(try SQLiteComplaintStore(path: dir.path("\(name).sqlite")))
+        case .postgres:
+            let server = try #require(PostgresTestServer.shared, "\(PostgresTestServer.unavailableReason ?? "")")
+            return AnyComplaintStore(try await PostgresComplaintStore(settings: server.settings(schema: Self.schema(for: dir, name: name))))
+        }
+    }
+
+    /// A schema name per (folder, store name): reopening finds the same one.
+    static func schema(for dir: TemporaryDirectory, name: String) -> String {
+        let token = dir.url.lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }
+        return String("t_\(token.suffix(20))_\(name)".prefix(63))
+    }
+}
+
+/// Raw SQL against either engine, for tests that age rows or look inside.
+/// Written in PostgreSQL's dialect with `$n` parameters and `::type` casts;
+/// for SQLite the parameters become `?n` and the casts are dropped (dates are
+/// RFC 3339 text there).
+enum RawSQL {
+    static func execute(_ store: AnyComplaintStore, _ sql: String, _ arguments: [String] = []) async throws {
+        _ = try await rows(store, sql, arguments)
+    }
+
+    static func rows(_ store: AnyComplaintStore, _ sql: String, _ arguments: [String] = []) async throws -> [[String?]] {
+        switch store.base {
+        case let sqlite as SQLiteComplaintStore:
+            let translated = sql.replacingOccurrences(of: #"::\w+"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"\$(\d+)"#, with: "?$1", options: .regularExpression)
+            return try await sqlite.pool.write { db in
+                try Row.fetchAll(db, sql: translated, arguments: StatementArguments(arguments)).map { row in
+                    row.databaseValues.map { value in value.isNull ? nil : String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map(String.init) }
+                }
+            }
+        case let postgres as PostgresComplaintStore:
+            return try await postgres.rawQuery(sql, arguments)
+        default:
+            throw RawSQLUnsupported()
+        }
+    }
+
+    struct RawSQLUnsupported: Error {}
+}
+
+@Suite("Store engines")
+struct StoreEngineAvailabilityTests {
+    @Test("CI runs the shared store suite on PostgreSQL too")
+    func postgresPresentInCI() {
+        if PostgresTestServer.isRequired {
+            #expect(PostgresTestServer.isAvailable, "CI must provide PostgreSQL: \(PostgresTestServer.unavailableReason ?? "")")
+        }
+    }
+}
