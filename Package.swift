@@ -123,7 +123,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GatewayAppTests",
-        dependencies: ["GatewayApp", "ComplaintModel", "GatewayCore", "SQLiteStore", "GatewayTestSupport"],
+        dependencies: ["GatewayApp", "ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport"],
         swiftSettings: strictSwift6
     ),
 ]

@@ -29,6 +29,11 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
         self.logger = logger
     }
 
+    /// How long a claim on a dropped file keeps other instances off it: longer
+    /// than the largest input takes (a 1 GiB mbox ingests in ~3 minutes); an
+    /// instance that dies mid-file leaves it to the others after this.
+    static var claimDuration: TimeInterval { 15 * 60 }
+
     /// The channels it watches.
     public var channelNames: [String] { channels.map(\.name) }
 
@@ -77,7 +82,27 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
                             done[file.path] = state
                             continue
                         }
-                        let counts = try await pipeline.ingest(fileAt: file, channel: channel)
+                        // Several instances may watch one shared folder: one takes the file.
+                        let owner = WorkerIdentity.current.description
+                        guard try await pipeline.store.claimInput(sha256: digest.sha256, channel: channel.name, owner: owner,
+                                                                  for: Self.claimDuration) else {
+                            logger.debug("another instance is ingesting the file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)"])
+                            continue
+                        }
+                        let counts: IngestCounts
+                        do {
+                            // It may have finished between our first look and the claim.
+                            if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
+                                try await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
+                                done[file.path] = state
+                                continue
+                            }
+                            counts = try await pipeline.ingest(fileAt: file, channel: channel)
+                        } catch {
+                            try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
+                            throw error
+                        }
+                        try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
                         done[file.path] = state
                         if counts.new + counts.updated > 0 { notifier?.notify() }
                         logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "counts": "\(counts)"])

@@ -55,13 +55,39 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     }
 
     /// The loop of one target until shutdown.
+    ///
+    /// With several instances on one shared store, a target is polled by the
+    /// instance holding its lease (`ComplaintStore.acquireLease`), renewed on
+    /// every round; the others check back each interval and take over once the
+    /// holder has not renewed it for three intervals (it stopped or died).
     func poll(_ target: PollTarget, for channel: ConfiguredChannel) async {
         var state = PollState()
+        let lease = "poll:\(channel.name):\(target.url.absoluteString)"
+        let owner = WorkerIdentity.current.description
+        let interval = Double(target.interval.components.seconds) + Double(target.interval.components.attoseconds) / 1e18
+        let leaseDuration = max(60, 3 * interval)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let held: Bool
+            do {
+                held = try await pipeline.store.acquireLease(lease, owner: owner, for: leaseDuration)
+            } catch {
+                // No store, no ingestion: wait as after a failed poll.
+                logger.warning("cannot take the feed poll lease", metadata: ["channel": "\(channel.name)", "error": "\(error)"])
+                let delay = state.nextDelay(after: .failed, interval: target.interval)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                continue
+            }
+            guard held else {
+                logger.debug("another instance polls this feed", metadata: ["channel": "\(channel.name)", "url": "\(target.url.absoluteString)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: target.interval) }
+                continue
+            }
             let outcome = await pollOnce(target, for: channel, state: &state)
             let delay = state.nextDelay(after: outcome, interval: target.interval)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
         }
+        // Hand the feed over at once rather than after the lease expires.
+        try? await pipeline.store.releaseLease(lease, owner: owner)
     }
 
     /// One request and, on a new document, its ingestion.

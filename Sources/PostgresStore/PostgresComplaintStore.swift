@@ -166,7 +166,7 @@ public final class PostgresComplaintStore: ComplaintStore {
         let schema = settings.schema
         try await transaction { tx in
             // Instances starting together: one migrates, the others wait, then find it done.
-            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('complaint-gateway.migrate'))")
+            try tx.execute("SELECT pg_advisory_xact_lock(hashtext('complaint-gateway.migrate.' || $1))", [schema])
             try tx.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
             try tx.execute("SET LOCAL search_path TO \"\(schema)\"")
             try tx.execute("""

@@ -29,7 +29,7 @@ public final class PostgresTestServer: Sendable {
 
     /// Store settings for a schema of this server.
     public func settings(schema: String) -> PostgresSettings {
-        PostgresSettings(host: host, port: port, username: user, database: database, schema: schema, tls: .disable, maxConnections: 4)
+        PostgresSettings(host: host, port: port, username: user, database: database, schema: schema, tls: .disable, maxConnections: 2)
     }
 
     /// `postgres://` URL of the server, for `channels.conf`.
@@ -127,7 +127,7 @@ public final class PostgresTestServer: Sendable {
         guard let folder = dataDirectory else { throw CommandFailed(description: "not a server this process started") }
         try Self.run(try Self.binaries().appendingPathComponent("pg_ctl"), [
             "-D", folder.path, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
-            "-o", "-p \(port) -k \(folder.path) -c listen_addresses=\(host) -c max_connections=200", "start"])
+            "-o", "-p \(port) -k \(folder.path) -c listen_addresses=\(host) -c max_connections=500", "start"])
     }
 
     /// Stops it (fast shutdown: open connections are closed, as in an outage).
@@ -136,17 +136,33 @@ public final class PostgresTestServer: Sendable {
         try Self.run(try Self.binaries().appendingPathComponent("pg_ctl"), ["-D", folder.path, "-m", "fast", "-w", "stop"])
     }
 
-    /// Runs a PostgreSQL command, as `postgres` when we are root.
+    /// Runs a PostgreSQL command, as `postgres` when we are root, its output
+    /// going to a log file.
+    ///
+    /// posix_spawn and waitpid rather than Foundation's Process: `pg_ctl start`
+    /// leaves a daemon behind, and Process's exit monitoring was seen to hang
+    /// on it (a zombie never reaped) when run from a test.
     static func run(_ tool: URL, _ arguments: [String]) throws {
-        let result: ProcessResult
-        if getuid() == 0 {
-            result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "postgres", "--", tool.path] + arguments,
-                                           in: URL(fileURLWithPath: "/tmp"))
-        } else {
-            result = try ProcessRunner.run(tool, arguments, in: URL(fileURLWithPath: "/tmp"))
-        }
-        guard result.status == 0 else {
-            throw CommandFailed(description: "\(tool.lastPathComponent) exited \(result.status): \(result.stderr)\(result.stdout)")
+        let argv = (getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool.path] : [tool.path]) + arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("complaint-gateway-pgctl-\(getpid())-\(UUID().uuidString.prefix(6)).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        guard spawned == 0 else { throw CommandFailed(description: "cannot run \(argv[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else {
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw CommandFailed(description: "\(tool.lastPathComponent) exited \(exited): \(output)")
         }
     }
 

@@ -27,7 +27,10 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return AnyComplaintStore(try SQLiteComplaintStore(path: dir.path("\(name).sqlite")))
         case .postgres:
             let server = try #require(PostgresTestServer.shared, "\(PostgresTestServer.unavailableReason ?? "")")
-            return AnyComplaintStore(try await PostgresComplaintStore(settings: server.settings(schema: Self.schema(for: dir, name: name))))
+            // A long wait for a connection: other tests block the concurrency pool with child processes,
+            // which delays the pool's connecting (an outage is tested separately, with the default).
+            return AnyComplaintStore(try await PostgresComplaintStore(settings: server.settings(schema: Self.schema(for: dir, name: name)),
+                                                                      connectTimeout: .seconds(60)))
         }
     }
 
