@@ -38,32 +38,34 @@ def to_charset_text(text, charset):
         return text.translate(table)
     return text
 
-def message(rng, i):
-    zh = rng.random() < 0.6
+def message(rng, i, story=None):
+    """One message. With `story` (lang, text, name, email, message_id, date),
+    the complaint is that text from that sender; otherwise a random one."""
+    zh = story["lang"] == "zh" if story else rng.random() < 0.6
     n = rng.randint(10000, 99999999)
     if zh:
-        charset = rng.choice(CHARSETS_ZH)
-        text = to_charset_text(rng.choice(ZH).format(n=n), charset)
-        name = to_charset_text(rng.choice(NAMES_ZH), charset)
+        charset = rng.choice(story.get("charsets", CHARSETS_ZH) if story else CHARSETS_ZH)
+        text = to_charset_text(story["text"] if story else rng.choice(ZH).format(n=n), charset)
+        name = to_charset_text(story["name"] if story else rng.choice(NAMES_ZH), charset)
         subject = to_charset_text("投诉：" + text[:12], charset)
-        paragraphs = [text] + [to_charset_text(rng.choice(ZH).format(n=rng.randint(1, 999999)), charset) for _ in range(rng.randint(2, 12))]
+        paragraphs = [text] + ([] if story else [to_charset_text(rng.choice(ZH).format(n=rng.randint(1, 999999)), charset) for _ in range(rng.randint(2, 12))])
     else:
         charset = rng.choice(["utf-8", "us-ascii", "iso-8859-1"])
-        text = rng.choice(EN).format(n=n)
-        name = rng.choice(NAMES_EN)
+        text = story["text"] if story else rng.choice(EN).format(n=n)
+        name = story["name"] if story else rng.choice(NAMES_EN)
         subject = "Complaint: " + text[:30]
-        paragraphs = [text] + [rng.choice(EN).format(n=rng.randint(1, 999999)) for _ in range(rng.randint(2, 12))]
+        paragraphs = [text] + ([] if story else [rng.choice(EN).format(n=rng.randint(1, 999999)) for _ in range(rng.randint(2, 12))])
     codec = charset_codec(charset) if charset not in ("us-ascii",) else "ascii"
     body = "\r\n\r\n".join(paragraphs)
     if rng.random() < 0.3:
         body += "\r\n\r\n-----Original Message-----\r\nFrom: support@example.com\r\nSent: Monday\r\nSubject: RE: ticket\r\n\r\n" + "> We received your request.\r\n" * rng.randint(2, 20)
-    email = "customer%d@example.%s" % (rng.randint(1, 50000), "cn" if zh else "com")
+    email = story["email"] if story else "customer%d@example.%s" % (rng.randint(1, 50000), "cn" if zh else "com")
     headers = [
         "From: %s <%s>" % (encoded_word(name, charset) if zh else '"%s"' % name, email),
         "To: complaints@company.example",
         "Subject: %s" % (encoded_word(subject, charset) if zh else subject),
-        "Date: %s, %02d Nov 2026 %02d:%02d:%02d +0800" % (rng.choice(["Mon", "Tue", "Wed"]), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)),
-        "Message-ID: <gen-%d-%d@mail.example>" % (i, n),
+        "Date: %s" % story["date"] if story else "Date: %s, %02d Nov 2026 %02d:%02d:%02d +0800" % (rng.choice(["Mon", "Tue", "Wed"]), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)),
+        "Message-ID: <%s>" % story["message_id"] if story else "Message-ID: <gen-%d-%d@mail.example>" % (i, n),
         "MIME-Version: 1.0",
     ]
     def text_part(content_type, text):
@@ -120,4 +122,5 @@ def main():
                 f.write(m)
         print(f"{n} messages, {total / 2**20:.1f} MiB -> {out}")
 
-main()
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,8 @@ import CallLogChannel
 
 /// Stages of the call-log ingestion path, each measured on its own:
 /// CSV parsing (bytes to records), the whole plugin (records to drafts),
-/// normalization, canonical JSON, charset conversion, and SQLite batch commits.
+/// normalization, canonical JSON, charset conversion, SQLite batch commits,
+/// and the dedup stage's lookups against a populated store.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
@@ -107,6 +108,60 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
         }
     }
+
+    // The dedup stage's lookups (identities, the customer's recent complaints,
+    // LSH buckets) for new complaints against a store of 20,000, without
+    // writing: `preview` decides exactly as a commit would, then rolls back.
+    Benchmark("Dedup lookup: 1k complaints against 20k stored (SQLite)",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .milliseconds,
+                                   maxDuration: .seconds(10), maxIterations: 20),
+              closure: { benchmark in
+                  let fixture = try await DedupLookupFixture.shared.prepared()
+                  benchmark.startMeasurement()
+                  for _ in benchmark.scaledIterations {
+                      blackHole(try await fixture.store.preview(fixture.probe, dedup: fixture.stage))
+                  }
+              },
+              setup: { _ = try await DedupLookupFixture.shared.prepared() },
+              teardown: { await DedupLookupFixture.shared.remove() })
+}
+
+/// A store of 20,000 complaints committed through the dedup stage, built once
+/// (outside the measurement) and shared by the iterations.
+actor DedupLookupFixture {
+    static let shared = DedupLookupFixture()
+
+    struct Prepared: Sendable {
+        let store: SQLiteComplaintStore
+        let stage: ComplaintDedupStage
+        let probe: [NormalizedComplaint]
+    }
+
+    private var prepared: Prepared?
+    private let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cg-bench-dedup-\(UUID().uuidString)")
+
+    func prepared() async throws -> Prepared {
+        if let prepared { return prepared }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try SQLiteComplaintStore(path: dir.appendingPathComponent("c.sqlite"))
+        let stage = ComplaintDedupStage()
+        let object = ArchivedObject(sha256: String(repeating: "d", count: 64), size: 1, url: dir, isNew: true)
+        let ingestion = try await store.beginIngestion(IngestionStart(
+            channel: ChannelRef(name: "pbx", type: "call_log"), object: object, mediaType: "text/csv",
+            sourceName: "bench", receivedAt: Date()))
+        for offset in stride(from: 0, to: 20_000, by: 2_000) {
+            _ = try await store.commit(Fixture.normalized(Fixture.variedDrafts(2_000, offset: offset)), quarantine: [],
+                                       ingestion: ingestion, dedup: stage)
+        }
+        let ready = Prepared(store: store, stage: stage, probe: Fixture.normalized(Fixture.variedDrafts(1_000, offset: 20_000)))
+        prepared = ready
+        return ready
+    }
+
+    func remove() {
+        prepared = nil
+        try? FileManager.default.removeItem(at: dir)
+    }
 }
 
 /// Inputs made in memory, the same for every run.
@@ -147,6 +202,34 @@ enum Fixture {
                 sourceID: "\(n).1#abcdef", occurredAt: Date(timeIntervalSince1970: 1_763_600_000 + Double(n)),
                 customer: customer, body: body, attributes: attributes, location: "line \(n + 1)")
         }
+    }
+
+    /// Drafts with texts as varied as real ones: six templates with order
+    /// numbers, amounts and dates, 4,000 customers (so some repeat), one in
+    /// ten a re-send of an earlier complaint of the same customer.
+    static func variedDrafts(_ count: Int, offset: Int) -> [ComplaintDraft] {
+        let templates = [
+            "我的宽带从%d号开始经常断线，晚上几乎无法使用，工单号%d，请尽快派人维修。",
+            "本月账单多扣了%d元，我没有订购过任何增值业务，订单%d，要求退还多收的费用。",
+            "订单%d买的路由器收到时外包装破损，机器无法开机，已经%d天了没人处理。",
+            "My bill of the %dth charged me %d for a roaming package I never ordered. I want a refund.",
+            "Order %d arrived %d days late with a cracked phone and nobody answers the hotline.",
+            "小区这周已经第%d次停电了，每次都没有提前通知，户号%d，家里老人受到影响。",
+        ]
+        return (offset..<offset + count).map { n in
+            let seed = n % 10 == 9 ? n - 9 : n  // a re-send repeats the text of the complaint nine before
+            let body = String(format: templates[seed % templates.count], seed % 28 + 1, 100_000 + seed * 7)
+            let customer = Customer(name: "Caller \(n % 4_000)", phone: "+86138" + String(format: "%08d", n % 4_000))
+            return ComplaintDraft(sourceID: "v\(n)", occurredAt: Date(timeIntervalSince1970: 1_763_600_000 + Double(n) * 30),
+                                  customer: customer, body: body, attributes: [:], location: "line \(n + 1)")
+        }
+    }
+
+    static func normalized(_ drafts: [ComplaintDraft]) -> [NormalizedComplaint] {
+        let normalizer = Normalizer()
+        let raw = RawInput(url: URL(fileURLWithPath: "/dev/null"), sha256: String(repeating: "d", count: 64), size: 1,
+                           mediaType: "text/csv", originalName: "bench")
+        return drafts.map { normalizer.normalize($0, channel: ChannelRef(name: "pbx", type: "call_log"), raw: raw, receivedAt: Date()) }
     }
 
     static func complaints(_ count: Int) -> [Complaint] {
