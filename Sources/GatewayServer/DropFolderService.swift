@@ -49,44 +49,67 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
             return
         }
         var done: [String: FileState] = [:]
+        var warned = Set<SkippedEntry>()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await scan(&done)
+            await scan(&done, warned: &warned)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    func scan(_ done: inout [String: FileState]) async {
+    /// One pass over every watched folder. `warned` remembers the entries
+    /// already reported as skipped, so a FIFO left in a folder is one warning,
+    /// not one per scan.
+    func scan(_ done: inout [String: FileState], warned: inout Set<SkippedEntry>) async {
         var seen = Set<String>()
+        var stillSkipped = Set<SkippedEntry>()
         for channel in channels {
             for (_, folder) in channel.plugin.watchedFolders(in: channel.settings) {
-                let files: [URL]
+                let listing: DropFolderListing
                 do {
-                    files = try channel.plugin.inputFiles(in: folder)
+                    listing = try channel.plugin.inputFiles(in: folder)
                 } catch {
                     logger.error("cannot list drop folder", metadata: ["channel": "\(channel.name)", "folder": "\(folder.path)", "error": "\(error)"])
                     continue
                 }
-                for file in files {
+                for entry in listing.skipped {
+                    stillSkipped.insert(entry)
+                    if warned.insert(entry).inserted {
+                        logger.warning("drop-folder entry skipped", metadata: [
+                            "channel": "\(channel.name)", "path": "\(entry.url.path)", "kind": "\(entry.kind.rawValue)",
+                            "reason": "only regular files inside the folder are ingested"])
+                    }
+                }
+                for url in listing.files {
                     if Task.isShuttingDownGracefully { return }
-                    seen.insert(file.path)
-                    guard let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
-                          let size = (attributes[.size] as? NSNumber)?.intValue,
-                          let modified = attributes[.modificationDate] as? Date else { continue }
-                    let state = FileState(size: size, modified: modified)
-                    if done[file.path] == state { continue }
-                    let settle = Double(settleTime.components.seconds) + Double(settleTime.components.attoseconds) / 1e18
-                    if Date().timeIntervalSince(modified) < settle { continue }
+                    seen.insert(url.path)
+                    let file: InputFile
                     do {
-                        let digest = try RawArchive.digest(fileAt: file)
+                        // Opened once: the entry checked is the one hashed and archived,
+                        // even if someone swaps it for a link meanwhile.
+                        file = try InputFile.open(url)
+                    } catch {
+                        let entry = SkippedEntry(url: url, kind: FileKind(lstatAt: url.path) ?? .other)
+                        stillSkipped.insert(entry)
+                        if warned.insert(entry).inserted {
+                            logger.warning("drop-folder entry skipped", metadata: ["channel": "\(channel.name)", "error": "\(error)"])
+                        }
+                        continue
+                    }
+                    let state = FileState(size: file.size, modified: file.modified)
+                    if done[url.path] == state { continue }
+                    let settle = Double(settleTime.components.seconds) + Double(settleTime.components.attoseconds) / 1e18
+                    if Date().timeIntervalSince(file.modified) < settle { continue }
+                    do {
+                        let digest = try RawArchive.digest(of: file)
                         if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
-                            done[file.path] = state
+                            done[url.path] = state
                             continue
                         }
                         // Several instances may watch one shared folder: one takes the file.
                         let owner = WorkerIdentity.current.description
                         guard try await pipeline.store.claimInput(sha256: digest.sha256, channel: channel.name, owner: owner,
                                                                   for: Self.claimDuration) else {
-                            logger.debug("another instance is ingesting the file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)"])
+                            logger.debug("another instance is ingesting the file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)"])
                             continue
                         }
                         let counts: IngestCounts
@@ -94,26 +117,28 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
                             // It may have finished between our first look and the claim.
                             if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
                                 try await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
-                                done[file.path] = state
+                                done[url.path] = state
                                 continue
                             }
-                            counts = try await pipeline.ingest(fileAt: file, channel: channel)
+                            counts = try await pipeline.ingest(file, channel: channel)
                         } catch {
                             try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
                             throw error
                         }
                         try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
-                        done[file.path] = state
+                        done[url.path] = state
                         if counts.new + counts.updated > 0 { notifier?.notify() }
-                        logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "counts": "\(counts)"])
+                        logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)", "counts": "\(counts)"])
                     } catch {
                         // Left for the next scan: a store outage passes, an unreadable file may be fixed.
-                        logger.error("cannot ingest drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(file.path)", "error": "\(error)"])
+                        logger.error("cannot ingest drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)", "error": "\(error)"])
                     }
                 }
             }
         }
         // Forget files that are gone, so the cache does not grow forever.
         done = done.filter { seen.contains($0.key) }
+        // An entry that is gone (or fixed) is warned about again if it comes back.
+        warned.formIntersection(stillSkipped)
     }
 }

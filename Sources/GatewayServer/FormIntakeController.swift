@@ -19,6 +19,8 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     let channels: [String: FormChannel]
     let auth: TokenAuthenticator
     let notifier: FeedNotifier?
+    /// The most a client may take to send a body (`[server] body_timeout_seconds`).
+    let bodyTimeout: Duration
     let logger: Logger
 
     /// A channel that takes posts, with its limiters.
@@ -30,8 +32,9 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     }
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], auth: TokenAuthenticator = TokenAuthenticator(tokens: []),
-                notifier: FeedNotifier? = nil, logger: Logger) {
+                notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout), logger: Logger) {
         self.pipeline = pipeline
+        self.bodyTimeout = bodyTimeout
         self.auth = auth
         self.notifier = notifier
         self.logger = logger
@@ -118,10 +121,9 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
                            message: "Idempotency-Key must be 1 to \(FormHeaders.maxIdempotencyKey) visible ASCII characters")
         }
 
-        var request = request
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: intake.maxBodyBytes)
+            buffer = try await BodyDeadline.collect(request, upTo: intake.maxBodyBytes, within: bodyTimeout, channel: context.channel)
         } catch is NIOTooManyBytesError {
             throw Self.tooLarge(intake)
         }

@@ -1,5 +1,7 @@
 import GatewayCore
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -19,6 +21,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let readiness = ServerReadiness()
     /// Wakes live streams after this process commits.
     public let notifier = FeedNotifier()
+    /// Open connections against `[server] max_connections`.
+    public let connections: ConnectionLimiter
     /// Idle live streams send a comment this often.
     public var streamHeartbeat: Duration = .seconds(15)
     public let logger: Logger
@@ -30,6 +34,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         self.pipeline = pipeline
         self.channels = channels
         self.settings = settings
+        self.connections = ConnectionLimiter(limit: settings.maxConnections)
         self.registry = registry
         self.logger = logger
     }
@@ -39,7 +44,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
         HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
-        FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier, logger: logger).addRoutes(to: router)
+        FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier,
+                             bodyTimeout: .seconds(settings.bodyTimeout), logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, auth: auth, notifier: notifier, heartbeat: streamHeartbeat).addRoutes(to: router)
         return router
     }
@@ -49,8 +55,16 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     /// - Parameter onRunning: called with the bound port once the server accepts connections.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let readiness = self.readiness
+        let limiter = connections
+        // The idle timeout closes connections that send nothing: idle keep-alives,
+        // headers that never finish, a body shorter than its Content-Length, a
+        // chunked body left open. Without it a flood of such clients held every
+        // file descriptor.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [limiter.makeHandler()],
+                                               idleTimeout: .seconds(Int64(settings.idleTimeout)))
         return Application(
             router: makeRouter(),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "complaint-gateway"),
             onServerRunning: { channel in
                 readiness.markStarted()

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Makes every error a JSON error body: the router's 404/405, a body over the
 /// limit, and anything unexpected (a 500 that names no internals; the log has
@@ -16,6 +17,11 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "the request body is over this endpoint's limit")
+        } catch let error as HTTPParserError {
+            // A broken request (a chunk size that is not hex, a bad header) is the
+            // client's fault, never a 500; the connection cannot be trusted after it.
+            throw APIError(.badRequest, code: "malformed_request", message: "the request is not valid HTTP/1.1: \(error)",
+                           headers: [.connection: "close"])
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not_found"

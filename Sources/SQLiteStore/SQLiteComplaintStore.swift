@@ -22,7 +22,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public init(path: URL, busyTimeout: TimeInterval = 30) throws {
         self.path = path
         do {
-            try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FilePermissions.ownerOnly.createDirectories(at: path.deletingLastPathComponent())
+            // Created owner-only before SQLite opens it: the store holds personal
+            // data, and SQLite gives its -wal and -shm files the database's mode.
+            let fd = open(path.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
             var config = Configuration()
             config.busyMode = .timeout(busyTimeout)
             config.label = "complaint-store"

@@ -222,7 +222,7 @@ struct CLITests {
         let ws = try Self.workspace()
         let missing = try Self.run(["ingest", "--channel", "pbx", "nope.csv"], in: ws.url)
         #expect(missing.status == 66)
-        #expect(missing.stderr.contains("nope.csv: no such readable file"))
+        #expect(missing.stderr.contains("nope.csv: no such file"))
 
         try ws.write("blocker", "a file where the store's folder should be")
         let conf = try String(contentsOf: ws.path("channels.conf"), encoding: .utf8).replacingOccurrences(of: "state/c.sqlite", with: "blocker/c.sqlite")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -190,6 +191,10 @@ struct PostgresInstancesTests {
         defer { if gateway.isRunning { gateway.terminate() } }
 
         // A client that retries on 503 as told, posting 120 complaints with keys.
+        // The outage is driven by what the client observes, not by sleeps: the
+        // server stops once some posts were acknowledged and starts again once a
+        // post has been refused with 503.
+        let progress = OutageProgress()
         let client = Task { () -> (acknowledged: [Int], unavailable: Int, retryAfter: Set<String>) in
             var acknowledged: [Int] = []
             var unavailable = 0
@@ -199,21 +204,21 @@ struct PostgresInstancesTests {
                     let (status, retry) = try await Self.post(base, "email=o\(i)%40example.cn&message=outage+\(i)", key: "outage-\(i)")
                     if status == 202 || status == 200 {
                         acknowledged.append(i)
+                        progress.acknowledged()
                         break
                     }
                     #expect(status == 503, "a store outage answers 503, got \(status)")
                     unavailable += 1
+                    progress.refused()
                     if let retry { retryAfter.insert(retry) }
                     try await Task.sleep(for: .milliseconds(200))
                 }
-                try await Task.sleep(for: .milliseconds(20))
             }
             return (acknowledged, unavailable, retryAfter)
         }
-        try await Task.sleep(for: .seconds(1))
+        try await progress.wait(deadline: .seconds(120)) { $0.acknowledged >= 10 }
         try server.stop()
-        // Longer than the store waits for a connection (5 s), so posts see the outage.
-        try await Task.sleep(for: .seconds(12))
+        try await progress.wait(deadline: .seconds(120)) { $0.refused >= 1 }
         try server.start()
         let result = try await client.value
         #expect(result.acknowledged == Array(0..<120))
@@ -227,5 +232,26 @@ struct PostgresInstancesTests {
         #expect(bodies.count == 120)
         try await Self.stop(gateway)
         #expect(gateway.terminationStatus == 0)
+    }
+}
+
+/// What the outage test's client has seen so far, for the test to wait on.
+final class OutageProgress: Sendable {
+    struct Counts { var acknowledged = 0; var refused = 0 }
+    private let counts = Mutex(Counts())
+
+    func acknowledged() { counts.withLock { $0.acknowledged += 1 } }
+    func refused() { counts.withLock { $0.refused += 1 } }
+
+    /// Returns once `condition` holds; fails the test at the deadline.
+    func wait(deadline: Duration, until condition: (Counts) -> Bool) async throws {
+        let end = ContinuousClock.now + deadline
+        while !counts.withLock({ condition($0) }) {
+            guard ContinuousClock.now < end else {
+                Issue.record("condition not reached within \(deadline): \(counts.withLock { $0 })")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 }

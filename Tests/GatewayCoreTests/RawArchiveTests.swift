@@ -52,6 +52,6 @@ struct RawArchiveTests {
     func unreadable() throws {
         let dir = try TemporaryDirectory("archive")
         let archive = try RawArchive(root: dir.path("archive"))
-        #expect(throws: ArchiveError.self) { try archive.store(fileAt: dir.path("missing.csv")) }
+        #expect(throws: InputFileError.missing(dir.path("missing.csv").path)) { try archive.store(fileAt: dir.path("missing.csv")) }
     }
 }

@@ -64,10 +64,13 @@ struct ServerFixture {
     }
 
     /// Runs a server for the duration of `body`, which gets its base URL.
-    func withServer(scanInterval: Int = 1, heartbeat: Duration = .seconds(15), _ body: (URL) async throws -> Void) async throws {
+    func withServer(scanInterval: Int = 1, heartbeat: Duration = .seconds(15),
+                    configure: (inout ServerSettings) -> Void = { _ in },
+                    _ body: (URL) async throws -> Void) async throws {
         var settings = ServerSettings()
         settings.port = 0
         settings.scanInterval = scanInterval
+        configure(&settings)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)

@@ -38,8 +38,8 @@ public struct EmailPlugin: ChannelPlugin {
 
     /// A Maildir yields its message files (new/ and cur/, sub-folders
     /// included, never tmp/); any other folder its mail files.
-    public func inputFiles(in folder: URL) throws -> [URL] {
-        if MaildirSource.isMaildir(folder) { return try MaildirSource.messages(in: folder).map(\.url) }
-        return try DropFolder.files(in: folder)
+    public func inputFiles(in folder: URL) throws -> DropFolderListing {
+        if MaildirSource.isMaildir(folder) { return try MaildirSource.listing(in: folder) }
+        return try DropFolder.list(folder)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 /// The messages of a Maildir (or Maildir++) tree: `new/` and `cur/` of the
 /// folder and of its sub-folders, never `tmp/` (messages being delivered).
@@ -26,18 +27,33 @@ public enum MaildirSource {
     /// Every message in the tree, by folder then file name.
     public static func messages(in root: URL) throws -> [Message] {
         var found: [Message] = []
-        try collect(root, folder: "INBOX", depth: 0, into: &found)
+        var skipped = DropFolderListing()
+        try collect(root, folder: "INBOX", depth: 0, into: &found, skipped: &skipped)
         return found
     }
 
-    private static func collect(_ dir: URL, folder: String, depth: Int, into found: inout [Message]) throws {
+    /// The tree's message files, with the entries that are not regular files
+    /// (a symlink, a FIFO) reported as skipped. Symlinked folders are not
+    /// descended into: everything read really lives inside the Maildir.
+    public static func listing(in root: URL) throws -> DropFolderListing {
+        var found: [Message] = []
+        var skipped = DropFolderListing()
+        try collect(root, folder: "INBOX", depth: 0, into: &found, skipped: &skipped)
+        return DropFolderListing(files: found.map(\.url), skipped: skipped.skipped)
+    }
+
+    private static func collect(_ dir: URL, folder: String, depth: Int, into found: inout [Message],
+                                skipped: inout DropFolderListing) throws {
         let fm = FileManager.default
         for sub in ["new", "cur"] {
             let path = dir.appendingPathComponent(sub)
             guard isDirectory(path) else { continue }
             for name in try fm.contentsOfDirectory(atPath: path.path).sorted() where !name.hasPrefix(".") {
                 let url = path.appendingPathComponent(name)
-                guard !isDirectory(url) else { continue }
+                var entry = DropFolderListing()
+                entry.take(url)
+                skipped.skipped += entry.skipped
+                guard !entry.files.isEmpty else { continue }
                 found.append(Message(url: url, folder: folder, flags: flags(fromFileName: name)))
             }
         }
@@ -49,7 +65,7 @@ public enum MaildirSource {
             // Maildir++ names sub-folders ".Name.Sub" beside each other; nested
             // layouts put them inside; both end up as "Name.Sub".
             let own = name.hasPrefix(".") ? String(name.dropFirst()) : name
-            try collect(url, folder: depth == 0 ? own : "\(folder).\(own)", depth: depth + 1, into: &found)
+            try collect(url, folder: depth == 0 ? own : "\(folder).\(own)", depth: depth + 1, into: &found, skipped: &skipped)
         }
     }
 
@@ -65,8 +81,9 @@ public enum MaildirSource {
         return flags
     }
 
+    /// A real directory: a symlink to one is not followed, so nothing outside
+    /// the tree is listed.
     static func isDirectory(_ url: URL) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+        FileKind(lstatAt: url.path) == .directory
     }
 }

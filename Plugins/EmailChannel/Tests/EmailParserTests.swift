@@ -131,10 +131,30 @@ struct EmailParserTests {
         let found = try MaildirSource.messages(in: dir)
         #expect(found.map(\.folder) == ["INBOX", "INBOX", "Escalated"])
         #expect(found.map(\.flags) == [[], ["Replied", "Seen"], ["Flagged"]])
-        #expect(try EmailPlugin().inputFiles(in: dir).count == 3)
+        #expect(try EmailPlugin().inputFiles(in: dir).files.count == 3)
         let events = try EmailFixtures.events(found[1].url)
         guard case .complaint(let draft)? = events.first else { Issue.record("\(events)"); return }
         #expect(draft.attributes["maildir_flags"] == .string("Replied,Seen"))
+    }
+
+    @Test("a Maildir never yields a link or a FIFO, and is not followed into a linked folder")
+    func maildirSkipsLinksAndFIFOs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("maildir-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outside = dir.appendingPathComponent("outside")
+        for sub in ["box/new", "box/cur", "outside/cur"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let secret = outside.appendingPathComponent("cur/secret")
+        try Data("From: root@example.com\n\nsecret\n".utf8).write(to: secret)
+        try Data("From: a@example.com\n\nok\n".utf8).write(to: dir.appendingPathComponent("box/new/1.M1.host"))
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("box/new/2.M2.host"), withDestinationURL: secret)
+        #expect(mkfifo(dir.appendingPathComponent("box/cur/3.M3.host:2,S").path, 0o600) == 0)
+        // A Maildir++ sub-folder that is a link out of the tree.
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("box/.Linked"), withDestinationURL: outside)
+        let listing = try EmailPlugin().inputFiles(in: dir.appendingPathComponent("box"))
+        #expect(listing.files.map(\.lastPathComponent) == ["1.M1.host"])
+        #expect(Set(listing.skipped.map(\.kind)) == [.symlink, .fifo])
     }
 
     @Test func fileWithoutHeadersIsQuarantined() throws {

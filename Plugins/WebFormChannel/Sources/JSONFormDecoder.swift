@@ -20,9 +20,10 @@ public struct JSONFormDecoder: Sendable {
 
     public func decode(_ body: [UInt8]) throws(DecodingError) -> [FormField] {
         if let problem = Self.depthProblem(body) { throw DecodingError(reason: problem) }
+        let quoted = try Self.quotingNumbers(body)
         let members: [String: Member]
         do {
-            members = try JSONDecoder().decode([String: Member].self, from: Data(body))
+            members = try JSONDecoder().decode([String: Member].self, from: Data(quoted))
         } catch let error as DecodingError {
             throw error
         } catch let Swift.DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
@@ -75,15 +76,77 @@ public struct JSONFormDecoder: Sendable {
                 text = s
             } else if let b = try? c.decode(Bool.self) {
                 text = b ? "true" : "false"
-            } else if let i = try? c.decode(Int64.self) {
-                text = String(i)
-            } else if let d = try? c.decode(Decimal.self) {
-                // Decimal keeps long account numbers that Double would round.
-                text = "\(d)"
             } else {
                 throw Swift.DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath, debugDescription: "not a scalar"))
             }
         }
+    }
+
+    /// The body with every number literal turned into a string holding its
+    /// exact text, so no number is ever altered: Foundation would round a
+    /// 60-digit account number to zeros (Decimal keeps 38 digits, Double 17)
+    /// and refuse `1e400`. A form field is text anyway; the number is kept as
+    /// the client wrote it. Literals that are not JSON numbers (`01`, `1.`,
+    /// `-`) are refused by name.
+    static func quotingNumbers(_ body: [UInt8]) throws(DecodingError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + 16)
+        var inString = false
+        var escaped = false
+        var i = 0
+        while i < body.count {
+            let b = body[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                out.append(b)
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") {
+                inString = true
+            } else if b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                var end = i
+                while end < body.count, Self.numberBytes.contains(body[end]) { end += 1 }
+                let literal = body[i..<end]
+                guard Self.isJSONNumber(literal) else {
+                    throw DecodingError(reason: "not valid JSON: \"\(String(decoding: literal.prefix(40), as: UTF8.self))\" is not a number")
+                }
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: literal)
+                out.append(UInt8(ascii: "\""))
+                i = end
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        return out
+    }
+
+    private static let numberBytes = Set("-+.eE0123456789".utf8)
+
+    /// RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    static func isJSONNumber(_ literal: ArraySlice<UInt8>) -> Bool {
+        var i = literal.startIndex
+        let end = literal.endIndex
+        func digits() -> Int {
+            let start = i
+            while i < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(literal[i]) { i += 1 }
+            return i - start
+        }
+        if i < end, literal[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end else { return false }
+        if literal[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
+        if i < end, literal[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits() == 0 { return false }
+        }
+        if i < end, literal[i] == UInt8(ascii: "e") || literal[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < end, literal[i] == UInt8(ascii: "+") || literal[i] == UInt8(ascii: "-") { i += 1 }
+            if digits() == 0 { return false }
+        }
+        return i == end
     }
 
     /// A scan that skips strings, for what Foundation's parser lets through or

@@ -169,6 +169,29 @@ struct WebFormParserTests {
         }
     }
 
+    @Test("JSON numbers are never altered: long, exponent and fractional literals are kept as written")
+    func jsonNumbersExact() throws {
+        let sixty = String(repeating: "123456789", count: 6) + "987654"
+        let draft = try #require(try parseForm(#"{"topic":"outage","message":"x","account":\#(sixty),"huge":1e400,"tiny":-0.000125E-3,"tags":[1.50,2]}"#,
+                                               contentType: "application/json").draft)
+        #expect(draft.customer.accountID == sixty, "every one of the 60 digits")
+        #expect(draft.attributes["huge"] == .string("1e400"))
+        #expect(draft.attributes["tiny"] == .string("-0.000125E-3"))
+        #expect(draft.attributes["tags"] == .string("1.50, 2"))
+        // Numbers inside strings are text already and stay untouched.
+        let quoted = try #require(try parseForm(#"{"topic":"outage","message":"call 95598 \"1e3\" -7"}"#, contentType: "application/json").draft)
+        #expect(quoted.body == #"call 95598 "1e3" -7"#)
+        for bad in [#"{"topic":"outage","message":"x","n":01}"#, #"{"topic":"outage","message":"x","n":1.}"#,
+                    #"{"topic":"outage","message":"x","n":-}"#, #"{"topic":"outage","message":"x","n":1e}"#] {
+            #expect(throws: Rejection.self, "\(bad)") { try parseForm(bad, contentType: "application/json") }
+            do {
+                _ = try parseForm(bad, contentType: "application/json")
+            } catch let rejection as Rejection {
+                #expect(rejection.reason.contains("is not a number"), "\(rejection.reason)")
+            }
+        }
+    }
+
     @Test("a body of an unknown type is refused unless content_type is configured")
     func contentType() throws {
         #expect(throws: Rejection.self) { try parseForm("topic=billing&message=x", contentType: "application/octet-stream") }

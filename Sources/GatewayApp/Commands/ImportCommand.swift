@@ -39,14 +39,16 @@ struct ImportCommand: AsyncParsableCommand {
             var total = IngestCounts()
             var imported = 0, skipped = 0
             let progress = ProgressReporter(label: "import")
-            for file in try Self.files(under: root) {
-                let digest = try RawArchive.digest(fileAt: file)
+            let listing = try DropFolder.walk(root)
+            IngestCommand.warn(listing.skipped, logger: logger)
+            for url in listing.files {
+                let file = try InputFile.open(url)
+                let digest = try RawArchive.digest(of: file)
                 if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
                     skipped += 1
                     continue
                 }
-                let modified = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date()
-                total += try await pipeline.ingest(fileAt: file, channel: target, receivedAt: modified)
+                total += try await pipeline.ingest(file, channel: target, receivedAt: file.modified)
                 imported += 1
                 progress.update(total)
             }
@@ -55,19 +57,5 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             throw GatewayExit.report(error)
         }
-    }
-
-    /// Regular files below `root`, in path order, without hidden or partial ones.
-    static func files(under root: URL) throws -> [URL] {
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                                          options: [.skipsHiddenFiles]) else { return [] }
-        var out: [URL] = []
-        for case let url as URL in walker {
-            let name = url.lastPathComponent
-            guard !name.hasSuffix(".tmp"), !name.hasSuffix(".part"),
-                  (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            out.append(url)
-        }
-        return out.sorted { $0.path < $1.path }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayCore
+import Logging
 import SQLiteStore
 
 /// `complaint-gateway ingest`: archive and process inputs once.
@@ -71,12 +72,14 @@ struct IngestCommand: AsyncParsableCommand {
             var total = IngestCounts()
             var failures = 0
             var inputs = 0
-            var work: [(ConfiguredChannel, URL, skipIfDone: Bool)] = []
+            var work: [(ConfiguredChannel, URL, fromFolder: Bool)] = []
             if files.isEmpty {
                 let targets = try channel.map { [try env.channel(named: $0)] } ?? env.channels
                 for target in targets {
                     for (_, folder) in target.plugin.watchedFolders(in: target.settings) {
-                        for file in try target.plugin.inputFiles(in: folder) { work.append((target, file, true)) }
+                        let listing = try target.plugin.inputFiles(in: folder)
+                        Self.warn(listing.skipped, logger: logger)
+                        work += listing.files.map { (target, $0, true) }
                     }
                 }
                 if work.isEmpty {
@@ -92,31 +95,38 @@ struct IngestCommand: AsyncParsableCommand {
                     var isDirectory: ObjCBool = false
                     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
                         // Already ingested files of a folder are skipped, as in a drop folder.
-                        work += try target.plugin.inputFiles(in: url).map { (target, $0, true) }
+                        let listing = try target.plugin.inputFiles(in: url)
+                        Self.warn(listing.skipped, logger: logger)
+                        work += listing.files.map { (target, $0, true) }
                     } else {
                         work.append((target, url, false))
                     }
                 }
             }
-            for (target, file, skipIfDone) in work {
-                guard FileManager.default.isReadableFile(atPath: file.path) else {
-                    StandardError.write("complaint-gateway: \(file.path): no such readable file")
+            for (target, url, fromFolder) in work {
+                // Files found in a folder must be regular files there (no links);
+                // a path typed on the command line may be a link to one.
+                let file: InputFile
+                do {
+                    file = try InputFile.open(url, links: fromFolder ? .refuse : .follow)
+                } catch {
+                    StandardError.write("complaint-gateway: \(error)")
                     failures += 1
                     continue
                 }
-                if skipIfDone {
-                    let digest = try RawArchive.digest(fileAt: file)
+                if fromFolder {
+                    let digest = try RawArchive.digest(of: file)
                     if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
-                        logger.debug("already ingested", metadata: ["file": "\(file.path)"])
+                        logger.debug("already ingested", metadata: ["file": "\(url.path)"])
                         continue
                     }
                 }
-                let progress = ProgressReporter(label: file.lastPathComponent)
-                let counts = try await pipeline.ingest(fileAt: file, channel: target, sourceName: originalName) { progress.update($0) }
+                let progress = ProgressReporter(label: url.lastPathComponent)
+                let counts = try await pipeline.ingest(file, channel: target, sourceName: originalName) { progress.update($0) }
                 progress.finish()
                 inputs += 1
                 total += counts
-                if work.count > 1 { print("\(target.name) \(file.path): \(counts)") }
+                if work.count > 1 { print("\(target.name) \(url.path): \(counts)") }
             }
             print("ingested \(inputs) input\(inputs == 1 ? "" : "s"): \(total)")
             if failures > 0 { throw failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
@@ -124,6 +134,14 @@ struct IngestCommand: AsyncParsableCommand {
             throw error
         } catch {
             throw GatewayExit.report(error)
+        }
+    }
+
+    /// One warning per entry that is not ingested because it is not a regular file.
+    static func warn(_ skipped: [SkippedEntry], logger: Logger) {
+        for entry in skipped {
+            logger.warning("drop-folder entry skipped", metadata: ["path": "\(entry.url.path)", "kind": "\(entry.kind.rawValue)",
+                                                                  "reason": "only regular files inside the folder are ingested"])
         }
     }
 }

@@ -40,14 +40,16 @@ struct ParseCommand: AsyncParsableCommand {
             for path in files {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                    paths += try channel.plugin.inputFiles(in: URL(fileURLWithPath: path)).map(\.path)
+                    let listing = try channel.plugin.inputFiles(in: URL(fileURLWithPath: path))
+                    for entry in listing.skipped { StandardError.write("complaint-gateway: \(entry)") }
+                    paths += listing.files.map(\.path)
                 } else {
                     paths.append(path)
                 }
             }
             for path in paths {
                 let url = URL(fileURLWithPath: path)
-                let digest = try RawArchive.digest(fileAt: url)
+                let digest = try RawArchive.digest(fileAt: url, links: .follow)
                 let input = RawInput(url: url, sha256: digest.sha256, size: digest.size,
                                      mediaType: channel.plugin.mediaType, originalName: path)
                 var lines = ""

@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 settings.host = parsed.host
                 settings.port = parsed.port
             }
+            settings.maxConnections = DescriptorLimit.raise(fitting: settings.maxConnections, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),

@@ -48,6 +48,6 @@ struct GatewayEnvironment {
     }
 
     func openArchive() throws -> RawArchive {
-        try RawArchive(root: config.archive.path)
+        try RawArchive(root: config.archive.path, permissions: config.archive.permissions)
     }
 }

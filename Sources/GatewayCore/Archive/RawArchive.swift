@@ -40,13 +40,23 @@ public struct ArchivedObject: Sendable, Equatable {
 /// not depend on the input's size.
 public struct RawArchive: Sendable {
     public let root: URL
+    /// Who may read objects and folders (owner only by default: raw inputs hold personal data).
+    public let permissions: FilePermissions
     private static let chunkSize = 1 << 20
 
     /// Opens (and creates when needed) the archive at `root`.
-    public init(root: URL) throws {
+    ///
+    /// The root's mode is set to the policy's folder mode each time, so an
+    /// archive created world-readable by an earlier version is closed to
+    /// others from the first start of this one.
+    public init(root: URL, permissions: FilePermissions = .ownerOnly) throws {
         self.root = root
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("objects"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("tmp"), withIntermediateDirectories: true)
+        self.permissions = permissions
+        try permissions.createDirectories(at: root.appendingPathComponent("objects"))
+        try permissions.createDirectories(at: root.appendingPathComponent("tmp"))
+        if chmod(root.path, permissions.directoryMode) != 0 {
+            throw ArchiveError.unwritable(root.path, String(cString: strerror(errno)))
+        }
     }
 
     /// The location of the object with this digest (whether or not it exists).
@@ -60,13 +70,16 @@ public struct RawArchive: Sendable {
         FileManager.default.fileExists(atPath: url(for: sha256).path)
     }
 
-    /// Archives the file at `source` (streamed, whatever its size).
-    public func store(fileAt source: URL) throws -> ArchivedObject {
-        guard let handle = FileHandle(forReadingAtPath: source.path) else {
-            throw ArchiveError.unreadable(source.path, String(cString: strerror(errno)))
-        }
-        defer { try? handle.close() }
-        return try store(reading: handle)
+    /// Archives the file at `source` (streamed, whatever its size); only a
+    /// regular file is read (see `InputFile`).
+    public func store(fileAt source: URL, links: InputFile.Links = .refuse) throws -> ArchivedObject {
+        try store(try InputFile.open(source, links: links))
+    }
+
+    /// Archives an opened input file from its first byte.
+    public func store(_ file: InputFile) throws -> ArchivedObject {
+        try file.rewind()
+        return try store(reading: file.handle)
     }
 
     /// Archives everything readable from `handle` (a file, a pipe, stdin).
@@ -92,9 +105,9 @@ public struct RawArchive: Sendable {
             return ArchivedObject(sha256: sha, size: data.count, url: final, isNew: false)
         }
         let dir = final.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try permissions.createDirectories(at: dir)
         let tmp = dir.appendingPathComponent(".\(sha).\(UUID().uuidString).tmp")
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.objectMode)
         guard fd >= 0 else { throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno))) }
         var failure: String? = nil
         data.withUnsafeBytes { raw in
@@ -153,11 +166,14 @@ public struct RawArchive: Sendable {
         init(archive: RawArchive) throws {
             self.archive = archive
             tmp = archive.root.appendingPathComponent("tmp").appendingPathComponent(UUID().uuidString)
-            guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: tmp.path) else {
+            // Created read-only with the archive's mode: the descriptor still
+            // writes, and the object is never readable by others, not even while
+            // it is being written.
+            let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, archive.permissions.objectMode)
+            guard fd >= 0 else {
                 throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno)))
             }
-            out = handle
+            out = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         }
 
         deinit {
@@ -202,8 +218,7 @@ public struct RawArchive: Sendable {
                 return ArchivedObject(sha256: sha, size: size, url: final, isNew: false)
             }
             let dir = final.deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            chmod(tmp.path, 0o444)
+            try archive.permissions.createDirectories(at: dir)
             guard rename(tmp.path, final.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: tmp)
@@ -241,12 +256,16 @@ public struct RawArchive: Sendable {
         return Hex.encode(hasher.finalize()) == sha256
     }
 
-    /// SHA-256 and size of a file, streamed, without archiving it (dry runs).
-    public static func digest(fileAt url: URL) throws -> (sha256: String, size: Int) {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw ArchiveError.unreadable(url.path, String(cString: strerror(errno)))
-        }
-        defer { try? handle.close() }
+    /// SHA-256 and size of a file, streamed, without archiving it (dry runs);
+    /// only a regular file is read (see `InputFile`).
+    public static func digest(fileAt url: URL, links: InputFile.Links = .refuse) throws -> (sha256: String, size: Int) {
+        try digest(of: try InputFile.open(url, links: links))
+    }
+
+    /// SHA-256 and size of an opened input file, read from its first byte.
+    public static func digest(of file: InputFile) throws -> (sha256: String, size: Int) {
+        try file.rewind()
+        let handle = file.handle
         var hasher = SHA256()
         var size = 0
         while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {

@@ -53,6 +53,8 @@ public struct ConfigLoader: Sendable {
                    help: "Folder of the content-addressed raw archive, relative to the config file's folder."),
         OptionSpec("retention_days", .integer,
                    help: "Days raw objects are kept before `archive prune` removes them (never while their complaints are recent or they are quarantined). Absent: kept forever."),
+        OptionSpec("mode", .string, default: "0600",
+                   help: "Octal permissions of archived objects (always read-only) and, with search bits, of its folders: owner only by default, as raw inputs hold personal data; \"0640\" lets the group read. Others never."),
     ]
     /// Keys of the `[server]` table (used by `serve`).
     public static let serverOptions: [OptionSpec] = [
@@ -62,6 +64,12 @@ public struct ConfigLoader: Sendable {
                    help: "How often `serve` looks for new files in the channels' drop folders."),
         OptionSpec("shutdown_grace_seconds", .integer, default: "\(ServerSettings.defaultShutdownGrace)",
                    help: "On SIGTERM/SIGINT, how long in-flight requests and ingestions may take to finish."),
+        OptionSpec("idle_timeout_seconds", .integer, default: "\(ServerSettings.defaultIdleTimeout)",
+                   help: "A connection silent this long is closed; also the most a client may take to send a request's headers."),
+        OptionSpec("body_timeout_seconds", .integer, default: "\(ServerSettings.defaultBodyTimeout)",
+                   help: "The most a client may take to send a whole request body (a slow or stalled upload gets 408)."),
+        OptionSpec("max_connections", .integer, default: "\(ServerSettings.defaultMaxConnections)",
+                   help: "Connections served at once; beyond it requests get 503 with Retry-After, except /healthz and /readyz."),
     ]
     /// Keys of the `[dedup]` table.
     public static let dedupOptions: [OptionSpec] = [
@@ -153,9 +161,17 @@ public struct ConfigLoader: Sendable {
         if let retention, retention < 1 {
             problem("archive.retention_days", "archive: retention_days must be at least 1")
         }
+        var permissions = FilePermissions.ownerOnly
+        if let mode = archiveValues["mode"]?.stringValue {
+            if let parsed = FilePermissions(octal: mode) {
+                permissions = parsed
+            } else {
+                problem("archive.mode", "archive: mode must be octal like \"0600\" or \"0640\": the owner reads and writes, others get nothing")
+            }
+        }
         let archive = ArchiveSettings(
             path: ConfigPaths.resolve(archiveValues["path"]?.stringValue ?? "var/archive", against: baseDirectory),
-            retentionDays: retention)
+            retentionDays: retention, permissions: permissions)
 
         let serverTable = section("server", in: root, problem: problem)
         let serverValues = validate(serverTable, against: Self.serverOptions, path: "server", label: "server", problem: problem)
@@ -168,14 +184,19 @@ public struct ConfigLoader: Sendable {
                 problem("server.listen", "server: listen: \"\(listen)\" is not HOST:PORT with a port from 0 to 65535")
             }
         }
-        for (key, minimum) in [("scan_interval_seconds", 1), ("shutdown_grace_seconds", 0)] {
+        let serverNumbers: [(String, Int, Int, WritableKeyPath<ServerSettings, Int>)] = [
+            ("scan_interval_seconds", 1, 86_400, \.scanInterval),
+            ("shutdown_grace_seconds", 0, 3_600, \.shutdownGrace),
+            ("idle_timeout_seconds", 1, 3_600, \.idleTimeout),
+            ("body_timeout_seconds", 1, 3_600, \.bodyTimeout),
+            ("max_connections", 1, 1_000_000, \.maxConnections),
+        ]
+        for (key, minimum, maximum, field) in serverNumbers {
             guard let value = serverValues[key]?.intValue else { continue }
-            if value < minimum {
-                problem("server.\(key)", "server: \(key) must be at least \(minimum)")
-            } else if key == "scan_interval_seconds" {
-                server.scanInterval = value
+            if value < minimum || value > maximum {
+                problem("server.\(key)", "server: \(key) must be from \(minimum) to \(maximum)")
             } else {
-                server.shutdownGrace = value
+                server[keyPath: field] = value
             }
         }
 

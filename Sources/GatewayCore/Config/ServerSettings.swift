@@ -3,6 +3,9 @@ public struct ServerSettings: Sendable, Equatable {
     public static let defaultListen = "127.0.0.1:8080"
     public static let defaultScanInterval = 5
     public static let defaultShutdownGrace = 30
+    public static let defaultIdleTimeout = 30
+    public static let defaultBodyTimeout = 60
+    public static let defaultMaxConnections = 4096
 
     public var host = "127.0.0.1"
     public var port = 8080
@@ -10,6 +13,14 @@ public struct ServerSettings: Sendable, Equatable {
     public var scanInterval = ServerSettings.defaultScanInterval
     /// Seconds in-flight work may take after SIGTERM.
     public var shutdownGrace = ServerSettings.defaultShutdownGrace
+    /// Seconds a connection may stay silent (no request part read, no response
+    /// written) before it is closed; this also bounds how long a client may
+    /// take to send a request's headers.
+    public var idleTimeout = ServerSettings.defaultIdleTimeout
+    /// Seconds a client may take to send a whole request body.
+    public var bodyTimeout = ServerSettings.defaultBodyTimeout
+    /// Connections served at once; more get a 503 (health checks excepted).
+    public var maxConnections = ServerSettings.defaultMaxConnections
 
     public init() {}
 

@@ -103,9 +103,12 @@ public struct ArchiveSettings: Sendable, Equatable {
     public var path: URL
     /// Days raw objects are kept; nil keeps them forever.
     public var retentionDays: Int?
+    /// Who may read archived objects (owner only by default).
+    public var permissions: FilePermissions
 
-    public init(path: URL, retentionDays: Int? = nil) {
+    public init(path: URL, retentionDays: Int? = nil, permissions: FilePermissions = .ownerOnly) {
         self.path = path
         self.retentionDays = retentionDays
+        self.permissions = permissions
     }
 }

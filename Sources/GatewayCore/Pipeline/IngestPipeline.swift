@@ -38,8 +38,15 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
     ///   backlog passes the file's original date.
     public func ingest(fileAt url: URL, channel: ConfiguredChannel, receivedAt: Date = Date(), sourceName: String? = nil,
                        progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestCounts {
-        let object = try archive.store(fileAt: url)
-        return try await process(object, sourceName: sourceName ?? url.path, channel: channel, receivedAt: receivedAt, progress: progress)
+        try await ingest(try InputFile.open(url), channel: channel, receivedAt: receivedAt, sourceName: sourceName, progress: progress)
+    }
+
+    /// Archives an opened input file (the one whose digest the caller checked:
+    /// no second open by path), then processes it for `channel`.
+    public func ingest(_ file: InputFile, channel: ConfiguredChannel, receivedAt: Date = Date(), sourceName: String? = nil,
+                       progress: (@Sendable (IngestCounts) -> Void)? = nil) async throws -> IngestCounts {
+        let object = try archive.store(file)
+        return try await process(object, sourceName: sourceName ?? file.url.path, channel: channel, receivedAt: receivedAt, progress: progress)
     }
 
     /// Processes an already archived object for `channel`.

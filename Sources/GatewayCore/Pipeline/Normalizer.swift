@@ -26,13 +26,40 @@ public struct Normalizer: Sendable {
             subject: subject,
             body: body,
             language: LanguageGuesser.guess((subject ?? "") + " " + body),
-            attachments: draft.attachments,
+            attachments: draft.attachments.map(Self.clean),
             thread: draft.thread,
             automated: draft.automated,
-            attributes: draft.attributes,
+            attributes: Self.clean(draft.attributes),
             raw: RawRef(sha256: raw.sha256, size: raw.size, mediaType: raw.mediaType, location: draft.location),
-            warnings: draft.warnings
+            warnings: draft.warnings.map(TextCleaner.clean)
         )
         return NormalizedComplaint(complaint: complaint, fingerprint: ComplaintIdentity.fingerprint(of: complaint))
+    }
+
+    /// Every text that reaches the feed is cleaned, not only the body: an
+    /// attacker's NUL or escape sequence in a form field's name, an attribute
+    /// value or an attachment's file name would otherwise reach consumers'
+    /// terminals, logs and databases. A key that cleans to nothing is dropped;
+    /// two keys that clean to one keep the first in key order.
+    static func clean(_ attributes: [String: AttributeValue]) -> [String: AttributeValue] {
+        var out: [String: AttributeValue] = [:]
+        out.reserveCapacity(attributes.count)
+        for key in attributes.keys.sorted() {
+            let cleanKey = TextCleaner.clean(key)
+            guard !cleanKey.isEmpty, out[cleanKey] == nil else { continue }
+            if case .string(let text) = attributes[key]! {
+                out[cleanKey] = .string(TextCleaner.clean(text))
+            } else {
+                out[cleanKey] = attributes[key]!
+            }
+        }
+        return out
+    }
+
+    static func clean(_ attachment: Attachment) -> Attachment {
+        var cleaned = attachment
+        cleaned.filename = TextCleaner.cleanOrNil(attachment.filename)
+        cleaned.contentType = TextCleaner.clean(attachment.contentType)
+        return cleaned
     }
 }

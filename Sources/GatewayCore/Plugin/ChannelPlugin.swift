@@ -33,10 +33,11 @@ public protocol ChannelPlugin: Sendable {
     func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake?
 
     /// The inputs a folder holds for this channel: its drop folder, or a folder
-    /// named on the command line. By default the folder's files
-    /// (`DropFolder.files`); a plugin whose source is a folder layout (a Maildir)
-    /// lists that layout's files instead.
-    func inputFiles(in folder: URL) throws -> [URL]
+    /// named on the command line. By default the folder's regular files
+    /// (`DropFolder.list`); a plugin whose source is a folder layout (a Maildir)
+    /// lists that layout's files instead. Either way only regular files are
+    /// listed; other entries (symlinks, FIFOs, devices) are reported as skipped.
+    func inputFiles(in folder: URL) throws -> DropFolderListing
 
     /// What the server polls over HTTP for this channel (feed URLs); none by default.
     ///
@@ -51,8 +52,8 @@ extension ChannelPlugin {
 
     public func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake? { nil }
 
-    public func inputFiles(in folder: URL) throws -> [URL] {
-        try DropFolder.files(in: folder)
+    public func inputFiles(in folder: URL) throws -> DropFolderListing {
+        try DropFolder.list(folder)
     }
 
     public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] { [] }
