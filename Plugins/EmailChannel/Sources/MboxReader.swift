@@ -56,7 +56,7 @@ final class MboxReader {
                 if content.isEmpty { continue }
                 var text = content
                 if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
-                pendingSeparator = (String(decoding: text, as: UTF8.self), lineOffset)
+                pendingSeparator = (String(decoding: text.prefix(Self.maxSeparatorBytes), as: UTF8.self), lineOffset)
                 break
             }
         }
@@ -77,7 +77,7 @@ final class MboxReader {
                    try declaredEndIsSeparator(at: bodyStart + length - size) {
                     // Inside a body whose Content-Length reaches past this line: not a separator.
                 } else {
-                    pendingSeparator = (String(decoding: content, as: UTF8.self), lineOffset)
+                    pendingSeparator = (String(decoding: content.prefix(Self.maxSeparatorBytes), as: UTF8.self), lineOffset)
                     break
                 }
             }
@@ -112,14 +112,32 @@ final class MboxReader {
     /// File offset of the line `readLine` returned last.
     private var lineOffset = 0
 
-    /// The next line with its line break; valid until the next call.
+    /// Where the search for the next line feed resumes: bytes before it were
+    /// already searched, so a long line costs one pass, not one per chunk.
+    private var searchFrom = 0
+    /// The longest piece returned as one line: a "line" of hundreds of MB
+    /// without a line feed comes back in pieces of this size, so memory and
+    /// time stay bounded (the message it belongs to is over the limit anyway).
+    static let maxLinePiece = 1 << 20
+
+    /// The next line with its line break; valid until the next call. A line
+    /// longer than `maxLinePiece` is returned in pieces (without a line break
+    /// but for the last).
     private func readLine() throws -> ArraySlice<UInt8>? {
         while true {
-            if let lf = buffer[position...].firstIndex(of: 0x0A) {
+            if let lf = buffer[max(position, searchFrom)...].firstIndex(of: 0x0A) {
                 let line = buffer[position...lf]
                 lineOffset = bufferOffset + position
                 position = lf + 1
+                searchFrom = position
                 return line
+            }
+            searchFrom = buffer.count
+            if buffer.count - position >= Self.maxLinePiece {
+                let piece = buffer[position..<(position + Self.maxLinePiece)]
+                lineOffset = bufferOffset + position
+                position += Self.maxLinePiece
+                return piece
             }
             if atEOF {
                 guard position < buffer.count else { return nil }
@@ -140,6 +158,7 @@ final class MboxReader {
             buffer.removeSubrange(0..<drop)
             bufferOffset += drop
             position -= drop
+            searchFrom = max(0, searchFrom - drop)
         }
         let chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
         if chunk.isEmpty { atEOF = true } else { buffer.append(contentsOf: chunk) }
@@ -163,6 +182,8 @@ final class MboxReader {
     // MARK: - Lines
 
     static let from = Array("From ".utf8)
+    /// A `From ` line is kept (for the location of quarantine entries) up to this length.
+    static let maxSeparatorBytes = 1000
 
     static func trimmedLine(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var l = line

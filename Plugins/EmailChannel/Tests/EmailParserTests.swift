@@ -157,6 +157,28 @@ struct EmailParserTests {
         #expect(Set(listing.skipped.map(\.kind)) == [.symlink, .fifo])
     }
 
+    @Test("an mbox whose first message never ends a line is read in bounded pieces and is over the limit")
+    func mboxEndlessLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("endless.mbox")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let out = try FileHandle(forWritingTo: url)
+        out.write(Data("From attacker@example.com Mon Jan  1 00:00:00 2024 ".utf8))
+        let block = Data(repeating: UInt8(ascii: "A"), count: 1 << 20)
+        for _ in 0..<12 { out.write(block) }  // 12 MiB, no line feed anywhere
+        try out.close()
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let reader = MboxReader(handle: handle, maxMessageBytes: 1 << 20)
+        let message = try #require(try reader.next())
+        #expect(message.separator.utf8.count <= MboxReader.maxSeparatorBytes)
+        #expect(message.bytes == nil, "over max_message_bytes, not held in memory")
+        #expect(message.size > 10 << 20)
+        #expect(try reader.next() == nil)
+    }
+
     @Test func fileWithoutHeadersIsQuarantined() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("email-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

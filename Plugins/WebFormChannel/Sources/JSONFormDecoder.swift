@@ -93,6 +93,10 @@ public struct JSONFormDecoder: Sendable {
         out.reserveCapacity(body.count + 16)
         var inString = false
         var escaped = false
+        // Containers open around the position, and whether an object key comes
+        // next: `{1:2}` must stay invalid once its number is quoted.
+        var containers: [UInt8] = []
+        var expectsKey = false
         var i = 0
         while i < body.count {
             let b = body[i]
@@ -102,9 +106,19 @@ public struct JSONFormDecoder: Sendable {
                 i += 1
                 continue
             }
+            switch b {
+            case UInt8(ascii: "{"): containers.append(b); expectsKey = true
+            case UInt8(ascii: "["): containers.append(b); expectsKey = false
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = containers.popLast(); expectsKey = false
+            case UInt8(ascii: ","): expectsKey = containers.last == UInt8(ascii: "{")
+            case UInt8(ascii: ":"): expectsKey = false
+            default: break
+            }
             if b == UInt8(ascii: "\"") {
                 inString = true
+                expectsKey = false
             } else if b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                if expectsKey { throw DecodingError(reason: "not valid JSON: an object key must be a string") }
                 var end = i
                 while end < body.count, Self.numberBytes.contains(body[end]) { end += 1 }
                 let literal = body[i..<end]
