@@ -124,6 +124,47 @@ struct ConfigLoaderTests {
         #expect(problems[1].message.contains("is already watched by channel \"a\""))
     }
 
+    @Test("drop folders may not be /, a system folder, or hold the store or the archive; all reported at once")
+    func unsafeDropFolders() {
+        let problems = TestChannels.problems("""
+            [storage]
+            path = "state/c.sqlite"
+            [archive]
+            path = "state/archive"
+
+            [[channel]]
+            name = "root"
+            type = "lines"
+            inbox = "/"
+
+            [[channel]]
+            name = "etc"
+            type = "lines"
+            inbox = "/etc/ssh"
+
+            [[channel]]
+            name = "own"
+            type = "lines"
+            inbox = "state"
+
+            [[channel]]
+            name = "inside"
+            type = "lines"
+            inbox = "state/archive/objects"
+
+            [[channel]]
+            name = "fine"
+            type = "lines"
+            inbox = "drop/fine"
+            """)
+        #expect(problems.count == 4, "\(problems)")
+        #expect(problems.map(\.line) == [9, 14, 19, 24])
+        #expect(problems[0].message.contains("the root folder / cannot be a drop folder"))
+        #expect(problems[1].message.contains("is a system folder (under /etc)"))
+        #expect(problems[2].message.contains("holds the store"))
+        #expect(problems[3].message.contains("is inside the archive"))
+    }
+
     @Test("a plugin's own check is located too, and every problem is reported at once")
     func pluginCheckAndAllAtOnce() {
         let problems = TestChannels.problems("""

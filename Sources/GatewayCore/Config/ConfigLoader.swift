@@ -372,6 +372,11 @@ public struct ConfigLoader: Sendable {
                                            baseDirectory: baseDirectory, locator: locator)
             for (key, url) in plugin.watchedFolders(in: settings) {
                 let path = url.resolvingSymlinksInPath().path
+                if let refusal = WatchedFolderPolicy.problem(with: url, store: storage.engine == .sqlite ? storage.path : nil,
+                                                              archive: archive.path) {
+                    problems.append(settings.problem(key, refusal))
+                    ok = false
+                }
                 if let other = foldersSeen[path] {
                     problems.append(settings.problem(key, "folder \(path) is already watched by channel \"\(other)\"; a file must belong to one channel"))
                     ok = false
