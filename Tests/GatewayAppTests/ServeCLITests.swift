@@ -103,7 +103,7 @@ struct ServeCLITests {
         #expect(pbxEvents > 0, "the dropped file was ingested while serving")
 
         kill(process.processIdentifier, SIGTERM)
-        let stopBy = Date().addingTimeInterval(15)
+        let stopBy = Date().addingTimeInterval(60)
         while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning, "serve stops on SIGTERM")
         #expect(process.terminationStatus == 0)
@@ -169,14 +169,26 @@ struct ServeCLITests {
         let connection = try RawConnection(port: port)
         connection.send("POST /v1/forms/web HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                         + "Content-Length: \(body.utf8.count)\r\n\r\n" + String(body.prefix(10)))
-        try await Task.sleep(for: .milliseconds(300))
+        // SIGTERM only once the server has the request in hand (its in-flight
+        // gauge says so): a fixed sleep raced the server on a busy machine.
+        let inFlightBy = Date().addingTimeInterval(60)
+        var seen = false
+        while !seen && Date() < inFlightBy {
+            let probe = try RawConnection(port: port)
+            probe.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            seen = probe.readAll().split(separator: "\n").contains {
+                $0.hasPrefix("complaint_gateway_form_posts_in_flight") && $0.contains("web")
+                    && Double($0.split(separator: " ").last ?? "") == 1
+            }
+            if !seen { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(seen, "the post reached the server")
         kill(process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(process.isRunning, "serve waits for the request in flight")
+        // The rest of the body after the signal: a 202 proves serve waited for it.
         connection.send(String(body.dropFirst(10)))
         let response = connection.readAll()
         #expect(response.hasPrefix("HTTP/1.1 202"), "\(response)")
-        let stopBy = Date().addingTimeInterval(15)
+        let stopBy = Date().addingTimeInterval(60)
         while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
