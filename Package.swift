@@ -121,7 +121,8 @@ var targets: [Target] = [
         dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "SocialFeedChannel", "GatewayTestSupport",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "Metrics", package: "swift-metrics"),
-                       .product(name: "Prometheus", package: "swift-prometheus")],
+                       .product(name: "Prometheus", package: "swift-prometheus"),
+                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
         swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -146,25 +146,6 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
                            headers: [.retryAfter: "5"])
         }
 
-        // A repeated Idempotency-Key: the same body is the same complaint (answered
-        // without processing again); a different body is a client bug.
-        if let key {
-            let id = ComplaintIdentity.id(channel: name, sourceID: HTTPIntake.sourceID(idempotencyKey: key))
-            let existing: Complaint?
-            do {
-                existing = try await pipeline.store.complaint(id: id)
-            } catch {
-                throw APIError.storeUnavailable(error)
-            }
-            if let existing {
-                guard existing.raw.sha256 == object.sha256 else {
-                    throw APIError(.unprocessableContent, code: "idempotency_key_reused",
-                                   message: "Idempotency-Key \(key) was used before with a different body; use a new key for a new submission")
-                }
-                return respond(request, form: form, accepted: Accepted(id: id, channel: name, status: "duplicate"), cors: cors)
-            }
-        }
-
         var metadata = [HTTPIntake.MetadataKey.remoteAddress: context.clientAddress]
         if let key { metadata[HTTPIntake.MetadataKey.idempotencyKey] = key }
         if let agent = request.headers[.userAgent] { metadata[HTTPIntake.MetadataKey.userAgent] = String(agent.prefix(512)) }
@@ -192,6 +173,15 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
                                fields: rejection.fields)
             case .malformed:
                 throw APIError(.badRequest, code: "malformed_body", message: rejection.description)
+            case .conflict:
+                // Decided inside the write transaction: of concurrent posts reusing
+                // one key or submission id with different bodies, exactly one wins.
+                if let key {
+                    throw APIError(.unprocessableContent, code: "idempotency_key_reused",
+                                   message: "Idempotency-Key \(key) was used before with a different body; use a new key for a new submission")
+                }
+                throw APIError(.unprocessableContent, code: "submission_id_reused",
+                               message: "this submission id was used before with a different body; a new submission needs a new id")
             }
         }
         guard let id = report.complaintIDs.first else {

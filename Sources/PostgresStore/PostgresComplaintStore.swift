@@ -279,6 +279,13 @@ public final class PostgresComplaintStore: ComplaintStore {
                 switch decision {
                 case .unchanged:
                     result.unchanged += 1
+                case .conflict(let rejection):
+                    try tx.execute("""
+                        INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, now())
+                        """, [ingestion, incoming.complaint.channel.name, incoming.complaint.raw.sha256, rejection.location,
+                              rejection.reason, rejection.excerpt])
+                    result.conflicts.append(rejection)
                 case .insert(let complaint), .revise(let complaint):
                     let isInsert: Bool
                     if case .insert = decision { isInsert = true } else { isInsert = false }
@@ -304,10 +311,11 @@ public final class PostgresComplaintStore: ComplaintStore {
                     let revisionRowID = try cells.required(0, Int64.self), seq = try cells.required(1, Int64.self)
                     if isInsert {
                         try tx.execute("""
-                            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+                            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry, raw_sha256)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)
                             """, [complaint.id, complaint.channel.name, complaint.sourceID, Int32(complaint.revision),
-                                  incoming.fingerprint, revisionRowID, seq, complaint.dedup.storedText, index.lastEntry])
+                                  incoming.fingerprint, revisionRowID, seq, complaint.dedup.storedText, index.lastEntry,
+                                  complaint.raw.sha256])
                         result.inserted += 1
                         switch complaint.dedup.status {
                         case .duplicate: result.duplicates += 1
@@ -315,12 +323,12 @@ public final class PostgresComplaintStore: ComplaintStore {
                         case .unique: break
                         }
                     } else {
-                        try tx.execute("UPDATE complaints SET revision = $1, fingerprint = $2, current_rowid = $3, last_seq = $4 WHERE id = $5",
-                                       [Int32(complaint.revision), incoming.fingerprint, revisionRowID, seq, complaint.id])
+                        try tx.execute("UPDATE complaints SET revision = $1, fingerprint = $2, current_rowid = $3, last_seq = $4, raw_sha256 = $5 WHERE id = $6",
+                                       [Int32(complaint.revision), incoming.fingerprint, revisionRowID, seq, complaint.raw.sha256, complaint.id])
                         result.updated += 1
                     }
                     known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint,
-                                                         dedup: complaint.dedup), revisionRowID)
+                                                         dedup: complaint.dedup, rawSHA256: complaint.raw.sha256), revisionRowID)
                 }
                 index.resetLastEntry()
                 decisions.append((decision, previous))
@@ -333,12 +341,13 @@ public final class PostgresComplaintStore: ComplaintStore {
     static func storedVersions(_ tx: BlockingTransaction, ids: [String]) throws -> [String: (version: StoredVersion, rowid: Int64)] {
         var out: [String: (version: StoredVersion, rowid: Int64)] = [:]
         guard !ids.isEmpty else { return out }
-        for row in try tx.rows("SELECT id, revision, fingerprint, current_rowid, dedup FROM complaints WHERE id = ANY($1)",
+        for row in try tx.rows("SELECT id, revision, fingerprint, current_rowid, dedup, raw_sha256 FROM complaints WHERE id = ANY($1)",
                                [Array(Set(ids))]) {
             let cells = row.makeRandomAccess()
             out[try cells.required(0, String.self)] = (
                 StoredVersion(revision: Int(try cells.required(1, Int32.self)), fingerprint: try cells.required(2),
-                              dedup: DedupInfo(storedText: try cells.at(4, String.self))),
+                              dedup: DedupInfo(storedText: try cells.at(4, String.self)),
+                              rawSHA256: try cells.at(5, String.self) ?? ""),
                 try cells.required(3, Int64.self))
         }
         return out

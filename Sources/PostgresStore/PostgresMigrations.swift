@@ -168,5 +168,15 @@ enum PostgresMigrations {
             """,
             "CREATE TABLE leases (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)",
         ]),
+        // Which input a complaint's current revision came from, so the write
+        // transaction can refuse another input reusing an id only its own input
+        // may revise (an Idempotency-Key, a submission id).
+        Migration(version: 2, name: "the raw input behind each complaint's current revision", statements: [
+            "ALTER TABLE complaints ADD COLUMN raw_sha256 text",
+            """
+            UPDATE complaints c SET raw_sha256 = r.document::jsonb -> 'raw' ->> 'sha256'
+            FROM complaint_revisions r WHERE r.rowid = c.current_rowid
+            """,
+        ]),
     ]
 }

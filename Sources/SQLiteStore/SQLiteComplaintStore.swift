@@ -101,11 +101,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
     ) throws -> [(DedupDecision, Complaint?)] {
         var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
         let insertComplaint = try db.cachedStatement(sql: """
-            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry, raw_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let updateComplaint = try db.cachedStatement(sql: """
-            UPDATE complaints SET revision = ?, fingerprint = ?, current_rowid = ?, last_seq = ? WHERE id = ?
+            UPDATE complaints SET revision = ?, fingerprint = ?, current_rowid = ?, last_seq = ?, raw_sha256 = ? WHERE id = ?
             """)
         let insertRevision = try db.cachedStatement(sql: """
             INSERT INTO complaint_revisions (complaint_id, revision, previous_rowid, ingestion_id, document)
@@ -122,6 +122,13 @@ public final class SQLiteComplaintStore: ComplaintStore {
             switch decision {
             case .unchanged:
                 result.unchanged += 1
+            case .conflict(let rejection):
+                try db.execute(sql: """
+                    INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [ingestion, incoming.complaint.channel.name, incoming.complaint.raw.sha256, rejection.location,
+                                    rejection.reason, rejection.excerpt, now])
+                result.conflicts.append(rejection)
             case .insert(let complaint), .revise(let complaint):
                 let isInsert: Bool
                 if case .insert = decision { isInsert = true } else { isInsert = false }
@@ -139,7 +146,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 if isInsert {
                     try insertComplaint.execute(arguments: [
                         complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
-                        incoming.fingerprint, revisionRowID, seq, seq, Self.encodeDedup(complaint.dedup), index.lastEntry])
+                        incoming.fingerprint, revisionRowID, seq, seq, Self.encodeDedup(complaint.dedup), index.lastEntry,
+                        complaint.raw.sha256])
                     result.inserted += 1
                     switch complaint.dedup.status {
                     case .duplicate: result.duplicates += 1
@@ -148,11 +156,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     }
                 } else {
                     try updateComplaint.execute(arguments: [
-                        complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.id])
+                        complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.raw.sha256, complaint.id])
                     result.updated += 1
                 }
                 known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint,
-                                                     dedup: complaint.dedup), revisionRowID)
+                                                     dedup: complaint.dedup, rawSHA256: complaint.raw.sha256), revisionRowID)
             }
             index.resetLastEntry()
             decisions.append((decision, previous))
@@ -654,11 +662,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
         while start < unique.count {
             let slice = unique[start..<min(start + 500, unique.count)]
             let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint, current_rowid, dedup FROM complaints WHERE id IN (\(marks))",
+            let rows = try Row.fetchAll(db, sql: "SELECT id, revision, fingerprint, current_rowid, dedup, raw_sha256 FROM complaints WHERE id IN (\(marks))",
                                         arguments: StatementArguments(Array(slice)))
             for row in rows {
                 out[row["id"]] = (StoredVersion(revision: row["revision"], fingerprint: row["fingerprint"],
-                                                dedup: decodeDedup(row["dedup"])), row["current_rowid"])
+                                                dedup: decodeDedup(row["dedup"]), rawSHA256: row["raw_sha256"] ?? ""), row["current_rowid"])
             }
             start += 500
         }

@@ -174,6 +174,17 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v6: the raw input behind each complaint's current revision") { db in
+            try db.execute(sql: """
+                -- Which input a complaint's current revision came from, so that the
+                -- write transaction can refuse another input reusing an id that only
+                -- its own input may revise (an Idempotency-Key, a submission id).
+                ALTER TABLE complaints ADD COLUMN raw_sha256 TEXT;
+                UPDATE complaints SET raw_sha256 = (
+                    SELECT json_extract(document, '$.raw.sha256') FROM complaint_revisions
+                    WHERE complaint_revisions.rowid = complaints.current_rowid);
+                """)
+        }
         return m
     }
 }

@@ -10,6 +10,7 @@ import Logging
 import Metrics
 import Prometheus
 import SQLiteStore
+import ServiceLifecycle
 import Testing
 import WebFormChannel
 
@@ -80,13 +81,23 @@ struct ServerFixture {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
         let folders = server.makeDropFolderService()
+        // Stopped as `serve` stops (graceful shutdown, then cancellation after a
+        // grace), so the test output does not fill with cancelled-connection errors.
+        var configuration = ServiceGroupConfiguration(services: [.init(service: app), .init(service: folders)], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(10)
+        let services = ServiceGroup(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            group.addTask { try await folders.run() }
+            group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
-            defer { group.cancelAll() }
-            try await body(URL(string: "http://127.0.0.1:\(port)")!)
+            do {
+                try await body(URL(string: "http://127.0.0.1:\(port)")!)
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
         }
     }
 }

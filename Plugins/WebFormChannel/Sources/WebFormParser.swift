@@ -31,8 +31,11 @@ public struct WebFormParser: ChannelParser {
            let value = fields.first(where: { $0.name == field })?.value.text?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
             return "submission:\(value)"
         }
-        return "body-sha256:\(input.sha256)"
+        return Self.bodyDigestPrefix + input.sha256
     }
+
+    /// Source ids of posts with neither key nor submission id: the body's digest.
+    static let bodyDigestPrefix = "body-sha256:"
 
     func parse(_ input: RawInput) throws -> ParseEvent {
         guard input.size <= settings.maxBodyBytes else {
@@ -83,8 +86,13 @@ public struct WebFormParser: ChannelParser {
             }
         }
 
-        switch mapper.map(fields, sourceID: sourceID(input, fields: fields), warnings: warnings) {
-        case .complaint(let draft):
+        let sourceID = sourceID(input, fields: fields)
+        switch mapper.map(fields, sourceID: sourceID, warnings: warnings) {
+        case .complaint(var draft):
+            // A key or submission id is chosen by the sender: only this very post
+            // may come again under it (a retry); another body reusing it is refused
+            // inside the write transaction, never stored as a revision.
+            if !sourceID.hasPrefix(Self.bodyDigestPrefix) { draft.revisionPolicy = .sameInputOnly }
             return .complaint(draft)
         case .invalid(let problems):
             let summary = problems.map { "\($0.field) \($0.message)" }.joined(separator: "; ")

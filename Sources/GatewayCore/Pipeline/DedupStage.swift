@@ -33,6 +33,10 @@ public enum DedupDecision: Sendable, Equatable {
     case revise(Complaint)
     /// A known complaint arriving again unchanged: nothing to store.
     case unchanged(id: String)
+    /// An input reusing the id of a complaint that only its own input may
+    /// revise (`RevisionPolicy.sameInputOnly`): nothing stored under the id; the
+    /// store quarantines the input's record with this rejection instead.
+    case conflict(Rejection)
 }
 
 /// Exact dedup: the same channel and source id always give the same complaint
@@ -46,6 +50,15 @@ public struct ExactDedupStage: DedupStage {
     public func decide(_ incoming: NormalizedComplaint, features: Void, existing: StoredVersion?,
                        index: some DedupIndex) -> DedupDecision {
         guard let existing else { return .insert(incoming.complaint) }
+        let complaint = incoming.complaint
+        if incoming.revisionPolicy == .sameInputOnly, existing.rawSHA256 != complaint.raw.sha256 {
+            // The same bytes may come again (a retry, a replay with a newer
+            // parser); other bytes under a sender-chosen id are another submission.
+            return .conflict(Rejection(
+                reason: "source id \(complaint.sourceID) already names complaint \(complaint.id), stored from another input "
+                    + "(raw \(existing.rawSHA256.prefix(12))); a new submission needs a new id",
+                location: complaint.raw.location, excerpt: complaint.body, kind: .conflict))
+        }
         if existing.fingerprint == incoming.fingerprint { return .unchanged(id: incoming.complaint.id) }
         var revised = incoming.complaint
         revised.revision = existing.revision + 1

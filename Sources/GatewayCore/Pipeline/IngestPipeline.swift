@@ -99,7 +99,11 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
             counts.new += result.inserted
             counts.updated += result.updated
             counts.duplicate += result.unchanged
-            counts.quarantined += inFlightQuarantined
+            counts.quarantined += inFlightQuarantined + result.conflicts.count
+            for conflict in result.conflicts {
+                if report.rejections.count < IngestReport.sampleLimit { report.rejections.append(conflict) }
+                log.info("record quarantined", metadata: ["location": "\(conflict.location ?? "-")", "reason": "\(conflict.reason)"])
+            }
             IngestMetrics.recordDedup(result, channel: channel.name)
             for cluster in result.massComplaints {
                 log.warning("mass complaint: a cluster of similar complaints from many customers",

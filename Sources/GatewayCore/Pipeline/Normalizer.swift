@@ -33,7 +33,8 @@ public struct Normalizer: Sendable {
             raw: RawRef(sha256: raw.sha256, size: raw.size, mediaType: raw.mediaType, location: draft.location),
             warnings: draft.warnings.map(TextCleaner.clean)
         )
-        return NormalizedComplaint(complaint: complaint, fingerprint: ComplaintIdentity.fingerprint(of: complaint))
+        return NormalizedComplaint(complaint: complaint, fingerprint: ComplaintIdentity.fingerprint(of: complaint),
+                                   revisionPolicy: draft.revisionPolicy)
     }
 
     /// Every text that reaches the feed is cleaned, not only the body: an

@@ -21,10 +21,13 @@ public struct ComplaintDraft: Sendable, Equatable {
     public var warnings: [String]
     /// Where in the raw input the record is (`line 12`).
     public var location: String?
+    /// Which later inputs may revise the complaint (see `RevisionPolicy`).
+    public var revisionPolicy: RevisionPolicy
 
     public init(sourceID: String, occurredAt: Date? = nil, customer: Customer = Customer(), subject: String? = nil,
                 body: String, attachments: [Attachment] = [], thread: ThreadRef? = nil, automated: AutomatedKind? = nil,
-                attributes: [String: AttributeValue] = [:], warnings: [String] = [], location: String? = nil) {
+                attributes: [String: AttributeValue] = [:], warnings: [String] = [], location: String? = nil,
+                revisionPolicy: RevisionPolicy = .anyInput) {
         self.sourceID = sourceID
         self.occurredAt = occurredAt
         self.customer = customer
@@ -36,5 +39,6 @@ public struct ComplaintDraft: Sendable, Equatable {
         self.attributes = attributes
         self.warnings = warnings
         self.location = location
+        self.revisionPolicy = revisionPolicy
     }
 }

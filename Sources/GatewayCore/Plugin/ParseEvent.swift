@@ -27,6 +27,9 @@ public struct Rejection: Sendable, Equatable, Error, CustomStringConvertible {
         /// Well-formed and recognized, but kept aside by the channel's rules for a
         /// person to review (automated mail on a channel that does not feed it).
         case held
+        /// Well-formed, but it reuses the id of a complaint another input made
+        /// (`RevisionPolicy.sameInputOnly`): a form post answers 422.
+        case conflict
     }
 
     /// One field at fault, for inputs checked field by field.

@@ -109,6 +109,7 @@ extension IngestPipeline {
                 switch decision {
                 case .insert: counts.new += 1
                 case .unchanged: counts.duplicate += 1
+                case .conflict: counts.quarantined += 1
                 case .revise(let changed):
                     counts.updated += 1
                     if diffs.count < diffLimit, let stored { diffs.append(ComplaintDiff.between(stored, changed)) }

@@ -306,10 +306,13 @@ public struct NormalizedComplaint: Sendable, Equatable {
     public var complaint: Complaint
     /// `ComplaintIdentity.fingerprint(of:)` of `complaint`.
     public var fingerprint: String
+    /// Which later inputs may revise it (the plugin's `ComplaintDraft.revisionPolicy`).
+    public var revisionPolicy: RevisionPolicy
 
-    public init(complaint: Complaint, fingerprint: String) {
+    public init(complaint: Complaint, fingerprint: String, revisionPolicy: RevisionPolicy = .anyInput) {
         self.complaint = complaint
         self.fingerprint = fingerprint
+        self.revisionPolicy = revisionPolicy
     }
 }
 
@@ -319,11 +322,14 @@ public struct StoredVersion: Sendable, Equatable {
     public var fingerprint: String
     /// The verdict the complaint's first revision got; later revisions keep it.
     public var dedup: DedupInfo
+    /// SHA-256 of the raw input its current revision came from.
+    public var rawSHA256: String
 
-    public init(revision: Int, fingerprint: String, dedup: DedupInfo = DedupInfo()) {
+    public init(revision: Int, fingerprint: String, dedup: DedupInfo = DedupInfo(), rawSHA256: String = "") {
         self.revision = revision
         self.fingerprint = fingerprint
         self.dedup = dedup
+        self.rawSHA256 = rawSHA256
     }
 }
 
@@ -371,6 +377,9 @@ public struct CommitResult: Sendable, Equatable {
     public var nearDuplicates = 0
     /// Clusters this commit made mass complaints (their ids).
     public var massComplaints: [String] = []
+    /// Complaints refused because another input already holds their id
+    /// (`DedupDecision.conflict`); each was quarantined in the same transaction.
+    public var conflicts: [Rejection] = []
 
     public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0, duplicates: Int = 0, nearDuplicates: Int = 0,
                 massComplaints: [String] = []) {
