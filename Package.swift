@@ -118,7 +118,8 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GatewayServerTests",
-        dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "SocialFeedChannel", "GatewayTestSupport",
+        dependencies: ["GatewayServer", "ComplaintModel", "GatewayCore", "SQLiteStore", "WebFormChannel", "SocialFeedChannel", "EmailChannel",
+                       "CallLogChannel", "GatewayTestSupport",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "Metrics", package: "swift-metrics"),
                        .product(name: "Prometheus", package: "swift-prometheus"),

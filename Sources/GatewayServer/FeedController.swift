@@ -19,6 +19,8 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
     let store: Store
     let auth: TokenAuthenticator
     let notifier: FeedNotifier
+    /// What readers without the `pii` scope see.
+    let privacy: PersonalDataPolicy
     /// How often an idle stream sends a comment line, so proxies and clients
     /// keep the connection open.
     let heartbeat: Duration
@@ -27,9 +29,10 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     public static var maxPageSize: Int { 1000 }
 
-    public init(store: Store, auth: TokenAuthenticator, notifier: FeedNotifier, heartbeat: Duration = .seconds(15),
-                pollInterval: Duration = .seconds(1)) {
+    public init(store: Store, auth: TokenAuthenticator, notifier: FeedNotifier, privacy: PersonalDataPolicy,
+                heartbeat: Duration = .seconds(15), pollInterval: Duration = .seconds(1)) {
         self.store = store
+        self.privacy = privacy
         self.auth = auth
         self.notifier = notifier
         self.heartbeat = heartbeat
@@ -103,9 +106,9 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
         }
     }
 
-    static func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {
+    func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {
         var cloud = CloudEvent(event)
-        if !pii { cloud.data = PIIMask.apply(cloud.data) }
+        if !pii { cloud.data = PIIMask.apply(cloud.data, policy: privacy) }
         return cloud
     }
 
@@ -120,7 +123,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             throw APIError.storeUnavailable(error)
         }
         let shown = events.prefix(limit)
-        let page = Page(events: shown.map { Self.event($0, pii: pii) }, next: String(shown.last?.sequence ?? query.after),
+        let page = Page(events: shown.map { self.event($0, pii: pii) }, next: String(shown.last?.sequence ?? query.after),
                         hasMore: events.count > limit)
         return JSONBody.response(.ok, page)
     }
@@ -139,7 +142,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             throw APIError.storeUnavailable(error)
         }
         guard !revisions.isEmpty else { throw APIError.notFound("no complaint with id \(id)") }
-        let shown = pii ? revisions : revisions.map(PIIMask.apply)
+        let shown = pii ? revisions : revisions.map { PIIMask.apply($0, policy: privacy) }
         return JSONBody.response(.ok, Detail(complaint: shown[0], revisions: shown))
     }
 
@@ -169,7 +172,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
                 if !events.isEmpty {
                     var text = ""
                     for event in events {
-                        text += "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: \(try Self.event(event, pii: pii).jsonLine())\n\n"
+                        text += "id: \(event.sequence)\nevent: \(event.type.rawValue)\ndata: \(try self.event(event, pii: pii).jsonLine())\n\n"
                     }
                     try await writer.write(ByteBuffer(string: text))
                     query.after = events.last!.sequence

@@ -165,7 +165,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
             case .spam, .held:
                 // Accepted-looking, so a bot learns nothing; quarantined for review.
                 let decoy = ComplaintIdentity.id(channel: name, sourceID: "spam:\(object.sha256)")
-                logger.notice("form post flagged as spam", metadata: ["channel": "\(name)", "raw": "\(object.sha256)", "reason": "\(rejection.reason)"])
+                logger.notice("form post flagged as spam", metadata: ["channel": "\(name)", "raw": "\(object.sha256)", "reason": "\(PersonalTextScrubber().scrub(rejection.reason))"])
                 return respond(request, form: form, accepted: Accepted(id: decoy, channel: name, status: "accepted"), cors: cors)
             case .invalid:
                 throw APIError(.unprocessableContent, code: "validation_failed",

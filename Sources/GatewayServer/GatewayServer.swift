@@ -46,7 +46,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
         FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier,
                              bodyTimeout: .seconds(settings.bodyTimeout), logger: logger).addRoutes(to: router)
-        FeedController(store: pipeline.store, auth: auth, notifier: notifier, heartbeat: streamHeartbeat).addRoutes(to: router)
+        FeedController(store: pipeline.store, auth: auth, notifier: notifier, privacy: privacy, heartbeat: streamHeartbeat).addRoutes(to: router)
         return router
     }
 
@@ -83,9 +83,12 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         FeedPollerService(pipeline: pipeline, channels: channels, notifier: notifier, logger: logger)
     }
 
+    /// What readers without the `pii` scope see of each channel's complaints.
+    var privacy: PersonalDataPolicy { PersonalDataPolicy(channels: channels) }
+
     /// One delivery service per `[[sink]]`.
     public func makeSinkServices() throws -> [SinkService<Store>] {
-        try sinks.map { SinkService(sink: $0, store: pipeline.store, delivery: try makeDelivery(for: $0), notifier: notifier, logger: logger) }
+        try sinks.map { SinkService(sink: $0, store: pipeline.store, delivery: try makeDelivery(for: $0, privacy: privacy), notifier: notifier, logger: logger) }
     }
 
     /// Recovers interrupted inputs, then runs everything until SIGTERM/SIGINT.

@@ -44,32 +44,3 @@ public struct TokenAuthenticator: Sendable {
         return token
     }
 }
-
-/// Hides who complained from consumers without the `pii` scope: email keeps
-/// its first character and domain (`l***@example.cn`), phone its first and last
-/// four digits, name its first character. Enough to tell complaints apart, not
-/// to contact or identify the customer.
-public enum PIIMask {
-    public static func apply(_ complaint: Complaint) -> Complaint {
-        var masked = complaint
-        masked.customer.email = complaint.customer.email.map(email)
-        masked.customer.phone = complaint.customer.phone.map(phone)
-        masked.customer.name = complaint.customer.name.map(name)
-        return masked
-    }
-
-    static func email(_ value: String) -> String {
-        guard let at = value.firstIndex(of: "@"), at > value.startIndex else { return "***" }
-        return String(value[value.startIndex]) + "***" + value[at...]
-    }
-
-    static func phone(_ value: String) -> String {
-        guard value.count > 8 else { return String(repeating: "*", count: value.count) }
-        return String(value.prefix(4)) + String(repeating: "*", count: value.count - 8) + String(value.suffix(4))
-    }
-
-    static func name(_ value: String) -> String {
-        guard let first = value.first else { return value }
-        return String(first) + "*"
-    }
-}

@@ -54,12 +54,12 @@ struct ServerFixture {
         photo   = { to = "attachment" }
         """
 
-    init(config: String = ServerFixture.formChannel) throws {
+    init(config: String = ServerFixture.formChannel, plugins: [any ChannelPlugin] = [WebFormPlugin(), LineChannelPlugin()]) throws {
         dir = try TemporaryDirectory("server")
         store = try SQLiteComplaintStore(path: dir.url.appendingPathComponent("complaints.sqlite"))
         archive = try RawArchive(root: dir.url.appendingPathComponent("archive"))
         TestTokens.export()
-        let loaded = try TestChannels.load(config, plugins: [WebFormPlugin(), LineChannelPlugin()], baseDirectory: dir.url)
+        let loaded = try TestChannels.load(config, plugins: plugins, baseDirectory: dir.url)
         channels = loaded.channels
         tokens = loaded.config.tokens
     }

@@ -81,7 +81,7 @@ struct SinkDeliveryTests {
         try await receiver.run { url in
             let sink = SinkSettings(name: "hook", kind: .webhook, url: url, secret: Self.secret, maxAttempts: 5,
                                     initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50))
-            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink), logger: Self.logger)
+            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger)
             #expect(try await service.deliverPending())
             #expect(receiver.received.count == 3)
             #expect(receiver.attempts == 6, "three failures, then three deliveries")
@@ -98,7 +98,7 @@ struct SinkDeliveryTests {
 
             // A new service (a restart) delivers only what came after.
             try await Self.ingest(f, "2.txt", "d|four\n")
-            let restarted = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink), logger: Self.logger)
+            let restarted = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger)
             #expect(try await restarted.deliverPending())
             #expect(receiver.received.count == 4)
             #expect(try await restarted.deliverPending() == false)
@@ -114,7 +114,7 @@ struct SinkDeliveryTests {
         try await receiver.run { url in
             let sink = SinkSettings(name: "hook", kind: .webhook, url: url, maxAttempts: 2,
                                     initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(10))
-            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink), logger: Self.logger)
+            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger)
             #expect(try await service.deliverPending())
             #expect(receiver.attempts == 4)
             let letters = try await f.store.deadLetters(sink: "hook", limit: 10)
@@ -123,7 +123,7 @@ struct SinkDeliveryTests {
             #expect(try await f.store.sinkCursor("hook") == 2, "the sink moved on")
 
             receiver.setDown(false)
-            let (delivered, failing) = try await DeadLetterRetrier(store: f.store).retry(sinks: [sink])
+            let (delivered, failing) = try await DeadLetterRetrier(store: f.store, privacy: PersonalDataPolicy(channels: f.channels)).retry(sinks: [sink])
             #expect(delivered == 2)
             #expect(failing == 0)
             #expect(receiver.received.count == 2)
@@ -139,11 +139,11 @@ struct SinkDeliveryTests {
         let receiver = WebhookReceiver(failures: 0)
         try await receiver.run { url in
             let sink = SinkSettings(name: "updates", kind: .webhook, url: url, channels: ["lines"], types: ["complaint.updated"])
-            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink), logger: Self.logger)
+            let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger)
             _ = try await service.deliverPending()
             #expect(receiver.received.count == 1)
             let other = SinkSettings(name: "web-only", kind: .webhook, url: url, channels: ["web"])
-            _ = try await SinkService(sink: other, store: f.store, delivery: try makeDelivery(for: other), logger: Self.logger).deliverPending()
+            _ = try await SinkService(sink: other, store: f.store, delivery: try makeDelivery(for: other, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger).deliverPending()
             #expect(receiver.received.count == 1)
             #expect(try await f.store.sinkCursor("web-only") == 2, "skipped events still move the cursor")
         }
@@ -155,7 +155,7 @@ struct SinkDeliveryTests {
         try await Self.ingest(f, "1.txt", (0..<40).map { "n\($0)|complaint body number \($0)" }.joined(separator: "\n") + "\n")
         let folder = f.dir.url.appendingPathComponent("feed")
         let sink = SinkSettings(name: "files", kind: .ndjson, path: folder, rotateBytes: 4096)
-        let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink), logger: Self.logger)
+        let service = SinkService(sink: sink, store: f.store, delivery: try makeDelivery(for: sink, privacy: PersonalDataPolicy(channels: f.channels)), logger: Self.logger)
         _ = try await service.deliverPending()
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(files.count > 1, "rotated: \(files)")

@@ -1,3 +1,4 @@
+import ComplaintModel
 import GatewayCore
 
 /// The `call_log` channel: call-detail records and call-centre exports in CSV.
@@ -36,5 +37,15 @@ public struct CallLogPlugin: ChannelPlugin {
 
     public func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser {
         CallLogParser(settings: try CallLogSettings(settings))
+    }
+
+    /// What the call was, not who made it. Personal, so masked without `pii`:
+    /// `caller_number`, and the CDR columns that carry the caller (`src`,
+    /// `clid`, `channel` such as `SIP/13800138000-01`, `accountcode`,
+    /// `userfield`) and every unnamed `column_N` of a custom layout.
+    public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> {
+        ["agent", "queue", "disposition", "ended_at", "duration_seconds", Complaint.generatedBodyAttribute,
+         "dst", "dcontext", "dstchannel", "lastapp", "lastdata", "answer", "billsec", "amaflags", "uniqueid",
+         "peeraccount", "linkedid", "sequence", "start", "end", "duration"]
     }
 }

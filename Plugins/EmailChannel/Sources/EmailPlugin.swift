@@ -36,6 +36,13 @@ public struct EmailPlugin: ChannelPlugin {
         EmailParser(settings: try EmailSettings(settings))
     }
 
+    /// How the message was stored, not who wrote it. Personal, so masked without
+    /// `pii`: `from`, `to`, `cc` (addresses), `signature` (names, titles,
+    /// phone numbers) and `quoted_text` (earlier messages of the thread).
+    public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> {
+        ["message_id", "body_from_html", "maildir_flags"]
+    }
+
     /// A Maildir yields its message files (new/ and cur/, sub-folders
     /// included, never tmp/); any other folder its mail files.
     public func inputFiles(in folder: URL) throws -> DropFolderListing {

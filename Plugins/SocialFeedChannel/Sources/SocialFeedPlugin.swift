@@ -34,6 +34,12 @@ public struct SocialFeedPlugin: ChannelPlugin {
         SocialFeedParser(settings: try SocialFeedSettings(settings))
     }
 
+    /// A feed's items are published; their links and titles say where, not who.
+    /// (Free text in `summary` is still scrubbed of addresses and numbers.)
+    public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> {
+        ["feed_format", "link", "feed_title", "feed_url", "categories", "summary"]
+    }
+
     public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] {
         guard let text = settings.string("url") else { return [] }
         var problems: [ConfigProblem] = []

@@ -50,12 +50,15 @@ public struct FormFieldSpec: Sendable, Equatable {
     public var choices: [String]
     /// The attribute key for `to = "attribute"`.
     public var attributeName: String
+    /// Declared personal (`personal = true`), or holding an address or a number
+    /// that reaches a person: masked for readers without the `pii` scope.
+    public var isPersonal: Bool
 
     public static let defaultMaxLength = 1000
     public static let defaultBodyMaxLength = 20_000
 
     public init(name: String, target: Target = .attribute, type: ValueType = .text, required: Bool = false,
-                maxLength: Int? = nil, choices: [String] = [], attributeName: String? = nil) {
+                maxLength: Int? = nil, choices: [String] = [], attributeName: String? = nil, personal: Bool = false) {
         self.name = name
         self.target = target
         self.type = type
@@ -63,6 +66,7 @@ public struct FormFieldSpec: Sendable, Equatable {
         self.maxLength = maxLength ?? (target == .body ? Self.defaultBodyMaxLength : Self.defaultMaxLength)
         self.choices = choices
         self.attributeName = attributeName ?? name
+        self.isPersonal = personal || type == .email || type == .phone
     }
 
     /// The keys of one field's inline table.
@@ -75,6 +79,8 @@ public struct FormFieldSpec: Sendable, Equatable {
         OptionSpec("max_length", .integer, default: "\(defaultMaxLength) (\(defaultBodyMaxLength) for body)", help: "Longest accepted value, in characters."),
         OptionSpec("choices", .stringArray, help: "Allowed values of a choice field."),
         OptionSpec("attribute", .string, default: "the field name", help: "Attribute key, for to = \"attribute\"."),
+        OptionSpec("personal", .boolean, default: "false (true for email and phone fields)",
+                   help: "Whether the attribute identifies a person; personal attributes are masked for tokens without the pii scope."),
     ]
 
     /// Checks one text value; the value to store, or the message for the sender.

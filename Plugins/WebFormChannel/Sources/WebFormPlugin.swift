@@ -37,6 +37,14 @@ public struct WebFormPlugin: ChannelPlugin {
         WebFormParser(settings: try WebFormSettings(settings))
     }
 
+    /// Declared attribute fields, unless they hold an email address or a phone
+    /// number or say `personal = true`. Undeclared fields are whatever a sender
+    /// typed into a form field nobody reviewed: personal.
+    public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> {
+        guard let form = try? WebFormSettings(settings) else { return [] }
+        return Set(form.fields.filter { $0.target == .attribute && !$0.isPersonal }.map(\.attributeName))
+    }
+
     public func httpIntake(_ settings: ChannelSettings) throws -> HTTPIntake? {
         var problems: [ConfigProblem] = []
         var clientRate = RateLimit(parsing: Self.defaultClientRate), channelRate: RateLimit? = nil

@@ -55,7 +55,7 @@ public struct WebFormSettings: Sendable {
             let type = t["type"]?.stringValue.flatMap(FormFieldSpec.ValueType.init(rawValue:)) ?? defaultType
             let spec = FormFieldSpec(name: name, target: target, type: type, required: t["required"]?.boolValue ?? (target == .body),
                                      maxLength: t["max_length"]?.intValue, choices: t["choices"]?.stringArrayValue ?? [],
-                                     attributeName: t["attribute"]?.stringValue)
+                                     attributeName: t["attribute"]?.stringValue, personal: t["personal"]?.boolValue ?? false)
             if type == .choice && spec.choices.isEmpty {
                 problems.append(settings.problem("\(key).choices", "a choice field needs choices = [\"...\"]"))
             }

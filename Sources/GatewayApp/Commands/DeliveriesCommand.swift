@@ -36,7 +36,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
                 throw ValidationError("no sink named \"\(sink)\"; configured: \(env.config.sinks.map(\.name).joined(separator: ", "))")
             }
             if retry {
-                let (delivered, failing) = try await DeadLetterRetrier(store: store).retry(sinks: env.config.sinks, only: Set(id), sink: sink)
+                let (delivered, failing) = try await DeadLetterRetrier(store: store, privacy: PersonalDataPolicy(channels: env.channels)).retry(sinks: env.config.sinks, only: Set(id), sink: sink)
                 print("delivered \(delivered), still failing \(failing)")
                 if failing > 0 { throw GatewayExit.someInputsFailed }
                 return

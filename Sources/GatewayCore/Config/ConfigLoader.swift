@@ -10,6 +10,8 @@ public struct ConfiguredChannel: Sendable {
     public var httpIntake: HTTPIntake?
     /// What the server polls for the channel, when its plugin polls.
     public var pollTargets: [PollTarget]
+    /// Attributes that are not personal (`ChannelPlugin.sharedAttributes`).
+    public var sharedAttributes: Set<String>
 
     public var name: String { settings.name }
 
@@ -20,6 +22,7 @@ public struct ConfiguredChannel: Sendable {
         self.parser = parser
         self.httpIntake = httpIntake
         self.pollTargets = pollTargets
+        self.sharedAttributes = plugin.sharedAttributes(settings)
     }
 }
 
@@ -287,6 +290,7 @@ public struct ConfigLoader: Sendable {
                 sink.maxBackoff = .seconds(max(1, v["max_backoff_seconds"]?.intValue ?? 300))
                 sink.timeout = .seconds(max(1, v["timeout_seconds"]?.intValue ?? 10))
                 sink.rotateBytes = max(1024, v["rotate_bytes"]?.intValue ?? sink.rotateBytes)
+                sink.pii = v["pii"]?.boolValue ?? false
                 switch kind {
                 case .webhook:
                     if let text = v["url"]?.stringValue, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil {

@@ -44,6 +44,9 @@ public struct SinkSettings: Sendable, Equatable {
     public var path: URL?
     /// NDJSON files are rotated after this many bytes.
     public var rotateBytes: Int
+    /// Whether the sink receives personal data unmasked (see `PIIMask`); off
+    /// by default, like a token without the `pii` scope.
+    public var pii = false
 
     public init(name: String, kind: Kind, url: URL? = nil, secret: SecretValue? = nil, channels: [String] = [], types: [String] = [],
                 maxAttempts: Int = 8, initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(300),
@@ -81,5 +84,6 @@ public struct SinkSettings: Sendable, Equatable {
         OptionSpec("timeout_seconds", .integer, default: "10", help: "webhook: how long one request may take."),
         OptionSpec("path", .string, help: "ndjson: folder of the files (relative to the config file)."),
         OptionSpec("rotate_bytes", .integer, default: "67108864", help: "ndjson: start a new file after this many bytes."),
+        OptionSpec("pii", .boolean, default: "false", help: "Deliver personal data unmasked (customer, personal attributes, numbers in texts)."),
     ]
 }

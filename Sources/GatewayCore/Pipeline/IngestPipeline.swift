@@ -167,7 +167,8 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
             rejection.reason = counts.read == 0
                 ? "cannot parse input: \(rejection.reason)"
                 : "stopped after \(counts.read) records: \(rejection.reason)"
-            log.warning("input quarantined", metadata: ["reason": "\(rejection)"])
+            // Reasons may quote the input; logs at the default level carry no personal data.
+            log.warning("input quarantined", metadata: ["reason": "\(PersonalTextScrubber().scrub(rejection.description))"])
             if report.rejections.count < IngestReport.sampleLimit { report.rejections.append(rejection) }
             quarantine.append(QuarantineEntry(channel: channel.name, rawSHA256: object.sha256, rejection: rejection))
         }

@@ -43,6 +43,12 @@ public protocol ChannelPlugin: Sendable {
     ///
     /// - Throws: `ConfigError`, as `makeParser`.
     func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget]
+
+    /// The attribute keys of this channel's complaints that say nothing about a
+    /// person (a queue, a duration, a feed's title), shown to readers without
+    /// the `pii` scope. Every other attribute is personal and masked
+    /// (`PIIMask`), so the default, none, hides everything.
+    func sharedAttributes(_ settings: ChannelSettings) -> Set<String>
 }
 
 extension ChannelPlugin {
@@ -57,6 +63,8 @@ extension ChannelPlugin {
     }
 
     public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] { [] }
+
+    public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> { [] }
 
     /// The folders this channel's settings watch (options of kind `.watchedFolder`).
     public func watchedFolders(in settings: ChannelSettings) -> [(key: String, url: URL)] {

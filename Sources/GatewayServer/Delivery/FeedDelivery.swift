@@ -12,14 +12,17 @@ public struct DeliveryError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The delivery a `[[sink]]` describes.
-public func makeDelivery(for sink: SinkSettings) throws -> any FeedDelivery {
+/// The delivery a `[[sink]]` describes: personal data masked with `privacy`
+/// unless the sink says `pii = true`.
+public func makeDelivery(for sink: SinkSettings, privacy: PersonalDataPolicy) throws -> any FeedDelivery {
+    let delivery: any FeedDelivery
     switch sink.kind {
     case .webhook:
         guard let url = sink.url else { throw DeliveryError("sink \(sink.name) has no url") }
-        return WebhookDelivery(url: url, secret: sink.secret, timeout: sink.timeout)
+        delivery = WebhookDelivery(url: url, secret: sink.secret, timeout: sink.timeout)
     case .ndjson:
         guard let path = sink.path else { throw DeliveryError("sink \(sink.name) has no path") }
-        return try NDJSONFileDelivery(folder: path, rotateBytes: sink.rotateBytes)
+        delivery = try NDJSONFileDelivery(folder: path, rotateBytes: sink.rotateBytes)
     }
+    return sink.pii ? delivery : MaskingDelivery(next: delivery, privacy: privacy)
 }

@@ -100,9 +100,11 @@ public struct SinkService<Store: ComplaintStore>: Service {
 /// delivered is removed; one that fails again stays, with the new error.
 public struct DeadLetterRetrier<Store: ComplaintStore>: Sendable {
     let store: Store
+    let privacy: PersonalDataPolicy
 
-    public init(store: Store) {
+    public init(store: Store, privacy: PersonalDataPolicy) {
         self.store = store
+        self.privacy = privacy
     }
 
     /// Returns (delivered, still failing).
@@ -114,7 +116,7 @@ public struct DeadLetterRetrier<Store: ComplaintStore>: Sendable {
                 continue
             }
             do {
-                try await makeDelivery(for: sink).deliver(event)
+                try await makeDelivery(for: sink, privacy: privacy).deliver(event)
                 try await store.removeDeadLetter(id: letter.id)
                 delivered += 1
             } catch {

@@ -1,0 +1,65 @@
+import ComplaintModel
+
+/// Hides who complained from readers without the `pii` scope.
+///
+/// - The customer: email keeps its first character and domain
+///   (`l***@example.cn`), phone its first and last four digits, name its first
+///   character; handle and account id become `***`.
+/// - Attributes the channel does not declare shared (`PersonalDataPolicy`):
+///   the value becomes `"***"`, the key stays so consumers see it exists.
+/// - Every free text (subject, body, shared attributes, attachment names,
+///   warnings): email addresses, phone-like digit runs and the customer's own
+///   name and handle are masked where they appear (`PersonalTextScrubber`).
+///
+/// Enough to tell complaints apart and route them, not to contact or identify
+/// the customer.
+public enum PIIMask {
+    public static let hidden = "***"
+
+    public static func apply(_ complaint: Complaint, policy: PersonalDataPolicy) -> Complaint {
+        var masked = complaint
+        let scrubber = PersonalTextScrubber(known: [complaint.customer.name, complaint.customer.handle,
+                                                    complaint.customer.accountID, complaint.customer.email,
+                                                    complaint.customer.phone].compactMap { $0 })
+        masked.customer.email = complaint.customer.email.map(email)
+        masked.customer.phone = complaint.customer.phone.map(phone)
+        masked.customer.name = complaint.customer.name.map(name)
+        masked.customer.handle = complaint.customer.handle.map { _ in hidden }
+        masked.customer.accountID = complaint.customer.accountID.map { _ in hidden }
+        masked.subject = complaint.subject.map(scrubber.scrub)
+        masked.body = scrubber.scrub(complaint.body)
+        var attributes: [String: AttributeValue] = [:]
+        for (key, value) in complaint.attributes {
+            if !policy.isShared(key, channel: complaint.channel.name) {
+                attributes[key] = .string(hidden)
+            } else if case .string(let text) = value {
+                attributes[key] = .string(scrubber.scrub(text))
+            } else {
+                attributes[key] = value
+            }
+        }
+        masked.attributes = attributes
+        masked.attachments = complaint.attachments.map { attachment in
+            var a = attachment
+            a.filename = attachment.filename.map(scrubber.scrub)
+            return a
+        }
+        masked.warnings = complaint.warnings.map(scrubber.scrub)
+        return masked
+    }
+
+    static func email(_ value: String) -> String {
+        guard let at = value.firstIndex(of: "@"), at > value.startIndex else { return hidden }
+        return String(value[value.startIndex]) + hidden + value[at...]
+    }
+
+    static func phone(_ value: String) -> String {
+        guard value.count > 8 else { return String(repeating: "*", count: value.count) }
+        return String(value.prefix(4)) + String(repeating: "*", count: value.count - 8) + String(value.suffix(4))
+    }
+
+    static func name(_ value: String) -> String {
+        guard let first = value.first else { return value }
+        return String(first) + "*"
+    }
+}
