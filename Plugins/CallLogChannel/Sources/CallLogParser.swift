@@ -19,7 +19,9 @@ struct CallLogParser: ChannelParser {
 final class CallLogReader: ParseEventReader {
     private let handle: FileHandle
     private let settings: CallLogSettings
-    private let converter: IconvConverter?
+    private var converter: IconvConverter?
+    /// Whether the first bytes were looked at for a UTF-16 byte-order mark.
+    private var sniffed = false
     private var csv: CSVRecordReader
     private let times: CallTimeParser
     private var layout: CallLogLayout?
@@ -58,6 +60,10 @@ final class CallLogReader: ParseEventReader {
 
     private func fill() throws {
         let chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+        if !sniffed {
+            sniffed = true
+            try sniffUTF16(chunk)
+        }
         let last = chunk.isEmpty
         if let converter {
             converted.removeAll(keepingCapacity: true)
@@ -69,6 +75,25 @@ final class CallLogReader: ParseEventReader {
         if last {
             csv.finish()
             finished = true
+        }
+    }
+
+    /// Excel's "Unicode text" export and some call-centre tools write UTF-16: with
+    /// a byte-order mark it is read whatever `encoding` says; without one, the
+    /// NUL bytes give it away and the file is refused with a message about its
+    /// encoding (read as UTF-8 it would be one column of NULs per row).
+    private func sniffUTF16(_ chunk: Data) throws {
+        let head = Array(chunk.prefix(512))
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            // iconv's "UTF-16" reads the mark, picks the byte order and drops it.
+            converter = try IconvConverter(from: Charset(label: "utf-16")!)
+            return
+        }
+        let evenNULs = stride(from: 0, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        let oddNULs = stride(from: 1, to: head.count, by: 2).filter { head[$0] == 0 }.count
+        if head.count >= 16, max(evenNULs, oddNULs) * 4 >= head.count {
+            throw Rejection(reason: "the file looks like UTF-16 without a byte-order mark (every other byte is NUL); "
+                + "export it as UTF-8 (\"CSV UTF-8\" in Excel) or as UTF-16 with a byte-order mark")
         }
     }
 

@@ -5,9 +5,10 @@ import GatewayCore
 /// Tolerant the way mail needs: LF or CRLF line ends, folded and 8-bit
 /// headers, a transfer encoding with trailing white space, a boundary
 /// parameter missing or never closed, parts nested too deep. What it had to
-/// guess is recorded in the parts' `warnings`; only a header section over
-/// the limit makes it give up (`MIMEDecoder.Failure`), because then the
-/// input is not mail at all.
+/// guess is recorded in the parts' `warnings`; a header section over the
+/// limit, or more parts than `maxParts`, makes it give up
+/// (`MIMEDecoder.Failure`), because then the input is not mail anyone wrote:
+/// millions of empty sibling parts would otherwise cost memory per part.
 public struct MIMEDecoder: Sendable {
     /// What a message may hold before the decoder stops trusting it.
     public struct Limits: Sendable {
@@ -15,7 +16,8 @@ public struct MIMEDecoder: Sendable {
         public var maxHeaderBytes = 1 << 20
         /// Multiparts and embedded messages nested deeper are kept as opaque leaves.
         public var maxDepth = 24
-        /// Entities in one message; parts beyond are not split further.
+        /// Entities in one message, siblings and nested alike; a message with
+        /// more is refused (and quarantined) before its parts are built.
         public var maxParts = 2_000
 
         public init() {}
@@ -42,6 +44,9 @@ public struct MIMEDecoder: Sendable {
 
     private func entity(_ bytes: ArraySlice<UInt8>, defaultType: String, depth: Int, parts: inout Int) throws -> MIMEPart {
         parts += 1
+        if parts > limits.maxParts {
+            throw Failure(description: "more than \(limits.maxParts) MIME parts (siblings and nested together); not read as mail")
+        }
         let (headers, bodyStart, headerWarnings) = try Self.headerSection(bytes, limit: limits.maxHeaderBytes)
         var warnings = headerWarnings
         var contentType = defaultType
@@ -104,7 +109,12 @@ public struct MIMEDecoder: Sendable {
             part.warnings.append("\(part.contentType) without a boundary parameter; using \"\(String(decoding: guessed, as: UTF8.self))\" found in the body")
             boundary = guessed
         }
-        let delimiters = Self.delimiters(of: boundary, in: body)
+        // Counting stops one past the budget: the message is refused, whatever the
+        // number of delimiters it really holds.
+        let delimiters = Self.delimiters(of: boundary, in: body, limit: limits.maxParts - parts + 2)
+        if delimiters.count > limits.maxParts - parts + 1 {
+            throw Failure(description: "more than \(limits.maxParts) MIME parts (siblings and nested together); not read as mail")
+        }
         guard let first = delimiters.first else {
             part.warnings.append("boundary \"\(String(decoding: boundary, as: UTF8.self))\" never occurs; \(part.contentType) read as text")
             part.contentType = "text/plain"
@@ -263,12 +273,12 @@ public struct MIMEDecoder: Sendable {
     /// Delimiter lines (`--boundary`, `--boundary--`, optional trailing white
     /// space) in `body`, in order. Each is searched from line starts only, so a
     /// scan is linear in the body.
-    static func delimiters(of boundary: [UInt8], in body: ArraySlice<UInt8>) -> [Delimiter] {
+    static func delimiters(of boundary: [UInt8], in body: ArraySlice<UInt8>, limit: Int = .max) -> [Delimiter] {
         var found: [Delimiter] = []
         var i = body.startIndex
         let end = body.endIndex
         let n = boundary.count
-        while i < end {
+        while i < end, found.count < limit {
             var lineEnd = i
             while lineEnd < end, body[lineEnd] != 0x0A { lineEnd += 1 }
             if lineEnd - i >= n + 2, body[i] == 0x2D, body[i + 1] == 0x2D, body[(i + 2)..<(i + 2 + n)].elementsEqual(boundary) {

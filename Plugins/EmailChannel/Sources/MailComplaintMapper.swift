@@ -88,7 +88,7 @@ struct MailComplaintMapper: Sendable {
             let bytes = part.part.decodedBody()
             let isHTML = part.part.contentType == "text/html"
             let label = part.part.charsetLabel ?? (isHTML ? MailTextDecoder.htmlMetaCharset(bytes) : nil)
-            let text = MailTextDecoder.decode(bytes, label: label, fallback: fallbackCharset,
+            let text = LabelledTextDecoder.decode(bytes, label: label, fallback: fallbackCharset,
                                               what: "\(part.part.contentType) body", warnings: &warnings)
             texts.append(isHTML ? HTMLText.text(text) : text)
         }
@@ -222,7 +222,7 @@ struct MailComplaintMapper: Sendable {
         root.walk { part in
             guard found == nil, part.kind == .leaf, part.contentType.hasPrefix("text/"),
                   let label = part.charsetLabel, let charset = Charset(label: label), !charset.isUTF8,
-                  !MailTextDecoder.isASCIIIncompatible(charset) else { return }
+                  charset.isASCIICompatible else { return }
             found = charset
         }
         return found

@@ -283,7 +283,7 @@ struct EmailCorpusTests {
         guard let message = try? MIMEDecoder().decode(raw) else { return "" }
         var warnings: [String] = []
         return MailComplaintMapper.bodyParts(message).filter { $0.part.contentType == "text/plain" }.map { part in
-            MailTextDecoder.decode(part.part.decodedBody(), label: part.part.charsetLabel,
+            LabelledTextDecoder.decode(part.part.decodedBody(), label: part.part.charsetLabel,
                                    fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings)
         }.joined()
     }
@@ -293,7 +293,7 @@ struct EmailCorpusTests {
         guard let message = try? MIMEDecoder().decode(raw) else { return "" }
         var warnings: [String] = []
         return MailComplaintMapper.bodyParts(message).map { part in
-            let text = MailTextDecoder.decode(part.part.decodedBody(), label: part.part.charsetLabel,
+            let text = LabelledTextDecoder.decode(part.part.decodedBody(), label: part.part.charsetLabel,
                                               fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings)
             return part.part.contentType == "text/html" ? HTMLText.text(text) : text
         }.joined(separator: "\n")

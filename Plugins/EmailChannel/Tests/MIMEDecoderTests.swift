@@ -8,6 +8,29 @@ struct MIMEDecoderTests {
         try MIMEDecoder().decode(Array(text.utf8))
     }
 
+    @Test("millions of empty sibling parts are refused before any part is built; siblings count with nesting")
+    func siblingPartsAreBounded() throws {
+        var message = Array("From: a@b.cn\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n".utf8)
+        let delimiter = Array("--x\r\n".utf8)
+        message.reserveCapacity(message.count + delimiter.count * 1_000_000)
+        for _ in 0..<1_000_000 { message += delimiter }
+        #expect {
+            _ = try MIMEDecoder().decode(message)
+        } throws: { error in
+            "\(error)".contains("more than 2000 MIME parts")
+        }
+        // Under the limit, every part is read.
+        var small = MIMEDecoder.Limits()
+        small.maxParts = 50
+        let fine = Array("Content-Type: multipart/mixed; boundary=x\r\n\r\n".utf8) + Array(repeating: delimiter, count: 40).flatMap { $0 }
+            + Array("--x--\r\n".utf8)
+        #expect(try MIMEDecoder(limits: small).decode(fine).children.count == 40)
+        // Nested parts share the same budget as siblings.
+        let nested = "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: multipart/mixed; boundary=i\r\n\r\n"
+            + String(repeating: "--i\r\n", count: 47) + "--i--\r\n--o\r\n\r\ntext\r\n--o\r\n\r\nmore\r\n--o--\r\n"
+        #expect(throws: MIMEDecoder.Failure.self) { try MIMEDecoder(limits: small).decode(Array(nested.utf8)) }
+    }
+
     @Test func foldedHeadersAreUnfolded() throws {
         let m = try decode("Subject: a long\r\n\tsubject\r\nX-Empty:\r\n\r\nbody")
         #expect(m.headers.ascii("subject") == "a long\tsubject")

@@ -34,15 +34,15 @@ struct MailTextTests {
         var warnings: [String] = []
         let bytes: [UInt8] = [0xCD, 0xA3, 0xB5, 0xE7]  // 停电 in GBK
         // Unlabelled 8-bit text: the channel's default charset, with a warning.
-        #expect(MailTextDecoder.decode(bytes, label: nil, fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings).hasPrefix("停电"))
+        #expect(LabelledTextDecoder.decode(bytes, label: nil, fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings).hasPrefix("停电"))
         #expect(warnings.last?.contains("has no charset") == true)
         // A label that lies: UTF-8 bytes labelled iso-8859-1.
         warnings = []
-        #expect(MailTextDecoder.decode(Array("Grüße".utf8), label: "iso-8859-1", fallback: .utf8, what: "body", warnings: &warnings) == "Grüße")
+        #expect(LabelledTextDecoder.decode(Array("Grüße".utf8), label: "iso-8859-1", fallback: .utf8, what: "body", warnings: &warnings) == "Grüße")
         #expect(warnings.first?.contains("is UTF-8") == true)
         // An unknown label on UTF-8 bytes.
         warnings = []
-        #expect(MailTextDecoder.decode(Array("水费".utf8), label: "x-unknown", fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings) == "水费")
+        #expect(LabelledTextDecoder.decode(Array("水费".utf8), label: "x-unknown", fallback: Charset(label: "gb18030")!, what: "body", warnings: &warnings) == "水费")
         #expect(warnings.first?.contains("is unknown") == true)
     }
 }

@@ -43,7 +43,7 @@ enum StalwartOracle {
         if let indexes = expected["text_body"] as? [Int], let first = indexes.first, first < parts.count,
            let body = parts[first]["body"] as? [String: Any], let want = body["Text"] as? String {
             let mine = MailComplaintMapper.bodyParts(message).first { $0.part.contentType != "text/html" }
-            let got = mine.map { MailTextDecoder.decode($0.part.decodedBody(), label: $0.part.charsetLabel,
+            let got = mine.map { LabelledTextDecoder.decode($0.part.decodedBody(), label: $0.part.charsetLabel,
                                                         fallback: mapper.fallbackCharset, what: "body", warnings: &warnings) }
             if !same(got ?? "", want) {
                 failures.append("text body \(String((got ?? "nil").prefix(60)).debugDescription) ≠ \(String(want.prefix(60)).debugDescription)")

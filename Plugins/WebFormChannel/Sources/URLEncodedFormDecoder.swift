@@ -15,8 +15,14 @@ public struct URLEncodedFormDecoder: Sendable {
         self.charset = charset
     }
 
-    /// The decoded fields and how many characters could not be decoded.
-    public func decode(_ body: [UInt8]) -> (fields: [FormField], replacements: Int) {
+    /// The decoded fields, and what had to be guessed about their charset
+    /// (each warning once).
+    ///
+    /// Values are decoded by `LabelledTextDecoder`: a stateful charset
+    /// (ISO-2022-JP) through iconv even when its bytes look like ASCII; UTF-8
+    /// bytes under a legacy label (a GBK page's form posted by a UTF-8 client)
+    /// read as UTF-8 with a warning instead of silently turned into mojibake.
+    public func decode(_ body: [UInt8]) -> (fields: [FormField], warnings: [String]) {
         var pairs: [(name: [UInt8], value: [UInt8])] = []
         for piece in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let eq = piece.firstIndex(of: UInt8(ascii: "="))
@@ -29,22 +35,18 @@ public struct URLEncodedFormDecoder: Sendable {
            let label = String(validating: declared.value, as: UTF8.self), let named = Charset(label: label) {
             effective = named
         }
-        var replacements = 0
-        func text(_ bytes: [UInt8]) -> String {
-            if effective.isUTF8 || bytes.allSatisfy({ $0 < 0x80 }) {
-                if let s = String(validating: bytes, as: UTF8.self) { return s }
-                replacements += 1
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            guard let decoded = try? IconvConverter.decode(bytes, charset: effective) else {
-                replacements += 1
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            replacements += decoded.replacements
-            return decoded.text
+        var warnings: [String] = []
+        func text(_ bytes: [UInt8], what: String) -> String {
+            var found: [String] = []
+            let decoded = LabelledTextDecoder.decode(bytes, label: effective.label, fallback: effective, what: what, warnings: &found)
+            for warning in found where !warnings.contains(warning) { warnings.append(warning) }
+            return decoded
         }
-        let fields = pairs.map { FormField(name: text($0.name), value: .text(text($0.value))) }
-        return (fields, replacements)
+        let fields = pairs.map { pair in
+            let name = text(pair.name, what: "a field name")
+            return FormField(name: name, value: .text(text(pair.value, what: "field \(name)")))
+        }
+        return (fields, warnings)
     }
 
     static func unescape(_ bytes: ArraySlice<UInt8>) -> [UInt8] {

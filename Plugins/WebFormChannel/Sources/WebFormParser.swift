@@ -63,9 +63,7 @@ public struct WebFormParser: ChannelParser {
         switch contentType.value {
         case "application/x-www-form-urlencoded":
             let decoded = URLEncodedFormDecoder(charset: charset).decode(body)
-            if decoded.replacements > 0 {
-                warnings.append("\(decoded.replacements) field value(s) were not valid \(charset); undecodable bytes became U+FFFD")
-            }
+            warnings += decoded.warnings
             fields = decoded.fields
         case "multipart/form-data":
             guard let boundary = contentType["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
@@ -116,11 +114,9 @@ public struct WebFormParser: ChannelParser {
                 return FormField(name: part.name, value: .file(FormUpload(filename: part.filename, contentType: type?.value ?? "application/octet-stream", data: part.data)))
             }
             let charset = type?["charset"].flatMap { Charset(label: $0) } ?? formCharset
-            let decoded = (try? IconvConverter.decode(part.data, charset: charset)) ?? (text: String(decoding: part.data, as: UTF8.self), replacements: 1)
-            if decoded.replacements > 0 {
-                warnings.append("field \(part.name) was not valid \(charset); undecodable bytes became U+FFFD")
-            }
-            return FormField(name: part.name, value: .text(decoded.text))
+            let text = LabelledTextDecoder.decode(Array(part.data), label: charset.label, fallback: charset,
+                                                  what: "field \(part.name)", warnings: &warnings)
+            return FormField(name: part.name, value: .text(text))
         }
     }
 

@@ -81,7 +81,33 @@ struct WebFormParserTests {
         // Without any of them the bytes are not UTF-8: kept as U+FFFD, with a warning.
         let undeclared = try #require(try parseForm(body, contentType: Self.urlencoded).draft)
         #expect(undeclared.body.contains("\u{FFFD}"))
-        #expect(undeclared.warnings.contains { $0.contains("not valid utf-8") })
+        #expect(undeclared.warnings.contains { $0.contains("does not fit the bytes") && $0.contains("replaced") })
+    }
+
+    @Test("a stateful charset (ISO-2022-JP) is decoded, not stored as escape sequences")
+    func iso2022jp() throws {
+        // 日本語の苦情 in ISO-2022-JP: ESC $ B ... ESC ( B, every byte below 0x80.
+        let body = "topic=billing&message=%1B%24BF%7CK%5C8l%24N6l%3Ep%1B%28B"
+        let draft = try #require(try parseForm(body, contentType: "\(Self.urlencoded); charset=iso-2022-jp").draft)
+        #expect(draft.body == "日本語の苦情")
+        #expect(draft.warnings.isEmpty)
+        var multipart = Array("--B\r\nContent-Disposition: form-data; name=\"topic\"\r\n\r\nbilling\r\n".utf8)
+        multipart += Array("--B\r\nContent-Disposition: form-data; name=\"message\"\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n".utf8)
+        multipart += [0x1B, 0x24, 0x42, 0x46, 0x7C, 0x4B, 0x5C, 0x38, 0x6C, 0x1B, 0x28, 0x42]
+        multipart += Array("\r\n--B--\r\n".utf8)
+        let part = try #require(try parseForm(multipart, contentType: "multipart/form-data; boundary=B").draft)
+        #expect(part.body == "日本語")
+    }
+
+    @Test("UTF-8 bytes labelled GBK are read as UTF-8 with a warning, not stored as mojibake")
+    func mislabelledUTF8() throws {
+        let body = "topic=billing&message=%E5%81%9C%E7%94%B5%E4%B8%89%E5%A4%A9"  // 停电三天 in UTF-8
+        let draft = try #require(try parseForm(body, contentType: "\(Self.urlencoded); charset=gbk").draft)
+        #expect(draft.body == "停电三天")
+        #expect(draft.warnings == ["field message labelled \"gbk\" is UTF-8; read as UTF-8"])
+        let channel = try #require(try parseForm(body, contentType: Self.urlencoded, settings: "charset = \"gbk\"\n" + sampleFields).draft)
+        #expect(channel.body == "停电三天")
+        #expect(channel.warnings.count == 1)
     }
 
     @Test("every bad field is listed, in declaration order")

@@ -30,6 +30,15 @@ public struct Charset: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     public var isUTF8: Bool { iconvName == "UTF-8" }
 
+    /// Whether bytes below 0x80 mean ASCII in this charset. Not so for the
+    /// stateful 7-bit ones (ISO-2022-JP's `ESC $ B`, HZ's `~{`), whose escape
+    /// sequences look like ASCII, nor for UTF-16/32.
+    public var isASCIICompatible: Bool {
+        let name = iconvName.uppercased()
+        return !(name.hasPrefix("ISO-2022") || name.hasPrefix("UTF-16") || name.hasPrefix("UTF-7") || name == "HZ"
+                 || name.hasPrefix("UTF-32") || name.hasPrefix("UCS"))
+    }
+
     public var description: String { label }
 
     static let aliases: [String: String] = [
