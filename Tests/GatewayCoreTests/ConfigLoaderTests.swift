@@ -186,6 +186,20 @@ struct ConfigLoaderTests {
         #expect(problems[2].key == "channel \"ok\" limit")
     }
 
+    @Test("a value of the wrong kind does not hide the plugin's checks of the channel's other values")
+    func typeErrorsDoNotHideValueErrors() {
+        let problems = TestChannels.problems("""
+            [[channel]]
+            name = "ok"
+            type = "lines"
+            tags = ["x", 2]
+            limit = -1
+            """)
+        #expect(problems.map(\.line) == [4, 5])
+        #expect(problems[0].message.contains("expected an array of strings"))
+        #expect(problems[1].message == "must not be negative")
+    }
+
     @Test("archive retention must be a positive number of days")
     func retention() throws {
         let problems = TestChannels.problems("[archive]\nretention_days = 0\n")

@@ -19,6 +19,8 @@ struct CallLogSettings: Sendable {
     }
 
     var format: Format
+    /// The highest 1-based column position accepted (exports have dozens).
+    static let maxColumnPosition = 1_000
     var columns: [CallField: ColumnRef]
     var hasHeader: Bool
     var delimiter: UInt8
@@ -42,7 +44,10 @@ struct CallLogSettings: Sendable {
                 guard let field = CallField(rawValue: key) else { continue }  // unknown keys are reported by the loader
                 switch value {
                 case .string(let name) where !name.isEmpty: columns[field] = .name(name)
-                case .integer(let p) where p >= 1: columns[field] = .position(p)
+                case .integer(let p) where p >= 1 && p <= Self.maxColumnPosition: columns[field] = .position(p)
+                case .integer(let p) where p > Self.maxColumnPosition:
+                    // Rows are split into this many columns: a typo like 1000000 must not size every row.
+                    problems.append(s.problem("columns.\(key)", "column \(p) is beyond the last column a call log can have (\(Self.maxColumnPosition))"))
                 default: problems.append(s.problem("columns.\(key)", "a column is a header name or a 1-based position"))
                 }
             }

@@ -197,4 +197,18 @@ struct CallLogSettingsTests {
         #expect(Self.problems("").first?.message.contains("missing required key \"format\"") == true)
         #expect(Self.problems("format = \"mapped\"\ncolumns = { start = \"S\" }").isEmpty)
     }
+
+    @Test("column positions beyond a sane bound are refused, with the other problems of the same run")
+    func columnBound() {
+        let problems = Self.problems("""
+            format = "mapped"
+            header = false
+            encoding = 7
+            columns = { start = 1, notes = 1000000 }
+            """)
+        #expect(problems.count == 2)
+        #expect(problems.contains { $0.message.contains("expected a string") })
+        #expect(problems.contains { $0.message.contains("column 1000000 is beyond the last column a call log can have (1000)") })
+        #expect(Self.problems("format = \"mapped\"\nheader = false\ncolumns = { start = 1, notes = 1000 }").isEmpty)
+    }
 }

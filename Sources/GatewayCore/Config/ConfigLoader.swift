@@ -369,10 +369,17 @@ public struct ConfigLoader: Sendable {
             rest["name"] = nil
             rest["type"] = nil
             let before = problems.count
-            _ = validate(.table(rest), against: plugin.options, path: prefix, label: label, problem: problem,
-                         reserved: ["name", "type"])
-            guard ok, problems.count == before, let name else { continue }
-            let settings = ChannelSettings(name: name, type: type, values: table, keyPrefix: prefix, file: file,
+            let valid = validate(.table(rest), against: plugin.options, path: prefix, label: label, problem: problem,
+                                 reserved: ["name", "type"])
+            if problems.count != before { ok = false }
+            // The plugin's own checks run on the values whose kinds are right, even
+            // when others are wrong, so one run of `check` reports every problem;
+            // without a required value they would only guess (and mislead).
+            guard let name, plugin.options.allSatisfy({ !$0.required || valid[$0.key] != nil }) else { continue }
+            var checked = valid
+            checked["name"] = table["name"]
+            checked["type"] = table["type"]
+            let settings = ChannelSettings(name: name, type: type, values: checked, keyPrefix: prefix, file: file,
                                            baseDirectory: baseDirectory, locator: locator)
             for (key, url) in plugin.watchedFolders(in: settings) {
                 let path = url.resolvingSymlinksInPath().path
@@ -431,6 +438,8 @@ public struct ConfigLoader: Sendable {
                           problem: (String?, String, Int?) -> Void, reserved: [String] = []) -> [String: ConfigValue] {
         guard case .table(let table) = value else { return [:] }
         let allowed = reserved + options.map(\.key)
+        // Only known keys with values of the right kind: what later checks may read.
+        var accepted: [String: ConfigValue] = [:]
         for key in table.keys.sorted() {
             let keyPath = "\(path).\(key)"
             guard let option = options.first(where: { $0.key == key }) else {
@@ -440,7 +449,10 @@ public struct ConfigLoader: Sendable {
             let v = table[key]!
             if let mismatch = option.mismatch(v) {
                 problem(keyPath, "\(label): \(key): \(mismatch)", nil)
-            } else if case .table(let nested) = option.kind {
+                continue
+            }
+            accepted[key] = v
+            if case .table(let nested) = option.kind {
                 validate(v, against: nested, path: keyPath, label: "\(label) \(key)", problem: problem)
             } else if case .namedTables(let nested) = option.kind, case .table(let entries) = v {
                 for name in entries.keys.sorted() {
@@ -451,7 +463,7 @@ public struct ConfigLoader: Sendable {
         for option in options where option.required && table[option.key] == nil {
             problem(path, "\(label): missing required key \"\(option.key)\"", nil)
         }
-        return table
+        return accepted
     }
 
     /// Copies TOMLKit's tree into `ConfigValue`.
