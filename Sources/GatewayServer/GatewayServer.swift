@@ -43,7 +43,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
-        HealthController(store: pipeline.store, readiness: readiness, registry: registry).addRoutes(to: router)
+        HealthController(store: pipeline.store, archive: pipeline.archive, readiness: readiness, registry: registry).addRoutes(to: router)
         FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier,
                              bodyTimeout: .seconds(settings.bodyTimeout), logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, auth: auth, notifier: notifier, privacy: privacy, heartbeat: streamHeartbeat).addRoutes(to: router)

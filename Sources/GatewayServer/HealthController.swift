@@ -14,16 +14,19 @@ public final class ServerReadiness: Sendable {
     public func markStarted() { started.store(true, ordering: .releasing) }
 }
 
-/// `GET /healthz` (the process answers), `GET /readyz` (the store answers and
-/// the channels have started: send traffic), `GET /metrics` (Prometheus text
-/// format) and `GET /openapi.json` (the API's contract).
+/// `GET /healthz` (the process answers), `GET /readyz` (the store answers,
+/// the archive can be written and the channels have started: send traffic),
+/// `GET /metrics` (Prometheus text format) and `GET /openapi.json` (the API's
+/// contract).
 public struct HealthController<Store: ComplaintStore>: Sendable {
     let store: Store
+    let archive: RawArchive
     let readiness: ServerReadiness
     let registry: PrometheusCollectorRegistry
 
-    public init(store: Store, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
+    public init(store: Store, archive: RawArchive, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
         self.store = store
+        self.archive = archive
         self.readiness = readiness
         self.registry = registry
     }
@@ -43,9 +46,24 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             do {
                 _ = try await store.latestIngestionID()
                 checks["store"] = "ok"
-            } catch {
-                checks["store"] = "unavailable: \(error)"
+            } catch let error as StoreCorruptError {
+                checks["store"] = "damaged: \(error.reason)"
                 ready = false
+            } catch let error as StoreUnavailableError {
+                checks["store"] = "unavailable: \(error.reason)"
+                ready = false
+            } catch {
+                checks["store"] = "failing: \(error)"
+                ready = false
+            }
+            // Every input is archived first: an archive that cannot be written
+            // (read-only, full disk) means no post can be accepted.
+            let archive = self.archive
+            if let reason = try await BlockingIO.run({ archive.unwritableReason() }) {
+                checks["archive"] = "unwritable: \(reason)"
+                ready = false
+            } else {
+                checks["archive"] = "ok"
             }
             checks["channels"] = readiness.channelsStarted ? "started" : "starting"
             ready = ready && readiness.channelsStarted

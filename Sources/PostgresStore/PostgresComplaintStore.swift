@@ -732,6 +732,9 @@ public final class PostgresComplaintStore: ComplaintStore {
                 let state = psql.serverInfo?[.sqlState] ?? ""
                 // 08: connection exception; 53: insufficient resources; 57P0x: the
                 // server is shutting down or starting; 40001/40P01: retry the transaction.
+                if state == "XX001" || state == "XX002" {
+                    return StoreCorruptError(reason: "PostgreSQL reports damaged data: \(psql.serverInfo?[.message] ?? state) (\(state)); restore from a backup or reindex")
+                }
                 if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") || state == "40001" || state == "40P01" {
                     return StoreUnavailableError(reason: "PostgreSQL: \(psql.serverInfo?[.message] ?? state) (\(state))")
                 }

@@ -40,9 +40,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
             try SQLiteMigrations.migrator.migrate(pool)
         } catch {
             // Whatever keeps the database from opening (missing folder, no space,
-            // a lock, a damaged file) is an outage for the caller: inputs stay
-            // archived and can be processed once it is fixed.
-            throw StoreUnavailableError(reason: "cannot open \(path.path): \(error)")
+            // a lock) is an outage for the caller: inputs stay archived and can be
+            // processed once it is fixed. A damaged file is not, and says so.
+            let mapped = Self.mapped(error, path: path)
+            if mapped is StoreUnavailableError || mapped is StoreCorruptError { throw mapped }
+            throw StoreUnavailableError(reason: "cannot open \(path.path): \(Self.plain(error))")
         }
     }
 
@@ -680,18 +682,38 @@ public final class SQLiteComplaintStore: ComplaintStore {
         do {
             return try await body()
         } catch {
-            throw Self.mapped(error)
+            throw Self.mapped(error, path: path)
         }
     }
 
-    static func mapped(_ error: any Error) -> any Error {
+    /// What a SQLite failure means for the operator, in words: the file, the
+    /// cause and the fix, never the SQL statement that hit it.
+    static func mapped(_ error: any Error, path: URL) -> any Error {
         guard let db = error as? DatabaseError else { return error }
+        let file = path.path
         switch db.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PROTOCOL:
-            return StoreUnavailableError(reason: db.description)
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_PROTOCOL:
+            return StoreUnavailableError(reason: "the database \(file) is locked by another process")
+        case .SQLITE_FULL:
+            return StoreUnavailableError(reason: "the disk holding \(file) is full; free space and retry")
+        case .SQLITE_READONLY:
+            return StoreUnavailableError(reason: "the database \(file) is read-only; check the permissions of the file and its folder")
+        case .SQLITE_IOERR:
+            return StoreUnavailableError(reason: "reading or writing \(file) failed (\(db.message ?? "I/O error")); check the disk")
+        case .SQLITE_CANTOPEN:
+            return StoreUnavailableError(reason: "cannot open \(file); check that its folder exists and is writable")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StoreCorruptError(reason: "the database \(file) is damaged (\(db.message ?? "corrupt")); stop the gateway and restore it "
+                + "from a backup (`sqlite3 \(file) .recover` may save what is left); every raw input stays in the archive")
         default:
-            return error
+            return SQLiteStoreError(description: "the database \(file) failed: \(plain(error))")
         }
+    }
+
+    /// An error's text without the SQL GRDB appends to it.
+    static func plain(_ error: any Error) -> String {
+        guard let db = error as? DatabaseError else { return "\(error)" }
+        return db.message ?? "SQLite error \(db.resultCode)"
     }
 
     /// Ingestion metadata as a JSON object with sorted keys.
@@ -705,4 +727,10 @@ public final class SQLiteComplaintStore: ComplaintStore {
         try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
     }
 
+}
+
+/// A SQLite failure that is neither an outage nor damage (a bug, a broken
+/// constraint), described without its SQL.
+public struct SQLiteStoreError: Error, CustomStringConvertible {
+    public var description: String
 }

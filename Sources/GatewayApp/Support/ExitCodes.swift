@@ -19,6 +19,13 @@ enum GatewayExit {
         case let e as StoreUnavailableError:
             StandardError.write("complaint-gateway: \(e.description); inputs stay archived, try again later")
             return tempFail
+        case let e as ArchiveError where e.isTransient:
+            // A read-only or full archive: nothing was taken, the input stays where it is.
+            StandardError.write("complaint-gateway: \(e.description); nothing was ingested, try again later")
+            return tempFail
+        case let e as StoreCorruptError:
+            StandardError.write("complaint-gateway: \(e.description)")
+            return ExitCode.failure
         case let e as ExitCode:
             return e
         default:

@@ -52,10 +52,14 @@ public struct RawArchive: Sendable {
     public init(root: URL, permissions: FilePermissions = .ownerOnly) throws {
         self.root = root
         self.permissions = permissions
-        try permissions.createDirectories(at: root.appendingPathComponent("objects"))
-        try permissions.createDirectories(at: root.appendingPathComponent("tmp"))
+        do {
+            try permissions.createDirectories(at: root.appendingPathComponent("objects"))
+            try permissions.createDirectories(at: root.appendingPathComponent("tmp"))
+        } catch let error as FolderCreationError {
+            throw ArchiveError.unwritable(error.path, error.reason)
+        }
         if chmod(root.path, permissions.directoryMode) != 0 {
-            throw ArchiveError.unwritable(root.path, String(cString: strerror(errno)))
+            throw ArchiveError.unwritable(root.path, ArchiveError.explain(errno))
         }
     }
 
@@ -105,10 +109,14 @@ public struct RawArchive: Sendable {
             return ArchivedObject(sha256: sha, size: data.count, url: final, isNew: false)
         }
         let dir = final.deletingLastPathComponent()
-        try permissions.createDirectories(at: dir)
+        do {
+            try permissions.createDirectories(at: dir)
+        } catch let error as FolderCreationError {
+            throw ArchiveError.unwritable(error.path, error.reason)
+        }
         let tmp = dir.appendingPathComponent(".\(sha).\(UUID().uuidString).tmp")
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions.objectMode)
-        guard fd >= 0 else { throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw ArchiveError.unwritable(tmp.path, ArchiveError.explain(errno)) }
         var failure: String? = nil
         data.withUnsafeBytes { raw in
             var offset = 0
@@ -116,15 +124,15 @@ public struct RawArchive: Sendable {
                 let n = posixWrite(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
+                    failure = ArchiveError.explain(errno)
                     return
                 }
                 offset += n
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, fsync(fd) != 0 { failure = ArchiveError.explain(errno) }
         close(fd)
-        if failure == nil, rename(tmp.path, final.path) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, rename(tmp.path, final.path) != 0 { failure = ArchiveError.explain(errno) }
         if let failure {
             unlink(tmp.path)
             throw ArchiveError.unwritable(final.path, failure)
@@ -157,7 +165,7 @@ public struct RawArchive: Sendable {
     public final class Writer {
         private let archive: RawArchive
         private let tmp: URL
-        private let out: FileHandle
+        private let fd: Int32
         private var hasher = SHA256()
         private var done = false
         /// Bytes appended so far.
@@ -171,9 +179,9 @@ public struct RawArchive: Sendable {
             // it is being written.
             let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, archive.permissions.objectMode)
             guard fd >= 0 else {
-                throw ArchiveError.unwritable(tmp.path, String(cString: strerror(errno)))
+                throw ArchiveError.unwritable(tmp.path, ArchiveError.explain(errno))
             }
-            out = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            self.fd = fd
         }
 
         deinit {
@@ -183,33 +191,42 @@ public struct RawArchive: Sendable {
         }
 
         public func append(_ chunk: Data) throws {
-            hasher.update(data: chunk)
-            size += chunk.count
-            try out.write(contentsOf: chunk)
+            try chunk.withUnsafeBytes { try append($0) }
         }
 
+        /// Written with write(2), not FileHandle: a full disk is then reported
+        /// as such (ENOSPC), not as a Foundation error number.
         public func append(_ bytes: UnsafeRawBufferPointer) throws {
-            try append(Data(bytes))
+            hasher.update(bufferPointer: bytes)
+            size += bytes.count
+            var offset = 0
+            while offset < bytes.count {
+                let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ArchiveError.unwritable(archive.root.path, ArchiveError.explain(errno))
+                }
+                offset += n
+            }
         }
 
         /// Discards what was written.
         public func abort() {
             guard !done else { return }
             done = true
-            try? out.close()
-            try? FileManager.default.removeItem(at: tmp)
+            close(fd)
+            unlink(tmp.path)
         }
 
         /// Makes the object durable under its digest and returns it.
         public func finish() throws -> ArchivedObject {
             precondition(!done, "archive writer used after finish or abort")
-            do {
-                try out.synchronize()
-                try out.close()
-            } catch {
+            if fsync(fd) != 0 {
+                let reason = ArchiveError.explain(errno)
                 abort()
-                throw error
+                throw ArchiveError.unwritable(archive.root.path, reason)
             }
+            close(fd)
             done = true
             let sha = Hex.encode(hasher.finalize())
             let final = archive.url(for: sha)
@@ -218,9 +235,14 @@ public struct RawArchive: Sendable {
                 return ArchivedObject(sha256: sha, size: size, url: final, isNew: false)
             }
             let dir = final.deletingLastPathComponent()
-            try archive.permissions.createDirectories(at: dir)
+            do {
+                try archive.permissions.createDirectories(at: dir)
+            } catch let error as FolderCreationError {
+                try? FileManager.default.removeItem(at: tmp)
+                throw ArchiveError.unwritable(error.path, error.reason)
+            }
             guard rename(tmp.path, final.path) == 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = ArchiveError.explain(errno)
                 try? FileManager.default.removeItem(at: tmp)
                 throw ArchiveError.unwritable(final.path, reason)
             }
@@ -285,6 +307,24 @@ public enum ArchiveError: Error, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
         case .unwritable(let path, let reason): "cannot write to the archive at \(path): \(reason)"
+        }
+    }
+
+    /// Whether retrying later can succeed (a full disk, a read-only mount),
+    /// as opposed to an input that cannot be read.
+    public var isTransient: Bool {
+        if case .unwritable = self { return true }
+        return false
+    }
+
+    /// The cause of a failed system call, with what to do about it.
+    public static func explain(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC, EDQUOT: "the disk is full (or over quota); free space, then retry"
+        case EROFS: "the file system is mounted read-only"
+        case EACCES, EPERM: "permission denied; the archive must be writable by the user the gateway runs as"
+        case EIO: "the disk reported an I/O error"
+        default: String(cString: strerror(code))
         }
     }
 }
