@@ -22,10 +22,17 @@ var targets: [Target] = [
         name: "ComplaintModel",
         swiftSettings: strictSwift6
     ),
+    // libxml2 from the system (apt: libxml2-dev), wrapped in GatewayCore/XML.
+    .systemLibrary(
+        name: "CLibXML2",
+        pkgConfig: "libxml-2.0",
+        providers: [.apt(["libxml2-dev"])]
+    ),
     .target(
         name: "GatewayCore",
         dependencies: [
             "ComplaintModel",
+            "CLibXML2",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -49,6 +56,7 @@ var targets: [Target] = [
             "GatewayCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ],
@@ -97,7 +105,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "GatewayTestSupport",
-        dependencies: ["ComplaintModel", "GatewayCore"],
+        dependencies: ["ComplaintModel", "GatewayCore", .product(name: "PropertyBased", package: "swift-property-based")],
         path: "Tests/GatewayTestSupport",
         swiftSettings: strictSwift6
     ),
@@ -108,7 +116,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "GatewayCoreTests",
-        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
         swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -142,7 +150,8 @@ for plugin in channelPlugins {
     ))
     targets.append(.testTarget(
         name: "\(plugin)Tests",
-        dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "GatewayTestSupport",
+                       .product(name: "PropertyBased", package: "swift-property-based")],
         path: "Plugins/\(plugin)/Tests",
         exclude: ["Fixtures"],
         swiftSettings: strictSwift6
@@ -165,6 +174,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

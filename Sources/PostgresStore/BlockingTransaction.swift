@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import GatewayCore
+import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 
@@ -30,17 +32,46 @@ extension PostgresQuery {
 struct BlockingTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// The longest one statement may take (see `PostgresComplaintStore.statementTimeout`).
+    let timeout: Duration
 
     /// Runs a statement and returns its rows.
     @discardableResult
     func rows(_ sql: String, _ arguments: [SQLArgument] = []) throws -> [PostgresRow] {
-        try connection.query(.sql(sql, arguments), logger: logger).wait().rows
+        try answer(.sql(sql, arguments)).rows
     }
 
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLArgument] = []) throws -> Int {
-        try connection.query(.sql(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+        try answer(.sql(sql, arguments)).metadata.rows ?? 0
+    }
+
+    /// Waits for the statement's answer, at most `timeout`: then the
+    /// connection is closed (the pool replaces it; the server rolls back) and
+    /// the store reports itself unavailable, so no caller waits forever.
+    private func answer(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        let future = connection.query(query, logger: logger)
+        let loop = future.eventLoop
+        let promise = loop.makePromise(of: PostgresQueryResult.self)
+        // Both completions run on `loop`; the first one wins.
+        let settled = NIOLockedValueBox(false)
+        func settle(_ result: Result<PostgresQueryResult, any Error>) {
+            guard settled.withLockedValue({ done in defer { done = true }; return !done }) else { return }
+            promise.completeWith(result)
+        }
+        let connection = self.connection, timeout = self.timeout
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let deadline = loop.scheduleTask(in: .milliseconds(milliseconds)) {
+            settle(.failure(StoreUnavailableError(reason: "PostgreSQL did not answer within \(timeout)")))
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        future.whenComplete { result in
+            deadline.cancel()
+            settle(result)
+        }
+        return try promise.futureResult.wait()
     }
 
     /// The first column of the first row, decoded.

@@ -39,13 +39,19 @@ public final class PostgresComplaintStore: ComplaintStore {
     /// itself unavailable (the pool would otherwise wait forever while the
     /// server is down).
     let connectTimeout: Duration
+    /// The longest one statement may go unanswered before its connection is
+    /// closed and the operation reported unavailable: a server that vanished
+    /// without closing the socket (a host down, a partition, a stop at the
+    /// wrong moment) must not hold a form post or a commit forever.
+    let statementTimeout: Duration
 
     /// Connects, creates the schema when missing and migrates it.
-    public init(settings: PostgresSettings, connectTimeout: Duration = .seconds(5),
+    public init(settings: PostgresSettings, connectTimeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(60),
                 logger: Logger = Logger(label: "complaint-gateway.postgres")) async throws {
         self.settings = settings
         self.logger = logger
         self.connectTimeout = connectTimeout
+        self.statementTimeout = statementTimeout
         var configuration = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.username,
             password: settings.password.map { String(decoding: $0.bytes, as: UTF8.self) },
@@ -123,12 +129,25 @@ public final class PostgresComplaintStore: ComplaintStore {
         }
     }
 
-    /// One statement's rows.
+    /// One statement's rows, within `statementTimeout`.
     func rows(_ sql: String, _ arguments: [SQLArgument] = []) async throws -> [PostgresRow] {
         let query = try PostgresQuery.sql(sql, arguments)
-        let logger = self.logger
+        let logger = self.logger, timeout = statementTimeout
         return try await withConnection { connection in
-            try await connection.query(query, logger: logger).collect()
+            try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
+                group.addTask { try await connection.query(query, logger: logger).collect() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let rows = try await group.next(), let rows else {
+                    // No answer: the connection is closed so the pool replaces it.
+                    try? await connection.close()
+                    throw StoreUnavailableError(reason: "PostgreSQL did not answer within \(timeout)")
+                }
+                return rows
+            }
         }
     }
 
@@ -140,10 +159,10 @@ public final class PostgresComplaintStore: ComplaintStore {
     /// Runs `body` in one transaction on a thread that may block (see
     /// `BlockingTransaction`); commits unless it throws or `rollback` is set.
     func transaction<T: Sendable>(rollback: Bool = false, _ body: @escaping @Sendable (BlockingTransaction) throws -> T) async throws -> T {
-        let logger = self.logger
+        let logger = self.logger, timeout = statementTimeout
         return try await withConnection { connection in
             try await NIOThreadPool.singleton.runIfActive {
-                let tx = BlockingTransaction(connection: connection, logger: logger)
+                let tx = BlockingTransaction(connection: connection, logger: logger, timeout: timeout)
                 try tx.execute("BEGIN")
                 do {
                     let value = try body(tx)

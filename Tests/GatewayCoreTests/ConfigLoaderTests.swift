@@ -200,6 +200,17 @@ struct ConfigLoaderTests {
         #expect(problems[1].message == "must not be negative")
     }
 
+    @Test("table headers that do not start like a name, and control characters, are refused before the TOML parser sees them")
+    func hostileText() {
+        for (text, line) in [("[[[1]]]\n", 1), ("[\u{1B}storage]\n", 1), ("[storage]\npath = \"a\"\n[[ =\n", 3), ("[[[a]]]", 1), ("# ok\n[@x]", 2)] {
+            let problems = TestChannels.problems(text)
+            #expect(problems.map(\.line) == [line], "\(text.debugDescription): \(problems)")
+        }
+        // A header-like line inside a multi-line string is text.
+        #expect(TestChannels.problems("[[channel]]\nname = \"a\"\ntype = \"lines\"\nnote = \"\"\"\n[[[not a header]]]\n\"\"\"\n")
+                    .allSatisfy { !$0.message.contains("table header") })
+    }
+
     @Test("archive retention must be a positive number of days")
     func retention() throws {
         let problems = TestChannels.problems("[archive]\nretention_days = 0\n")

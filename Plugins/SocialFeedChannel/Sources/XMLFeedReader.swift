@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Synchronization
 #if canImport(FoundationXML)
 import FoundationXML
@@ -9,7 +10,8 @@ import FoundationXML
 ///
 /// Safe by construction: external entities are never loaded, and a document
 /// that declares entities in a DTD is refused before parsing (the
-/// billion-laughs family). HTML named entities that RSS 0.91 documents use
+/// billion-laughs family), as libxml2 itself reads the DTD
+/// (`XMLEntityGuard`): in any encoding, at any position. HTML named entities that RSS 0.91 documents use
 /// without declaring (`&nbsp;`) are rewritten as character references.
 /// Ill-formed XML keeps the entries read before the error; the error itself is
 /// reported with the parser's line and column.
@@ -21,9 +23,6 @@ public enum XMLFeedReader {
     }
 
     public static func read(_ data: Data, baseURL: URL? = nil) throws -> FeedDocument {
-        if declaresEntities(data) {
-            throw Failure(description: "the document declares entities in a DTD (<!ENTITY>); refused: entity expansion is never performed", partial: nil)
-        }
         // White space (even a blank line) before the XML declaration is an error
         // to libxml2 and common in real feeds.
         let start = data.firstIndex { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } ?? data.startIndex
@@ -32,7 +31,24 @@ public enum XMLFeedReader {
         // libxml2 does with an undeclared entity depends on the document's DTD
         // and is not something to rely on, and no document here may declare any.
         let trimmed = Data(data[start...])
-        return try parse(HTMLEntities.isASCIICompatible(trimmed) ? HTMLEntities.rewriteUndeclared(trimmed) : trimmed, baseURL: baseURL)
+        let document: Data
+        switch Self.asUTF8(trimmed) {
+        case .ready(let bytes):
+            document = bytes
+        case .invalidUTF8(let bad):
+            // FoundationXML traps (the process dies) on an element or attribute
+            // name that is not valid UTF-8. The entries before the first invalid
+            // byte are kept; the rest is quarantined with the place.
+            let line = trimmed.prefix(bad).filter { $0 == 0x0A }.count + 1
+            var partial: FeedDocument? = nil
+            do {
+                partial = try read(trimmed.prefix(bad), baseURL: baseURL)
+            } catch let failure as Failure {
+                partial = failure.partial
+            }
+            throw Failure(description: "not valid UTF-8 at line \(line) (byte \(bad + 1)), and no encoding declared that would read it", partial: partial)
+        }
+        return try parse(HTMLEntities.isASCIICompatible(document) ? HTMLEntities.rewriteUndeclared(document) : document, baseURL: baseURL)
     }
 
     /// FoundationXML drives libxml2, parts of whose configuration are
@@ -43,7 +59,14 @@ public enum XMLFeedReader {
     private static let libxml2 = Mutex(())
 
     static func parse(_ data: Data, baseURL: URL?) throws -> FeedDocument {
-        try libxml2.withLock { _ in try parseUnlocked(data, baseURL: baseURL) }
+        try libxml2.withLock { _ in
+            // Checked on the very bytes that are parsed next.
+            if let entity = XMLEntityGuard.firstDeclaredEntity(in: data) {
+                throw Failure(description: "the document declares entities in a DTD (<!ENTITY \(entity) ...>); refused: entity expansion is never performed",
+                              partial: nil)
+            }
+            return try parseUnlocked(data, baseURL: baseURL)
+        }
     }
 
     private static func parseUnlocked(_ data: Data, baseURL: URL?) throws -> FeedDocument {
@@ -87,13 +110,6 @@ public enum XMLFeedReader {
             }
         }
         return "\(error)"
-    }
-
-    /// Whether the prolog (before the root element) declares entities.
-    static func declaresEntities(_ data: Data) -> Bool {
-        let head = data.prefix(64 * 1024)
-        guard let doctype = head.range(of: Data("<!DOCTYPE".utf8)) ?? head.range(of: Data("<!doctype".utf8)) else { return false }
-        return head[doctype.lowerBound...].range(of: Data("<!ENTITY".utf8)) != nil
     }
 }
 

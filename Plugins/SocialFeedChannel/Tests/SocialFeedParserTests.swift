@@ -102,6 +102,27 @@ struct SocialFeedParserTests {
         }
     }
 
+    @Test("entity declarations are refused in a UTF-16 document and after a long comment; nothing disappears silently")
+    func entityDeclarationsAreRefusedWhereverTheyAre() throws {
+        let dir = try TemporaryDirectory("feed")
+        let declaring = #"<rss version="2.0"><channel><title>t</title><item><guid>1</guid><title>before &secret; after</title></item></channel></rss>"#
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in (#"<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE rss [<!ENTITY secret "hidden">]>"# + declaring).utf16 {
+            utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+        }
+        let late = Data((#"<?xml version="1.0"?><!--"# + String(repeating: "x", count: 100_000) + #"--><!DOCTYPE rss [<!ENTITY secret "hidden">]>"# + declaring).utf8)
+        for (name, data) in [("utf16.xml", Data(utf16)), ("late.xml", late)] {
+            let url = try dir.write(name, data)
+            #expect("\(name)") {
+                let reader = try SocialFeedParser(settings: SocialFeedSettings()).open(
+                    RawInput(url: url, sha256: "", size: data.count, mediaType: "application/xml", originalName: name))
+                while try reader.next() != nil {}
+            } throws: { error in
+                "\(error)".contains("declares entities")
+            }
+        }
+    }
+
     @Test func htmlEntitiesAndBareAmpersandsInOldRSS() throws {
         let drafts = Self.drafts(try Self.events("rss091-entities.xml"))
         #expect(drafts.count == 1)

@@ -127,6 +127,8 @@ public struct ConfigLoader: Sendable {
     /// Loads configuration text; `file` names it in messages and `baseDirectory`
     /// resolves relative paths.
     public func load(text: String, file: String, baseDirectory: URL) throws(ConfigError) -> (config: GatewayConfig, channels: [ConfiguredChannel]) {
+        let unsafe = TOMLPreflight.problems(in: text, file: file)
+        guard unsafe.isEmpty else { throw ConfigError(unsafe) }
         let root: [String: ConfigValue]
         do {
             root = Self.convert(try TOMLTable(string: text))
