@@ -108,21 +108,21 @@ struct ArchiveReplayCLITests {
         var committed = 0
         while Date() < deadline, process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
-            committed = try CLITests.run(["feed", "--limit", "2001"], in: ws.url).lines.count
+            committed = try await CLITests.run(["feed", "--limit", "2001"], in: ws.url).lines.count
             if committed >= 2000 { break }
         }
         let wasRunning = process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(wasRunning, "the ingest must still be running when killed (it committed \(committed) events)")
-        let before = try CLITests.run(["feed"], in: ws.url).lines.count
+        let before = try await CLITests.run(["feed"], in: ws.url).lines.count
         #expect(before < rows)
 
         // Restart: the interrupted input is recovered from the archive.
-        let restart = try CLITests.run(["ingest"], in: ws.url)
+        let restart = try await CLITests.run(["ingest"], in: ws.url)
         #expect(restart.status == 0, "\(restart.stderr)")
         #expect(restart.stdout.contains("recovered 1 interrupted input"))
-        let feed = try CLITests.run(["feed"], in: ws.url)
+        let feed = try await CLITests.run(["feed"], in: ws.url)
         let sequences = feed.lines.compactMap { line -> Int? in
             guard let r = line.range(of: "\"sequence\":\"") else { return nil }
             return Int(line[r.upperBound...].prefix { $0.isNumber })

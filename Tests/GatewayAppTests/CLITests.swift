@@ -12,6 +12,11 @@ struct CLITests {
         try ProcessRunner.run(bin, args, in: dir)
     }
 
+    /// The same, waited for off the concurrency pool (see `ProcessRunner`).
+    static func run(_ args: [String], in dir: URL) async throws -> ProcessResult {
+        try await ProcessRunner.run(bin, args, in: dir)
+    }
+
     /// A workspace with a channels.conf using the plugin's fixtures.
     static func workspace() throws -> TemporaryDirectory {
         let dir = try TemporaryDirectory("cli")
@@ -206,7 +211,7 @@ struct CLITests {
         let (ra, rb) = try await (a, b)
         #expect(ra.status == 0, "\(ra.stderr)")
         #expect(rb.status == 0, "\(rb.stderr)")
-        let feed = try Self.run(["feed"], in: ws.url)
+        let feed = try await Self.run(["feed"], in: ws.url)
         let sequences = feed.lines.compactMap { line -> Int? in
             guard let range = line.range(of: "\"sequence\":\"") else { return nil }
             return Int(line[range.upperBound...].prefix { $0.isNumber })

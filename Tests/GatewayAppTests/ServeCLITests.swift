@@ -97,7 +97,7 @@ struct ServeCLITests {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline && pbxEvents == 0 {
             try await Task.sleep(for: .milliseconds(300))
-            let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+            let feed = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
             pbxEvents = feed.lines.filter { $0.contains(#""source":"pbx""#) || $0.contains(#""name":"pbx""#) }.count
         }
         #expect(pbxEvents > 0, "the dropped file was ingested while serving")
@@ -108,7 +108,7 @@ struct ServeCLITests {
         #expect(!process.isRunning, "serve stops on SIGTERM")
         #expect(process.terminationStatus == 0)
 
-        let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+        let feed = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
         let web = feed.lines.filter { $0.contains("网站投诉") }
         #expect(web.count == 1)
     }
@@ -192,7 +192,7 @@ struct ServeCLITests {
         while process.isRunning && Date() < stopBy { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == 0)
-        let feed = try ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+        let feed = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
         #expect(feed.lines.filter { $0.contains("still in flight at SIGTERM") }.count == 1)
     }
 

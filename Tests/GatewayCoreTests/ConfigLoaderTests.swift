@@ -202,10 +202,16 @@ struct ConfigLoaderTests {
 
     @Test("table headers that do not start like a name, and control characters, are refused before the TOML parser sees them")
     func hostileText() {
-        for (text, line) in [("[[[1]]]\n", 1), ("[\u{1B}storage]\n", 1), ("[storage]\npath = \"a\"\n[[ =\n", 3), ("[[[a]]]", 1), ("# ok\n[@x]", 2)] {
+        for (text, line) in [("[[[1]]]\n", 1), ("[\u{1B}storage]\n", 1), ("[storage]\npath = \"a\"\n[[ =\n", 3), ("[[[a]]]", 1), ("# ok\n[@x]", 2),
+                             // Three quotes inside a one-line string open no multi-line string.
+                             ("[server]\nlisten = \"127.0.0.1:808'''0\"\n[#dedup]\n", 3),
+                             // "}" where an array expects a value: in one line, across lines, after a comment.
+                             ("a = [}]", 1), ("a = 1\nb = [1, }]", 2), ("a = {b = [}]}", 1), ("a = [\n# c\n}]", 3), ("a = [[}]]", 1)] {
             let problems = TestChannels.problems(text)
             #expect(problems.map(\.line) == [line], "\(text.debugDescription): \(problems)")
         }
+        // Braces and brackets inside strings, and valid nesting, are fine.
+        #expect(TestChannels.problems("a = [\"}\", '}', { b = 1 }, [1, 2]]\n").allSatisfy { !$0.message.contains("array expects") })
         // A header-like line inside a multi-line string is text.
         #expect(TestChannels.problems("[[channel]]\nname = \"a\"\ntype = \"lines\"\nnote = \"\"\"\n[[[not a header]]]\n\"\"\"\n")
                     .allSatisfy { !$0.message.contains("table header") })

@@ -38,7 +38,7 @@ struct ReadinessTests {
             #expect(readOnly.status == 503)
             #expect(readOnly.checks["archive"]?.contains("read-only") == true, "\(readOnly.checks)")
 
-            _ = try ProcessRunner.run(URL(fileURLWithPath: "/bin/umount"), [disk.url.path])
+            _ = try await ProcessRunner.run(URL(fileURLWithPath: "/bin/umount"), [disk.url.path])
             #expect(try await readiness(base).status == 200, "ready again once the archive is writable")
             #expect(try await client.post(base.appending(path: "v1/forms/web"), FormIntakeTests.valid).status == 202)
         }

@@ -41,6 +41,21 @@ public enum ProcessRunner {
                              stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 
+    /// The same, for async tests: the child is waited for on a thread of its
+    /// own, never on one of the few threads Swift concurrency runs every task
+    /// on (two on a 2-core machine), where two waiting tests would stall every
+    /// in-process server of the other tests.
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           input: Data? = nil, environment: [String: String] = [:]) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try run(executable, arguments, in: directory, input: input, environment: environment) as ProcessResult
+                })
+            }.start()
+        }
+    }
+
     /// The `complaint-gateway` executable built alongside the tests.
     public static var gatewayExecutable: URL {
         if let env = ProcessInfo.processInfo.environment["COMPLAINT_GATEWAY_BIN"] {

@@ -4,8 +4,7 @@ import GatewayCore
 extension XMLFeedReader {
     /// A document ready for FoundationXML, or where it stops being readable.
     enum Prepared {
-        /// Valid UTF-8 (or UTF-16/32 with its byte-order mark, which libxml2
-        /// converts itself).
+        /// Valid UTF-8.
         case ready(Data)
         /// Not valid UTF-8 from this byte on, and no declared encoding reads it.
         case invalidUTF8(at: Int)
@@ -18,8 +17,20 @@ extension XMLFeedReader {
     /// Big5 as Big5-HKSCS), and its declaration rewritten to say UTF-8.
     static func asUTF8(_ data: Data) -> Prepared {
         let head = Array(data.prefix(4))
-        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) || (head.count >= 2 && (head[0] == 0 || head[1] == 0)) {
-            return .ready(data)
+        // UTF-16 (with its mark, or given away by NULs) is converted here too, so
+        // that what FoundationXML sees is always UTF-8 and the byte-level
+        // workarounds below apply to it.
+        let utf16: String? =
+            head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) ? "utf-16"
+            : head.count >= 2 && head[0] == 0 && head[1] != 0 ? "utf-16be"
+            : head.count >= 2 && head[0] != 0 && head[1] == 0 ? "utf-16le" : nil
+        if let utf16, let charset = Charset(label: utf16), let decoded = try? IconvConverter.decode(data, charset: charset) {
+            var text = decoded.text
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            if let encoding = declaredEncoding(of: Data(text.utf8)), let range = text.range(of: encoding) {
+                text.replaceSubrange(range, with: "UTF-8")
+            }
+            return .ready(Data(text.utf8))
         }
         guard let bad = firstInvalidUTF8(data) else { return .ready(data) }
         guard let encoding = declaredEncoding(of: data), let charset = Charset(label: encoding),
@@ -59,5 +70,31 @@ extension XMLFeedReader {
             case .error: return offset
             }
         }
+    }
+
+    /// Blanks out processing instructions without data (`<?xml?>`, `<?x ?>`):
+    /// libxml2 reports them with a NULL data pointer, on which FoundationXML's
+    /// handler calls strlen and the process dies. Spaces keep every other byte
+    /// (and line number) where it was; such an instruction carries nothing.
+    static func blankingEmptyProcessingInstructions(_ data: Data) -> Data {
+        var bytes = [UInt8](data)
+        var i = 0
+        while i + 3 < bytes.count {
+            guard bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?") else { i += 1; continue }
+            var j = i + 2
+            while j < bytes.count, bytes[j] != UInt8(ascii: "?"), bytes[j] != UInt8(ascii: ">"), !isSpace(bytes[j]) { j += 1 }
+            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+            if j + 1 < bytes.count, bytes[j] == UInt8(ascii: "?"), bytes[j + 1] == UInt8(ascii: ">") {
+                for k in i...(j + 1) where !isSpace(bytes[k]) { bytes[k] = 0x20 }
+                i = j + 2
+            } else {
+                i += 2
+            }
+        }
+        return Data(bytes)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }

@@ -34,7 +34,7 @@ public enum XMLFeedReader {
         let document: Data
         switch Self.asUTF8(trimmed) {
         case .ready(let bytes):
-            document = bytes
+            document = Self.blankingEmptyProcessingInstructions(bytes)
         case .invalidUTF8(let bad):
             // FoundationXML traps (the process dies) on an element or attribute
             // name that is not valid UTF-8. The entries before the first invalid

@@ -36,6 +36,29 @@ struct FeedFuzzTests {
         }
     }
 
+    @Test("every kept crash input, as it was found: entries or a quarantine entry, no crash")
+    func regressions() throws {
+        let folder = RepositoryPaths.root.appendingPathComponent("Tests/Fixtures/fuzz-regressions/feeds")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count >= 5)
+        for name in names {
+            let url = folder.appendingPathComponent(name)
+            let size = try Data(contentsOf: url).count
+            do {
+                let reader = try SocialFeedParser(settings: SocialFeedSettings()).open(
+                    RawInput(url: url, sha256: "", size: size, mediaType: "application/xml", originalName: name))
+                while try reader.next() != nil {}
+            } catch is Rejection {
+            }
+        }
+        // `<?xml?>` (a processing instruction without data) was fatal in FoundationXML.
+        let url = folder.appendingPathComponent("processing-instruction-without-data.xml")
+        let reader = try SocialFeedParser(settings: SocialFeedSettings()).open(
+            RawInput(url: url, sha256: "", size: try Data(contentsOf: url).count, mediaType: "application/xml", originalName: "pi.xml"))
+        guard case .complaint(let draft)? = try reader.next() else { Issue.record("the item was not read"); return }
+        #expect(draft.subject == "x")
+    }
+
     @Test("mutated feeds: entries or a quarantine entry, never a declared entity expanded")
     func feeds() async throws {
         let dir = try TemporaryDirectory("fuzz-feed")
@@ -48,14 +71,17 @@ struct FeedFuzzTests {
                 try Data(bytes).write(to: file)
                 let reader = try SocialFeedParser(settings: SocialFeedSettings()).open(
                     RawInput(url: file, sha256: "", size: bytes.count, mediaType: "application/xml", originalName: "feed"))
-                var events = 0
+                var events = 0, complaints = 0
                 while let event = try reader.next() {
                     events += 1
-                    if case .complaint(let draft) = event { #expect(draft.body.utf8.count <= bytes.count * 4 + 64) }
+                    if case .complaint(let draft) = event {
+                        complaints += 1
+                        #expect(draft.body.utf8.count <= bytes.count * 4 + 64)
+                    }
                 }
                 #expect(events <= bytes.count)
-                #expect(XMLEntityGuard.firstDeclaredEntity(in: Data(bytes)) == nil || bytes.first == UInt8(ascii: "{"),
-                        "a document declaring entities was read")
+                #expect(complaints == 0 || XMLEntityGuard.firstDeclaredEntity(in: Data(bytes)) == nil || bytes.first == UInt8(ascii: "{"),
+                        "items were read from a document that declares entities")
             } catch is Rejection {
             } catch {
                 Issue.record("not a quarantine reason: \(error)")

@@ -13,7 +13,8 @@ import Foundation
 /// network or the disk (`XML_PARSE_NONET`, no DTD loading), and libxml2's
 /// error messages are not printed.
 public enum XMLEntityGuard {
-    /// The name of the first entity `document` declares, or nil if it declares none.
+    /// The name of the first entity `document` declares (or `unreadableSubset`),
+    /// or nil if it declares none.
     public static func firstDeclaredEntity(in document: Data) -> String? {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
@@ -46,10 +47,20 @@ public enum XMLEntityGuard {
                     offset += size
                     if status != 0 || context.pointee.disableSAX != 0 || last { break }
                 } while true
+                // Stopped inside a DOCTYPE's internal subset (`[...]`), by an error
+                // or the end: what it declares cannot be known, so it counts as a
+                // declaration. A malformed DTD must not slip past the guard.
+                if result.pointee == nil, context.pointee.inSubset != 0 {
+                    result.pointee = Self.unreadableSubset
+                }
             }
         }
         return declared
     }
+
+    /// What `firstDeclaredEntity` returns for a DTD internal subset libxml2
+    /// could not read to its end.
+    public static let unreadableSubset = "(an internal DTD subset that cannot be read)"
 
     /// Records the first declaration and stops the parser.
     private static func found(_ context: UnsafeMutableRawPointer?, _ name: UnsafePointer<xmlChar>?) {

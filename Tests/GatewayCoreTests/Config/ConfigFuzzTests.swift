@@ -28,6 +28,15 @@ struct ConfigFuzzTests {
                                     "[", "]", "#", "\\u0000", "1e400", "99999999999999999999", "-0", "inf", "nan", "1979-05-27T07:32:00Z", "\n", ".", "\"\\"]
         .map { Array($0.utf8) }
 
+    @Test("every kept crash input, as it was found, is refused with located problems")
+    func regressions() {
+        let inputs = Fuzz.regressions("config")
+        #expect(inputs.count >= 3)
+        for bytes in inputs {
+            #expect(!TestChannels.problems(String(decoding: bytes, as: UTF8.self)).isEmpty)
+        }
+    }
+
     @Test("mutated files: loaded, or refused with located problems")
     func configs() async {
         await propertyCheck(count: Fuzz.cases, input: Fuzz.seed(of: Self.seeds.count), Fuzz.edits) { seed, edits in
