@@ -131,7 +131,8 @@ var targets: [Target] = [
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "Metrics", package: "swift-metrics"),
                        .product(name: "Prometheus", package: "swift-prometheus"),
-                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                       .product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import Synchronization
 
 /// `POST /v1/forms/{channel}`: takes a form post, archives it, runs it through
 /// the pipeline and answers only once the complaint is committed.
@@ -21,6 +22,8 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     let notifier: FeedNotifier?
     /// The most a client may take to send a body (`[server] body_timeout_seconds`).
     let bodyTimeout: Duration
+    /// The most a post waits for its commit (`[server] store_timeout_seconds`).
+    let storeTimeout: Duration
     let logger: Logger
 
     /// A channel that takes posts, with its limiters.
@@ -32,9 +35,11 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     }
 
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], auth: TokenAuthenticator = TokenAuthenticator(tokens: []),
-                notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout), logger: Logger) {
+                notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
+                storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), logger: Logger) {
         self.pipeline = pipeline
         self.bodyTimeout = bodyTimeout
+        self.storeTimeout = storeTimeout
         self.auth = auth
         self.notifier = notifier
         self.logger = logger
@@ -151,8 +156,10 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
         if let agent = request.headers[.userAgent] { metadata[HTTPIntake.MetadataKey.userAgent] = String(agent.prefix(512)) }
         let report: IngestReport
         do {
-            report = try await pipeline.processReporting(object, sourceName: "POST /v1/forms/\(name)", channel: form.channel,
-                                                         mediaType: contentType, metadata: metadata)
+            report = try await withinStoreTimeout { [pipeline, metadata] in
+                try await pipeline.processReporting(object, sourceName: "POST /v1/forms/\(name)", channel: form.channel,
+                                                    mediaType: contentType, metadata: metadata)
+            }
         } catch {
             // The post is archived and its ingestion stays "processing": recovery
             // finishes it, but the client was not told it succeeded, so it retries.
@@ -189,6 +196,33 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
         }
         let status = report.counts.duplicate > 0 ? "duplicate" : "accepted"
         return respond(request, form: form, accepted: Accepted(id: id, channel: name, status: status), cors: cors)
+    }
+
+    /// Runs `work` (the commit of an archived post) and waits at most
+    /// `storeTimeout` for it. The work is not cancelled at the deadline: it may
+    /// still commit, which is harmless, since the client was not told it
+    /// succeeded and its retry is the same submission (same key or body, same
+    /// complaint id). What must not happen is a client waiting forever on a
+    /// store that stopped answering.
+    private func withinStoreTimeout(_ work: @escaping @Sendable () async throws -> IngestReport) async throws -> IngestReport {
+        let processing = Task { try await work() }
+        let timeout = storeTimeout
+        // Not a task group: a group waits for all its children, and a child
+        // awaiting `processing` would keep the answer waiting for the store.
+        return try await withCheckedThrowingContinuation { continuation in
+            let answered = Answered()
+            Task {
+                let result: Result<IngestReport, any Error>
+                do { result = .success(try await processing.value) } catch { result = .failure(error) }
+                if answered.claim() { continuation.resume(with: result) }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                if answered.claim() {
+                    continuation.resume(throwing: StoreUnavailableError(reason: "the store did not commit the post within \(timeout)"))
+                }
+            }
+        }
     }
 
     private static func tooLarge(_ intake: HTTPIntake) -> APIError {
@@ -238,4 +272,13 @@ enum FormHeaders {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let signature = HTTPField.Name(RequestSignature.headerName)!
     static let maxIdempotencyKey = 255
+}
+
+/// Whether a request was answered: the first of two racing tasks claims it.
+private final class Answered: Sendable {
+    private let done = Atomic<Bool>(false)
+
+    func claim() -> Bool {
+        !done.exchange(true, ordering: .acquiringAndReleasing)
+    }
 }

@@ -45,7 +45,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         router.middlewares.add(JSONErrorMiddleware())
         HealthController(store: pipeline.store, archive: pipeline.archive, readiness: readiness, registry: registry).addRoutes(to: router)
         FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier,
-                             bodyTimeout: .seconds(settings.bodyTimeout), logger: logger).addRoutes(to: router)
+                             bodyTimeout: .seconds(settings.bodyTimeout), storeTimeout: .seconds(settings.storeTimeout),
+                             logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, auth: auth, notifier: notifier, privacy: privacy, heartbeat: streamHeartbeat).addRoutes(to: router)
         return router
     }

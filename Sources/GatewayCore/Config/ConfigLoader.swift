@@ -73,6 +73,8 @@ public struct ConfigLoader: Sendable {
                    help: "The most a client may take to send a whole request body (a slow or stalled upload gets 408)."),
         OptionSpec("max_connections", .integer, default: "\(ServerSettings.defaultMaxConnections)",
                    help: "Connections served at once; beyond it requests get 503 with Retry-After, except /healthz and /readyz."),
+        OptionSpec("store_timeout_seconds", .integer, default: "\(ServerSettings.defaultStoreTimeout)",
+                   help: "The most a form post waits for the store to commit it; then it is answered 503 store_unavailable (nothing acknowledged, retry with the same Idempotency-Key)."),
     ]
     /// Keys of the `[dedup]` table.
     public static let dedupOptions: [OptionSpec] = [
@@ -195,6 +197,7 @@ public struct ConfigLoader: Sendable {
             ("idle_timeout_seconds", 1, 3_600, \.idleTimeout),
             ("body_timeout_seconds", 1, 3_600, \.bodyTimeout),
             ("max_connections", 1, 1_000_000, \.maxConnections),
+            ("store_timeout_seconds", 1, 3_600, \.storeTimeout),
         ]
         for (key, minimum, maximum, field) in serverNumbers {
             guard let value = serverValues[key]?.intValue else { continue }

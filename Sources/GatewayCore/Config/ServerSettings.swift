@@ -6,6 +6,7 @@ public struct ServerSettings: Sendable, Equatable {
     public static let defaultIdleTimeout = 30
     public static let defaultBodyTimeout = 60
     public static let defaultMaxConnections = 4096
+    public static let defaultStoreTimeout = 30
 
     public var host = "127.0.0.1"
     public var port = 8080
@@ -21,6 +22,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var bodyTimeout = ServerSettings.defaultBodyTimeout
     /// Connections served at once; more get a 503 (health checks excepted).
     public var maxConnections = ServerSettings.defaultMaxConnections
+    /// Seconds a form post may wait for the store to commit it before it is
+    /// answered 503 (nothing acknowledged; the archived post is finished by
+    /// recovery or by the client's retry, which dedup makes harmless).
+    public var storeTimeout = ServerSettings.defaultStoreTimeout
 
     public init() {}
 
