@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Watches the channels' drop folders inside `serve`: every scan interval, each
 /// new file is archived and ingested once.
@@ -28,11 +29,6 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
         self.settleTime = settleTime
         self.logger = logger
     }
-
-    /// How long a claim on a dropped file keeps other instances off it: longer
-    /// than the largest input takes (a 1 GiB mbox ingests in ~3 minutes); an
-    /// instance that dies mid-file leaves it to the others after this.
-    static var claimDuration: TimeInterval { 15 * 60 }
 
     /// The channels it watches.
     public var channelNames: [String] { channels.map(\.name) }
@@ -62,6 +58,8 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     func scan(_ done: inout [String: FileState], warned: inout Set<SkippedEntry>) async {
         var seen = Set<String>()
         var stillSkipped = Set<SkippedEntry>()
+        var work: [IntakeFile] = []
+        var states: [String: FileState] = [:]
         for channel in channels {
             for (_, folder) in channel.plugin.watchedFolders(in: channel.settings) {
                 let listing: DropFolderListing
@@ -84,8 +82,6 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
                     seen.insert(url.path)
                     let file: InputFile
                     do {
-                        // Opened once: the entry checked is the one hashed and archived,
-                        // even if someone swaps it for a link meanwhile.
                         file = try InputFile.open(url)
                     } catch {
                         let entry = SkippedEntry(url: url, kind: FileKind(lstatAt: url.path) ?? .other)
@@ -99,43 +95,33 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
                     if done[url.path] == state { continue }
                     let settle = Double(settleTime.components.seconds) + Double(settleTime.components.attoseconds) / 1e18
                     if Date().timeIntervalSince(file.modified) < settle { continue }
-                    do {
-                        let digest = try RawArchive.digest(of: file)
-                        if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
-                            done[url.path] = state
-                            continue
-                        }
-                        // Several instances may watch one shared folder: one takes the file.
-                        let owner = WorkerIdentity.current.description
-                        guard try await pipeline.store.claimInput(sha256: digest.sha256, channel: channel.name, owner: owner,
-                                                                  for: Self.claimDuration) else {
-                            logger.debug("another instance is ingesting the file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)"])
-                            continue
-                        }
-                        let counts: IngestCounts
-                        do {
-                            // It may have finished between our first look and the claim.
-                            if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: channel.name) {
-                                try await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
-                                done[url.path] = state
-                                continue
-                            }
-                            counts = try await pipeline.ingest(file, channel: channel)
-                        } catch {
-                            try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
-                            throw error
-                        }
-                        try? await pipeline.store.releaseInput(sha256: digest.sha256, channel: channel.name, owner: owner)
-                        done[url.path] = state
-                        if counts.new + counts.updated > 0 { notifier?.notify() }
-                        logger.info("ingested drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)", "counts": "\(counts)"])
-                    } catch {
-                        // Left for the next scan: a store outage passes, an unreadable file may be fixed.
-                        logger.error("cannot ingest drop-folder file", metadata: ["channel": "\(channel.name)", "file": "\(url.path)", "error": "\(error)"])
-                    }
+                    states[url.path] = state
+                    work.append(IntakeFile(url: url, channel: channel, skipIfFinished: true))
                 }
             }
         }
+        // Taken in by the one intake path (digest, skip, claim, archive, parse,
+        // group commit); a file is marked done only after its commit.
+        let finished = Mutex<[String]>([])
+        let logger = self.logger, notifier = self.notifier
+        await pipeline.ingest(files: work, stopTaking: { Task.isShuttingDownGracefully }) { file, result in
+            switch result {
+            case .ingested(let report):
+                finished.withLock { $0.append(file.url.path) }
+                if report.counts.new + report.counts.updated > 0 { notifier?.notify() }
+                logger.info("ingested drop-folder file", metadata: ["channel": "\(file.channel.name)", "file": "\(file.url.path)",
+                                                                    "counts": "\(report.counts)"])
+            case .alreadyIngested:
+                finished.withLock { $0.append(file.url.path) }
+            case .claimedElsewhere:
+                logger.debug("another instance is ingesting the file", metadata: ["channel": "\(file.channel.name)", "file": "\(file.url.path)"])
+            case .failed(let error):
+                // Left for the next scan: a store outage passes, an unreadable file may be fixed.
+                logger.error("cannot ingest drop-folder file", metadata: ["channel": "\(file.channel.name)", "file": "\(file.url.path)",
+                                                                          "error": "\(error)"])
+            }
+        }
+        for path in finished.withLock({ $0 }) { done[path] = states[path] }
         // Forget files that are gone, so the cache does not grow forever.
         done = done.filter { seen.contains($0.key) }
         // An entry that is gone (or fixed) is warned about again if it comes back.

@@ -206,20 +206,57 @@ public final class PostgresComplaintStore: ComplaintStore {
     // MARK: Ingestions
 
     public func beginIngestion(_ start: IngestionStart) async throws -> Int64 {
-        try await transaction { tx in
-            try tx.execute("""
-                INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (sha256) DO NOTHING
-                """, [start.object.sha256, Int64(start.object.size), start.mediaType, start.receivedAt])
-            guard let id = try tx.scalar(Int64.self, """
-                INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker, media_type, metadata)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-                """, [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, start.receivedAt,
-                      IngestionStatus.processing.rawValue, WorkerIdentity.current.description, start.mediaType,
-                      start.metadata.isEmpty ? nil : Self.encodeMetadata(start.metadata)]) else {
-                throw PostgresStoreError("ingestion insert returned no id")
+        try await transaction { tx in try Self.insertIngestion(start, tx: tx) }
+    }
+
+    /// The manifest entry and the ingestion row (`processing`) of an input.
+    private static func insertIngestion(_ start: IngestionStart, tx: BlockingTransaction) throws -> Int64 {
+        try tx.execute("""
+            INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (sha256) DO NOTHING
+            """, [start.object.sha256, Int64(start.object.size), start.mediaType, start.receivedAt])
+        guard let id = try tx.scalar(Int64.self, """
+            INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker, media_type, metadata)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            """, [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, start.receivedAt,
+                  IngestionStatus.processing.rawValue, WorkerIdentity.current.description, start.mediaType,
+                  start.metadata.isEmpty ? nil : Self.encodeMetadata(start.metadata)]) else {
+            throw PostgresStoreError("ingestion insert returned no id")
+        }
+        return id
+    }
+
+    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
+        let works = inputs.map { input in
+            CommitWork(complaints: input.complaints, documents: input.complaints.map { ComplaintJSON.string($0.complaint) },
+                       features: input.complaints.map { dedup.features(of: $0) }, dedup: dedup)
+        }
+        return try await transaction { tx in
+            try tx.execute(Self.commitLock)
+            let index = PostgresDedupIndex(tx)
+            var outcomes: [IntakeOutcome] = []
+            for (position, input) in inputs.enumerated() {
+                let ingestion = try Self.insertIngestion(input.start, tx: tx)
+                var result = CommitResult()
+                _ = try works[position].apply(ingestion: ingestion, index: index, tx: tx, result: &result)
+                try Self.insertQuarantine(input.quarantine, ingestion: ingestion, tx: tx)
+                let counts = input.parsed.adding(result)
+                try tx.execute("UPDATE ingestions SET status = $1, counts = $2, finished_at = now() WHERE id = $3",
+                               [input.status.rawValue, String(decoding: try JSONEncoder().encode(counts), as: UTF8.self), ingestion])
+                result.massComplaints = index.takeFlagged()
+                outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
             }
-            return id
+            return outcomes
+        }
+    }
+
+    private static func insertQuarantine(_ entries: [QuarantineEntry], ingestion: Int64, tx: BlockingTransaction) throws {
+        for entry in entries {
+            try tx.execute("""
+                INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, now())
+                """, [ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
+                      entry.rejection.excerpt])
         }
     }
 
@@ -247,13 +284,7 @@ public final class PostgresComplaintStore: ComplaintStore {
             let index = PostgresDedupIndex(tx)
             var result = CommitResult()
             _ = try work.apply(ingestion: ingestion, index: index, tx: tx, result: &result)
-            for entry in quarantine {
-                try tx.execute("""
-                    INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, now())
-                    """, [ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
-                          entry.rejection.excerpt])
-            }
+            try Self.insertQuarantine(quarantine, ingestion: ingestion, tx: tx)
             result.massComplaints = index.flagged
             return result
         }

@@ -14,6 +14,12 @@ final class PostgresDedupIndex: DedupIndex {
     /// Clusters flagged as mass complaints in this transaction (their public ids).
     private(set) var flagged: [String] = []
 
+    /// The clusters flagged since the last call (one input's, in a group commit).
+    func takeFlagged() -> [String] {
+        defer { flagged = [] }
+        return flagged
+    }
+
     init(_ tx: BlockingTransaction) {
         self.tx = tx
     }

@@ -50,21 +50,72 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func beginIngestion(_ start: IngestionStart) async throws -> Int64 {
         try await guarded {
+            try await pool.write { db in try Self.insertIngestion(start, status: .processing, counts: nil, db: db) }
+        }
+    }
+
+    /// The manifest entry and the ingestion row of an input.
+    private static func insertIngestion(_ start: IngestionStart, status: IngestionStatus, counts: IngestCounts?,
+                                        db: Database) throws -> Int64 {
+        let received = RFC3339.string(from: start.receivedAt)
+        try db.cachedStatement(sql: """
+            INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (sha256) DO NOTHING
+            """).execute(arguments: [start.object.sha256, start.object.size, start.mediaType, received])
+        try db.cachedStatement(sql: """
+            INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker,
+                                    media_type, metadata, counts, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                start.channel.name, start.channel.type, start.object.sha256, start.sourceName, received,
+                status.rawValue, WorkerIdentity.current.description, start.mediaType,
+                start.metadata.isEmpty ? nil : Self.encodeMetadata(start.metadata),
+                try counts.map(Self.encodeCounts), counts == nil ? nil : RFC3339.string(from: Date())])
+        return db.lastInsertedRowID
+    }
+
+    static func encodeCounts(_ counts: IngestCounts) throws -> String {
+        String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
+    }
+
+    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
+        let documents = inputs.map { $0.complaints.map { ComplaintJSON.string($0.complaint) } }
+        let features = inputs.map { $0.complaints.map { dedup.features(of: $0) } }
+        let now = RFC3339.string(from: Date())
+        return try await guarded {
             try await pool.write { db in
-                let now = RFC3339.string(from: start.receivedAt)
-                try db.execute(sql: """
-                    INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (sha256) DO NOTHING
-                    """, arguments: [start.object.sha256, start.object.size, start.mediaType, now])
-                try db.execute(sql: """
-                    INSERT INTO ingestions (channel, channel_type, raw_sha256, source_name, received_at, status, worker,
-                                            media_type, metadata)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [start.channel.name, start.channel.type, start.object.sha256, start.sourceName, now,
-                                     IngestionStatus.processing.rawValue, WorkerIdentity.current.description,
-                                     start.mediaType, start.metadata.isEmpty ? nil : Self.encodeMetadata(start.metadata)])
-                return db.lastInsertedRowID
+                let index = SQLiteDedupIndex(db)
+                var outcomes: [IntakeOutcome] = []
+                outcomes.reserveCapacity(inputs.count)
+                for (position, input) in inputs.enumerated() {
+                    // The ingestion row is written first (its id links the revisions)
+                    // and given its final counts once the complaints are decided.
+                    let ingestion = try Self.insertIngestion(input.start, status: .processing, counts: nil, db: db)
+                    var result = CommitResult()
+                    _ = try Self.apply(input.complaints, features: features[position], documents: documents[position],
+                                       ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
+                    try Self.insertQuarantine(input.quarantine, ingestion: ingestion, now: now, db: db)
+                    let counts = input.parsed.adding(result)
+                    try db.cachedStatement(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?")
+                        .execute(arguments: [input.status.rawValue, try Self.encodeCounts(counts), now, ingestion])
+                    result.massComplaints = index.takeFlagged()
+                    outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
+                }
+                return outcomes
             }
+        }
+    }
+
+    private static func insertQuarantine(_ entries: [QuarantineEntry], ingestion: Int64, now: String, db: Database) throws {
+        guard !entries.isEmpty else { return }
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for entry in entries {
+            try insert.execute(arguments: [
+                ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
+                entry.rejection.excerpt, now])
         }
     }
 
@@ -81,15 +132,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 let index = SQLiteDedupIndex(db)
                 _ = try Self.apply(complaints, features: features, documents: documents, ingestion: ingestion, dedup: dedup,
                                    index: index, now: now, db: db, result: &result)
-                let insertQuarantine = try db.cachedStatement(sql: """
-                    INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for entry in quarantine {
-                    try insertQuarantine.execute(arguments: [
-                        ingestion, entry.channel, entry.rawSHA256, entry.rejection.location, entry.rejection.reason,
-                        entry.rejection.excerpt, now])
-                }
+                try Self.insertQuarantine(quarantine, ingestion: ingestion, now: now, db: db)
                 result.massComplaints = index.flagged
                 return result
             }
@@ -176,7 +219,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     static func decodeDedup(_ text: String?) -> DedupInfo { DedupInfo(storedText: text) }
 
     public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
-        let json = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
+        let json = try Self.encodeCounts(counts)
         try await guarded {
             try await pool.write { db in
                 try db.execute(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?",

@@ -23,6 +23,12 @@ final class SQLiteDedupIndex: DedupIndex {
         lastEntry = nil
     }
 
+    /// The clusters flagged since the last call (one input's, in a group commit).
+    func takeFlagged() -> [String] {
+        defer { flagged = [] }
+        return flagged
+    }
+
     static let secondsPerDay = 86_400.0
 
     static func day(_ date: Date) -> Int64 {

@@ -46,6 +46,9 @@ struct FailingDisksCLITests {
         let first = try CLITests.run(["ingest"], in: ws.url)
         #expect(first.status == 0, "\(first.stderr)")
         // Overwrite the first pages, header included, as a failing disk or a careless copy would.
+        // A careless copy takes the main file alone: pages still in a write-ahead log left
+        // behind (a process exiting before its last connection closed) would hide the damage.
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.path("state/c.sqlite\(suffix)")) }
         let handle = try FileHandle(forWritingTo: ws.path("state/c.sqlite"))
         try handle.write(contentsOf: Data(repeating: 0x5A, count: 8192))
         try handle.close()

@@ -36,24 +36,21 @@ struct ImportCommand: AsyncParsableCommand {
                 StandardError.write("complaint-gateway: \(folder): not a folder")
                 throw GatewayExit.noInput
             }
-            var total = IngestCounts()
-            var imported = 0, skipped = 0
-            let progress = ProgressReporter(label: "import")
             let listing = try DropFolder.walk(root)
             IngestCommand.warn(listing.skipped, logger: logger)
-            for url in listing.files {
-                let file = try InputFile.open(url)
-                let digest = try RawArchive.digest(of: file)
-                if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
-                    skipped += 1
-                    continue
-                }
-                total += try await pipeline.ingest(file, channel: target, receivedAt: file.modified)
-                imported += 1
-                progress.update(total)
+            let work = listing.files.map { IntakeFile(url: $0, channel: target, skipIfFinished: true, receivedAt: .modified) }
+            let tally = IngestTally(printEach: false)
+            let progress = ProgressReporter(label: "import")
+            await pipeline.ingest(files: work) { file, result in
+                tally.add(file, result, logger: logger)
+                progress.update(tally.summary.total)
             }
             progress.finish()
-            print("imported \(imported) file\(imported == 1 ? "" : "s") (\(skipped) already ingested): \(total)")
+            let summary = tally.summary
+            if let fatal = summary.fatal { throw fatal }
+            let skipped = work.count - summary.inputs - summary.failures
+            print("imported \(summary.inputs) file\(summary.inputs == 1 ? "" : "s") (\(skipped) already ingested): \(summary.total)")
+            if summary.failures > 0 { throw summary.failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
         } catch {
             throw GatewayExit.report(error)
         }

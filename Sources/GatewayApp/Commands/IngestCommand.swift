@@ -69,17 +69,14 @@ struct IngestCommand: AsyncParsableCommand {
             // The archive is the write-ahead log: finish what a crash interrupted first.
             let recovered = try await pipeline.recoverInterrupted(channels: env.channels)
             if recovered > 0 { print("recovered \(recovered) interrupted input\(recovered == 1 ? "" : "s")") }
-            var total = IngestCounts()
-            var failures = 0
-            var inputs = 0
-            var work: [(ConfiguredChannel, URL, fromFolder: Bool)] = []
+            var work: [IntakeFile] = []
             if files.isEmpty {
                 let targets = try channel.map { [try env.channel(named: $0)] } ?? env.channels
                 for target in targets {
                     for (_, folder) in target.plugin.watchedFolders(in: target.settings) {
                         let listing = try target.plugin.inputFiles(in: folder)
                         Self.warn(listing.skipped, logger: logger)
-                        work += listing.files.map { (target, $0, true) }
+                        work += listing.files.map { IntakeFile(url: $0, channel: target, skipIfFinished: true) }
                     }
                 }
                 if work.isEmpty {
@@ -97,39 +94,24 @@ struct IngestCommand: AsyncParsableCommand {
                         // Already ingested files of a folder are skipped, as in a drop folder.
                         let listing = try target.plugin.inputFiles(in: url)
                         Self.warn(listing.skipped, logger: logger)
-                        work += listing.files.map { (target, $0, true) }
+                        work += listing.files.map { IntakeFile(url: $0, channel: target, skipIfFinished: true) }
                     } else {
-                        work.append((target, url, false))
+                        // A path typed on the command line may be a link to a file.
+                        work.append(IntakeFile(url: url, channel: target, links: .follow, skipIfFinished: false,
+                                               sourceName: originalName))
                     }
                 }
             }
-            for (target, url, fromFolder) in work {
-                // Files found in a folder must be regular files there (no links);
-                // a path typed on the command line may be a link to one.
-                let file: InputFile
-                do {
-                    file = try InputFile.open(url, links: fromFolder ? .refuse : .follow)
-                } catch {
-                    StandardError.write("complaint-gateway: \(error)")
-                    failures += 1
-                    continue
-                }
-                if fromFolder {
-                    let digest = try RawArchive.digest(of: file)
-                    if try await pipeline.store.hasFinishedIngestion(sha256: digest.sha256, channel: target.name) {
-                        logger.debug("already ingested", metadata: ["file": "\(url.path)"])
-                        continue
-                    }
-                }
-                let progress = ProgressReporter(label: url.lastPathComponent)
-                let counts = try await pipeline.ingest(file, channel: target, sourceName: originalName) { progress.update($0) }
-                progress.finish()
-                inputs += 1
-                total += counts
-                if work.count > 1 { print("\(target.name) \(url.path): \(counts)") }
+            let tally = IngestTally(printEach: work.count > 1)
+            let progress = work.count == 1 ? ProgressReporter(label: work[0].url.lastPathComponent) : nil
+            await pipeline.ingest(files: work, progress: { _, counts in progress?.update(counts) }) { file, result in
+                tally.add(file, result, logger: logger)
             }
-            print("ingested \(inputs) input\(inputs == 1 ? "" : "s"): \(total)")
-            if failures > 0 { throw failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
+            progress?.finish()
+            let summary = tally.summary
+            if let fatal = summary.fatal { throw fatal }
+            print("ingested \(summary.inputs) input\(summary.inputs == 1 ? "" : "s"): \(summary.total)")
+            if summary.failures > 0 { throw summary.failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
         } catch let error as ValidationError {
             throw error
         } catch {

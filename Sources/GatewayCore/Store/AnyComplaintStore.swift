@@ -19,6 +19,10 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.commit(complaints, quarantine: quarantine, ingestion: ingestion, dedup: dedup)
     }
 
+    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
+        try await base.commitInputs(inputs, dedup: dedup)
+    }
+
     public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
         try await base.finishIngestion(id, counts: counts, status: status)
     }

@@ -20,6 +20,12 @@ public protocol ComplaintStore: Sendable {
     func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
                 dedup: some DedupStage) async throws -> CommitResult
 
+    /// Commits whole inputs in one transaction: for each, in order, its
+    /// manifest entry and ingestion (recorded finished, with its counts), its
+    /// complaints as `dedup` decides them, and its quarantine entries. All of
+    /// them or none are stored; the outcomes are in the inputs' order.
+    func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome]
+
     /// Records how an ingestion ended, with its counts.
     func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws
 
