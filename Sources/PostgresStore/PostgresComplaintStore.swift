@@ -226,19 +226,16 @@ public final class PostgresComplaintStore: ComplaintStore {
         return id
     }
 
-    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
-        let works = inputs.map { input in
-            CommitWork(complaints: input.complaints, documents: input.complaints.map { ComplaintJSON.string($0.complaint) },
-                       features: input.complaints.map { dedup.features(of: $0) }, dedup: dedup)
-        }
+    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
         return try await transaction { tx in
             try tx.execute(Self.commitLock)
             let index = PostgresDedupIndex(tx)
             var outcomes: [IntakeOutcome] = []
-            for (position, input) in inputs.enumerated() {
+            for prepared in inputs {
+                let input = prepared.input
                 let ingestion = try Self.insertIngestion(input.start, tx: tx)
                 var result = CommitResult()
-                _ = try works[position].apply(ingestion: ingestion, index: index, tx: tx, result: &result)
+                _ = try CommitWork(prepared.batch, dedup: dedup).apply(ingestion: ingestion, index: index, tx: tx, result: &result)
                 try Self.insertQuarantine(input.quarantine, ingestion: ingestion, tx: tx)
                 let counts = input.parsed.adding(result)
                 try tx.execute("UPDATE ingestions SET status = $1, counts = $2, finished_at = now() WHERE id = $3",
@@ -274,11 +271,9 @@ public final class PostgresComplaintStore: ComplaintStore {
 
     // MARK: Commit
 
-    public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
-                       dedup: some DedupStage) async throws -> CommitResult {
-        let documents = complaints.map { ComplaintJSON.string($0.complaint) }
-        let features = complaints.map { dedup.features(of: $0) }
-        let work = CommitWork(complaints: complaints, documents: documents, features: features, dedup: dedup)
+    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
+                                          dedup: Stage) async throws -> CommitResult {
+        let work = CommitWork(batch, dedup: dedup)
         return try await transaction { tx in
             try tx.execute(Self.commitLock)
             let index = PostgresDedupIndex(tx)
@@ -291,9 +286,7 @@ public final class PostgresComplaintStore: ComplaintStore {
     }
 
     public func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)] {
-        let documents = complaints.map { ComplaintJSON.string($0.complaint) }
-        let features = complaints.map { dedup.features(of: $0) }
-        let work = CommitWork(complaints: complaints, documents: documents, features: features, dedup: dedup)
+        let work = CommitWork(PreparedBatch(complaints, dedup: dedup), dedup: dedup)
         // Decided exactly as a commit would (the batch sees itself), then rolled back.
         let decisions = try await transaction(rollback: true) { tx in
             try tx.execute(Self.commitLock)
@@ -316,6 +309,13 @@ public final class PostgresComplaintStore: ComplaintStore {
         var documents: [String]
         var features: [Stage.Features]
         var dedup: Stage
+
+        init(_ batch: PreparedBatch<Stage>, dedup: Stage) {
+            complaints = batch.complaints
+            documents = batch.documents
+            features = batch.features
+            self.dedup = dedup
+        }
 
         /// Decides and writes each complaint (inside the caller's transaction).
         func apply(ingestion: Int64?, index: PostgresDedupIndex, tx: BlockingTransaction, result: inout CommitResult,

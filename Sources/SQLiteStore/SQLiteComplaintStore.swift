@@ -78,22 +78,21 @@ public final class SQLiteComplaintStore: ComplaintStore {
         String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
     }
 
-    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
-        let documents = inputs.map { $0.complaints.map { ComplaintJSON.string($0.complaint) } }
-        let features = inputs.map { $0.complaints.map { dedup.features(of: $0) } }
+    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
         let now = RFC3339.string(from: Date())
         return try await guarded {
             try await pool.write { db in
                 let index = SQLiteDedupIndex(db)
                 var outcomes: [IntakeOutcome] = []
                 outcomes.reserveCapacity(inputs.count)
-                for (position, input) in inputs.enumerated() {
+                for prepared in inputs {
+                    let input = prepared.input
                     // The ingestion row is written first (its id links the revisions)
                     // and given its final counts once the complaints are decided.
                     let ingestion = try Self.insertIngestion(input.start, status: .processing, counts: nil, db: db)
                     var result = CommitResult()
-                    _ = try Self.apply(input.complaints, features: features[position], documents: documents[position],
-                                       ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
+                    _ = try Self.apply(prepared.batch, ingestion: ingestion, dedup: dedup, index: index, now: now, db: db,
+                                       result: &result)
                     try Self.insertQuarantine(input.quarantine, ingestion: ingestion, now: now, db: db)
                     let counts = input.parsed.adding(result)
                     try db.cachedStatement(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?")
@@ -119,19 +118,16 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
-    public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
-                       dedup: some DedupStage) async throws -> CommitResult {
-        // Encode and compute dedup features outside the write lock: most complaints
+    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
+                                          dedup: Stage) async throws -> CommitResult {
+        // Documents and dedup features were computed outside the write lock: most complaints
         // are inserted as revision 1 as they are; only the others are encoded again inside.
-        let documents = complaints.map { ComplaintJSON.string($0.complaint) }
-        let features = complaints.map { dedup.features(of: $0) }
         let now = RFC3339.string(from: Date())
         return try await guarded {
             try await pool.write { db in
                 var result = CommitResult()
                 let index = SQLiteDedupIndex(db)
-                _ = try Self.apply(complaints, features: features, documents: documents, ingestion: ingestion, dedup: dedup,
-                                   index: index, now: now, db: db, result: &result)
+                _ = try Self.apply(batch, ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
                 try Self.insertQuarantine(quarantine, ingestion: ingestion, now: now, db: db)
                 result.massComplaints = index.flagged
                 return result
@@ -141,9 +137,10 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     /// Decides and writes each complaint of a batch (inside the caller's transaction).
     private static func apply<Stage: DedupStage>(
-        _ complaints: [NormalizedComplaint], features: [Stage.Features], documents: [String], ingestion: Int64?,
+        _ batch: PreparedBatch<Stage>, ingestion: Int64?,
         dedup: Stage, index: SQLiteDedupIndex, now: String, db: Database, result: inout CommitResult, loadPrevious: Bool = false
     ) throws -> [(DedupDecision, Complaint?)] {
+        let complaints = batch.complaints, features = batch.features, documents = batch.documents
         var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
         let insertComplaint = try db.cachedStatement(sql: """
             INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry, raw_sha256)
@@ -585,8 +582,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)] {
-        let documents = complaints.map { ComplaintJSON.string($0.complaint) }
-        let features = complaints.map { dedup.features(of: $0) }
+        let prepared = PreparedBatch(complaints, dedup: dedup)
         let now = RFC3339.string(from: Date())
         return try await guarded {
             // The decisions are taken exactly as a commit would take them (the dedup
@@ -595,7 +591,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 var decisions: [(DedupDecision, Complaint?)] = []
                 try db.inTransaction {
                     var result = CommitResult()
-                    decisions = try Self.apply(complaints, features: features, documents: documents, ingestion: nil, dedup: dedup,
+                    decisions = try Self.apply(prepared, ingestion: nil, dedup: dedup,
                                                index: SQLiteDedupIndex(db), now: now, db: db, result: &result, loadPrevious: true)
                     return .rollback
                 }

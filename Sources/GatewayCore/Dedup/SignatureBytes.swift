@@ -4,12 +4,17 @@ import Foundation
 /// little-endian bytes, 256 for 128 values.
 public enum SignatureBytes {
     public static func encode(_ values: [UInt16]) -> Data {
-        var data = Data(capacity: values.count * 2)
-        for v in values {
-            data.append(UInt8(truncatingIfNeeded: v))
-            data.append(UInt8(truncatingIfNeeded: v >> 8))
-        }
-        return data
+        // Written in one pass into the buffer: appending byte by byte to Data
+        // was 3 % of a call-log ingest's profile.
+        Data(values.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count * 2) { bytes, count in
+                for (i, v) in source.enumerated() {
+                    bytes[2 * i] = UInt8(truncatingIfNeeded: v)
+                    bytes[2 * i + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                }
+                count = source.count * 2
+            }
+        })
     }
 
     public static func decode(_ data: Data) -> [UInt16] {

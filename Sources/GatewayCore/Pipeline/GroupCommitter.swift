@@ -18,7 +18,7 @@ public final class GroupCommitter<Store: ComplaintStore, Dedup: DedupStage>: Sen
     private let logger: Logger
 
     private struct Queued: Sendable {
-        var input: IntakeCommit
+        var input: PreparedIntake<Dedup>
         var promise: CommitPromise<IntakeOutcome>
     }
 
@@ -40,12 +40,18 @@ public final class GroupCommitter<Store: ComplaintStore, Dedup: DedupStage>: Sen
 
     /// Commits one input with whatever else is queued and returns its outcome.
     public func commit(_ input: IntakeCommit) async throws -> IntakeOutcome {
-        try await enqueue(input).value
+        try await enqueue(PreparedIntake(input, dedup: dedup)).value
     }
 
     /// Queues one input and returns at once; the promise is fulfilled when the
     /// transaction holding it has committed (or failed).
     public func enqueue(_ input: IntakeCommit) -> CommitPromise<IntakeOutcome> {
+        enqueue(PreparedIntake(input, dedup: dedup))
+    }
+
+    /// Queues an input already prepared by its caller: the documents and dedup
+    /// features are computed by each caller, in parallel, not by the committer.
+    public func enqueue(_ input: PreparedIntake<Dedup>) -> CommitPromise<IntakeOutcome> {
         let promise = CommitPromise<IntakeOutcome>()
         let starts = state.withLock { state -> Bool in
             state.queue.append(Queued(input: input, promise: promise))
@@ -74,8 +80,8 @@ public final class GroupCommitter<Store: ComplaintStore, Dedup: DedupStage>: Sen
             var count = 0
             for queued in state.queue {
                 // At least one input per transaction, however large.
-                if count > 0, count == maxInputs || complaints + queued.input.complaints.count > maxComplaints { break }
-                complaints += queued.input.complaints.count
+                if count > 0, count == maxInputs || complaints + queued.input.batch.complaints.count > maxComplaints { break }
+                complaints += queued.input.batch.complaints.count
                 count += 1
             }
             let batch = Array(state.queue.prefix(count))

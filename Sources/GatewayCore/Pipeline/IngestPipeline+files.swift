@@ -61,12 +61,12 @@ extension IngestPipeline {
                     let result: IntakeFileResult
                     do {
                         let report = self.completed(whole, outcome: try await promise.value)
-                        self.finished(report, channel: file.channel, raw: whole.commit.start.object.sha256, since: started)
+                        self.finished(report, channel: file.channel, raw: whole.commit.input.start.object.sha256, since: started)
                         result = .ingested(report)
                     } catch {
                         result = .failed(error)
                     }
-                    await self.release(whole.commit.start.object.sha256, channel: file.channel.name, owner: owner)
+                    await self.release(whole.commit.input.start.object.sha256, channel: file.channel.name, owner: owner)
                     return result
                 })
             case .large(let object, let receivedAt):
@@ -97,7 +97,7 @@ extension IngestPipeline {
     struct FilePreparation: Sendable {
         enum State: Sendable {
             case done(IntakeFileResult)
-            case whole(PreparedInput, started: ContinuousClock.Instant)
+            case whole(PreparedInput<Dedup>, started: ContinuousClock.Instant)
             case large(ArchivedObject, receivedAt: Date)
         }
         var file: IntakeFile
@@ -133,7 +133,7 @@ extension IngestPipeline {
             let receivedAt = file.receivedAt == .modified ? input.modified : Date()
             let parse = begin(object, sourceName: file.sourceName ?? file.url.path, channel: file.channel,
                               receivedAt: receivedAt, mediaType: nil, metadata: [:])
-            guard let whole = PreparedInput(parse) else {
+            guard let whole = PreparedInput(parse, dedup: dedup) else {
                 return FilePreparation(file: file, state: .large(object, receivedAt: receivedAt))
             }
             return FilePreparation(file: file, state: .whole(whole, started: started))

@@ -6,9 +6,10 @@ extension IngestPipeline {
     /// recorded first (`processing`, so a crash midway is found and resumed),
     /// then batch after batch, then its end.
     ///
-    /// Committing batch N runs while batch N+1 is parsed: parsing is CPU work on
-    /// this task, the store writes on its own queue, so two cores share the
-    /// load. At most one commit is in flight, which bounds memory to two batches.
+    /// Committing batch N runs while batch N+1 is parsed and prepared (its
+    /// documents and dedup features): that is CPU work on this task, the store
+    /// writes on its own queue, so two cores share the load. At most one commit
+    /// is in flight, which bounds memory to two batches.
     func stream(_ parse: inout InputParse, start: IngestionStart,
                 progress: (@Sendable (IngestCounts) -> Void)?) async throws -> IngestReport {
         let ingestion = try await store.beginIngestion(start)
@@ -29,11 +30,13 @@ extension IngestPipeline {
             progress?(counts)
         }
         while true {
-            try await settle(&parse)
             let batch = parse.takeBatch()
+            // Prepared here, while the writer is still busy with the previous batch.
+            let prepared = PreparedBatch(batch.complaints, dedup: dedup)
+            try await settle(&parse)
             if !batch.complaints.isEmpty || !batch.quarantine.isEmpty {
                 let store = self.store, dedup = self.dedup
-                inFlight = Task { try await store.commit(batch.complaints, quarantine: batch.quarantine, ingestion: ingestion, dedup: dedup) }
+                inFlight = Task { try await store.commit(prepared, quarantine: batch.quarantine, ingestion: ingestion, dedup: dedup) }
             }
             if parse.finished { break }
             parse.readBatch()

@@ -79,10 +79,10 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         var parse = begin(object, sourceName: sourceName, channel: channel, receivedAt: receivedAt, mediaType: mediaType,
                           metadata: metadata)
         let report: IngestReport
-        if let whole = PreparedInput(parse) {
+        if let whole = PreparedInput(parse, dedup: dedup) {
             // The whole input fits one batch (a form post, a message, a feed
             // document): recorded, decided and finished in one shared transaction.
-            report = completed(whole, outcome: try await committer.commit(whole.commit))
+            report = completed(whole, outcome: try await committer.enqueue(whole.commit).value)
             progress?(report.counts)
         } else {
             report = try await stream(&parse, start: parse.start, progress: progress)
@@ -109,14 +109,14 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
     }
 
     /// The report of a whole input once its commit is known.
-    func completed(_ whole: PreparedInput, outcome: IntakeOutcome) -> IngestReport {
+    func completed(_ whole: PreparedInput<Dedup>, outcome: IntakeOutcome) -> IngestReport {
         var report = whole.report
         report.ingestion = outcome.ingestion
         report.counts = outcome.counts
         var log = logger
-        log[metadataKey: "channel"] = "\(whole.commit.start.channel.name)"
-        log[metadataKey: "raw"] = "\(whole.commit.start.object.sha256)"
-        note(outcome.result, into: &report, channel: whole.commit.start.channel.name, log: log)
+        log[metadataKey: "channel"] = "\(whole.commit.input.start.channel.name)"
+        log[metadataKey: "raw"] = "\(whole.commit.input.start.object.sha256)"
+        note(outcome.result, into: &report, channel: whole.commit.input.start.channel.name, log: log)
         return report
     }
 

@@ -26,6 +26,18 @@ public struct IntakeCommit: Sendable {
     }
 }
 
+/// An `IntakeCommit` with its complaints prepared for the writer.
+public struct PreparedIntake<Stage: DedupStage>: Sendable {
+    public var input: IntakeCommit
+    public var batch: PreparedBatch<Stage>
+
+    /// Prepares the input's complaints (on the caller's task, in parallel).
+    public init(_ input: IntakeCommit, dedup: Stage) {
+        self.input = input
+        self.batch = PreparedBatch(input.complaints, dedup: dedup)
+    }
+}
+
 /// What the store did with one `IntakeCommit`.
 public struct IntakeOutcome: Sendable, Equatable {
     /// The ingestion recorded for the input.

@@ -15,11 +15,12 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.beginIngestion(start)
     }
 
-    public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64, dedup: some DedupStage) async throws -> CommitResult {
-        try await base.commit(complaints, quarantine: quarantine, ingestion: ingestion, dedup: dedup)
+    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
+                                          dedup: Stage) async throws -> CommitResult {
+        try await base.commit(batch, quarantine: quarantine, ingestion: ingestion, dedup: dedup)
     }
 
-    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
+    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
         try await base.commitInputs(inputs, dedup: dedup)
     }
 

@@ -17,14 +17,14 @@ public protocol ComplaintStore: Sendable {
     /// Applies one batch: asks `dedup` about each complaint given the version
     /// already stored under its id, writes what it decides and the quarantine
     /// entries, in one transaction.
-    func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
-                dedup: some DedupStage) async throws -> CommitResult
+    func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
+                                   dedup: Stage) async throws -> CommitResult
 
     /// Commits whole inputs in one transaction: for each, in order, its
     /// manifest entry and ingestion (recorded finished, with its counts), its
     /// complaints as `dedup` decides them, and its quarantine entries. All of
     /// them or none are stored; the outcomes are in the inputs' order.
-    func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome]
+    func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome]
 
     /// Records how an ingestion ended, with its counts.
     func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws
@@ -148,6 +148,19 @@ public protocol ComplaintStore: Sendable {
 
     /// Gives a lease up (on shutdown), so another instance takes over at once.
     func releaseLease(_ name: String, owner: String) async throws
+}
+
+extension ComplaintStore {
+    /// `commit` of complaints not prepared yet (prepared here).
+    public func commit(_ complaints: [NormalizedComplaint], quarantine: [QuarantineEntry], ingestion: Int64,
+                       dedup: some DedupStage) async throws -> CommitResult {
+        try await commit(PreparedBatch(complaints, dedup: dedup), quarantine: quarantine, ingestion: ingestion, dedup: dedup)
+    }
+
+    /// `commitInputs` of inputs not prepared yet (prepared here).
+    public func commitInputs(_ inputs: [IntakeCommit], dedup: some DedupStage) async throws -> [IntakeOutcome] {
+        try await commitInputs(inputs.map { PreparedIntake($0, dedup: dedup) }, dedup: dedup)
+    }
 }
 
 extension ComplaintStore {

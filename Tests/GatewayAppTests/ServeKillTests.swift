@@ -1,0 +1,85 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+import Testing
+import GatewayTestSupport
+
+/// `serve` killed with SIGKILL while concurrent form posts are being
+/// group-committed: every post answered 202 is in the feed after a restart,
+/// and none is there twice.
+@Suite("serve killed under load")
+struct ServeKillTests {
+    final class Acknowledged: Sendable {
+        let ids = Mutex<[String]>([])
+        let stop = Atomic(false)
+        var count: Int { ids.withLock { $0.count } }
+    }
+
+    @Test("kill -9 under concurrent posts: every acknowledged post is in the feed once")
+    func killUnderLoad() async throws {
+        let dir = try TemporaryDirectory("serve-kill")
+        try dir.write("channels.conf", """
+            [storage]
+            path = "state/c.sqlite"
+            [archive]
+            path = "state/archive"
+
+            [[channel]]
+            name = "web"
+            type = "web_form"
+            rate_limit_per_client = "1000000/second"
+            [channel.fields]
+            email = { to = "customer.email", required = true }
+            message = { to = "body" }
+            """)
+        let (process, port, _) = try ServeCLITests.start(in: dir.url)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let url = URL(string: "http://127.0.0.1:\(port)/v1/forms/web")!
+        let acknowledged = Acknowledged()
+        let senders = 8
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for sender in 0..<senders {
+                group.addTask {
+                    var n = 0
+                    while !acknowledged.stop.load(ordering: .relaxed) {
+                        n += 1
+                        let body = "email=s\(sender)n\(n)%40example.cn&message=%E7%BD%91%E7%BB%9C%E6%96%AD%E4%BA%86+post+\(sender)-\(n)"
+                        // A post cut by the kill was never acknowledged: nothing to record.
+                        guard let (status, text) = try? await ServeCLITests.post(url, body), status == 202 else { continue }
+                        let answer = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                        if let id = answer?["id"] as? String { acknowledged.ids.withLock { $0.append(id) } }
+                    }
+                }
+            }
+            // Killed while posts are in flight, once enough have been acknowledged.
+            let deadline = Date().addingTimeInterval(120)
+            while acknowledged.count < 60, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            kill(process.processIdentifier, SIGKILL)
+            acknowledged.stop.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+        }
+        process.waitUntilExit()
+        let ids = acknowledged.ids.withLock { $0 }
+        #expect(ids.count >= 60, "posts were acknowledged before the kill")
+        #expect(Set(ids).count == ids.count, "each post is its own complaint")
+
+        // Restarted: recovery finishes what the kill interrupted.
+        let (again, _, _) = try ServeCLITests.start(in: dir.url)
+        kill(again.processIdentifier, SIGTERM)
+        again.waitUntilExit()
+
+        let feed = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["feed"], in: dir.url)
+        #expect(feed.status == 0, "\(feed.stderr)")
+        var events: [String: Int] = [:]
+        for line in feed.lines where !line.isEmpty {
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let data = try #require(event["data"] as? [String: Any])
+            events[try #require(data["id"] as? String), default: 0] += 1
+        }
+        let missing = ids.filter { events[$0] == nil }
+        #expect(missing.isEmpty, "acknowledged but not in the feed: \(missing.count) of \(ids.count)")
+        #expect(events.values.allSatisfy { $0 == 1 }, "a complaint in the feed twice")
+    }
+}
