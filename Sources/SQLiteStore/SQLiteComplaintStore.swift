@@ -14,6 +14,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
     /// The GRDB pool; exposed for tools and tests that inspect the file.
     public let pool: DatabasePool
     public let path: URL
+    /// Turns at the write lock with other processes on the same file.
+    let turn: WriterTurn
 
     /// Opens (creating when needed) the database at `path` and migrates it.
     ///
@@ -21,6 +23,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     ///   write lock before the store reports itself unavailable.
     public init(path: URL, busyTimeout: TimeInterval = 30) throws {
         self.path = path
+        turn = WriterTurn(store: path, timeout: busyTimeout)
         do {
             try FilePermissions.ownerOnly.createDirectories(at: path.deletingLastPathComponent())
             // Created owner-only before SQLite opens it: the store holds personal
@@ -28,7 +31,10 @@ public final class SQLiteComplaintStore: ComplaintStore {
             let fd = open(path.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) }
             var config = Configuration()
-            config.busyMode = .timeout(busyTimeout)
+            // Waits its turn fairly (see WriterTurn). Readers meet a lock only
+            // during recovery; a reader's mark is cleared by this process's next
+            // write, and costs another process at most a few milliseconds a commit.
+            config.busyMode = turn.busyMode
             config.label = "complaint-store"
             config.prepareDatabase { db in
                 // A 32 MiB page cache per connection keeps the id index of a few
@@ -48,9 +54,29 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
+    /// A write transaction, after stepping aside for another process waiting
+    /// for the lock (see `WriterTurn`).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if turn.anotherProcessWaiting { try? await Task.sleep(for: WriterTurn.stepAside) }
+        let turn = self.turn
+        return try await pool.write { db in
+            turn.acquired()
+            return try body(db)
+        }
+    }
+
+    func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if turn.anotherProcessWaiting { try? await Task.sleep(for: WriterTurn.stepAside) }
+        let turn = self.turn
+        return try await pool.writeWithoutTransaction { db in
+            turn.acquired()
+            return try body(db)
+        }
+    }
+
     public func beginIngestion(_ start: IngestionStart) async throws -> Int64 {
         try await guarded {
-            try await pool.write { db in try Self.insertIngestion(start, status: .processing, counts: nil, db: db) }
+            try await write { db in try Self.insertIngestion(start, status: .processing, counts: nil, db: db) }
         }
     }
 
@@ -81,7 +107,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 let index = SQLiteDedupIndex(db)
                 var outcomes: [IntakeOutcome] = []
                 outcomes.reserveCapacity(inputs.count)
@@ -124,7 +150,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
         // are inserted as revision 1 as they are; only the others are encoded again inside.
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 var result = CommitResult()
                 let index = SQLiteDedupIndex(db)
                 _ = try Self.apply(batch, ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
@@ -218,7 +244,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public func finishIngestion(_ id: Int64, counts: IngestCounts, status: IngestionStatus) async throws {
         let json = try Self.encodeCounts(counts)
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?",
                                arguments: [status.rawValue, json, RFC3339.string(from: Date()), id])
             }
@@ -304,7 +330,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func advanceSink(_ sink: String, to cursor: Int64) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: """
                     INSERT INTO sink_cursors (sink, cursor) VALUES (?, ?)
                     ON CONFLICT (sink) DO UPDATE SET cursor = MAX(cursor, excluded.cursor)
@@ -315,7 +341,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func addDeadLetter(_ letter: DeadLetter) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "INSERT INTO dead_letters (sink, seq, attempts, error, created_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [letter.sink, letter.sequence, letter.attempts, letter.error, RFC3339.string(from: letter.createdAt)])
             }
@@ -339,7 +365,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func removeDeadLetter(id: Int64) async throws {
         try await guarded {
-            try await pool.write { db in try db.execute(sql: "DELETE FROM dead_letters WHERE id = ?", arguments: [id]) }
+            try await write { db in try db.execute(sql: "DELETE FROM dead_letters WHERE id = ?", arguments: [id]) }
         }
     }
 
@@ -414,7 +440,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
         let cutoffText = RFC3339.string(from: cutoff)
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT o.sha256, o.size, o.media_type, o.first_received_at FROM archive_objects o
                     WHERE o.pruned_at IS NULL AND julianday(o.first_received_at) < julianday(?1)
@@ -516,7 +542,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public func openReplayRun(filterKey: String, through: Int64) async throws -> ReplayRun {
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 if let row = try Row.fetchOne(db, sql: """
                     SELECT id, through, cursor FROM replay_runs WHERE filter = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1
                     """, arguments: [filterKey]) {
@@ -531,7 +557,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func advanceReplayRun(_ id: Int64, cursor: Int64) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "UPDATE replay_runs SET cursor = ? WHERE id = ?", arguments: [cursor, id])
             }
         }
@@ -540,7 +566,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public func finishReplayRun(_ id: Int64) async throws {
         let now = RFC3339.string(from: Date())
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "UPDATE replay_runs SET finished_at = ? WHERE id = ?", arguments: [now, id])
             }
         }
@@ -567,7 +593,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func markSuperseded(_ id: Int64) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "UPDATE ingestions SET status = ? WHERE id = ?", arguments: [IngestionStatus.superseded.rawValue, id])
             }
         }
@@ -575,7 +601,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
 
     public func clearQuarantine(sha256: String, channel: String) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(sql: "DELETE FROM quarantine WHERE raw_sha256 = ? AND channel = ?", arguments: [sha256, channel])
             }
         }
@@ -587,7 +613,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
         return try await guarded {
             // The decisions are taken exactly as a commit would take them (the dedup
             // index sees the batch's own complaints), then the transaction is rolled back.
-            try await pool.writeWithoutTransaction { db in
+            try await writeWithoutTransaction { db in
                 var decisions: [(DedupDecision, Complaint?)] = []
                 try db.inTransaction {
                     var result = CommitResult()
@@ -626,7 +652,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int {
-        try await guarded { try await pool.write { db in try SQLiteDedupIndex.clear(db) } }
+        try await guarded { try await write { db in try SQLiteDedupIndex.clear(db) } }
         var after: Int64 = 0
         var done = 0
         let decoder = JSONDecoder()
@@ -653,7 +679,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 return (row["id"], stored == nil ? complaint.dedup : Self.decodeDedup(stored), DedupFeatures(of: complaint))
             }
             try await guarded {
-                try await pool.write { db in
+                try await write { db in
                     let index = SQLiteDedupIndex(db)
                     for item in work {
                         var cluster: DedupEntry? = nil
