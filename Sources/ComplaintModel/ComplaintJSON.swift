@@ -28,6 +28,34 @@ public enum ComplaintJSON {
     /// depend on the content (`id`, `received_at`, `raw`, `dedup`, `revision`)
     /// are left out: the canonical input of a content fingerprint.
     public static func write(_ c: Complaint, contentOnly: Bool, into out: inout [UInt8]) {
+        var marks: Marks? = nil
+        write(c, contentOnly: contentOnly, into: &out, marks: &marks)
+    }
+
+    /// Where the verdict object and the revision number lie in a written document.
+    struct Marks {
+        var dedup: Range<Int>
+        var revision: Range<Int>
+    }
+
+    /// A verdict as a JSON object (how stores keep it beside a complaint).
+    public static func string(_ dedup: DedupInfo) -> String {
+        var w = Writer(out: [])
+        write(dedup, to: &w)
+        return String(decoding: w.out, as: UTF8.self)
+    }
+
+    private static func write(_ dedup: DedupInfo, to w: inout Writer) {
+        w.open()
+        w.key("cluster"); w.optional(dedup.cluster)
+        w.key("of"); w.optional(dedup.of)
+        w.key("score")
+        if let s = dedup.score { w.double(s) } else { w.raw("null") }
+        w.key("status"); w.string(dedup.status.rawValue)
+        w.close()
+    }
+
+    private static func write(_ c: Complaint, contentOnly: Bool, into out: inout [UInt8], marks: inout Marks?) {
         var w = Writer(out: out)
         out = []
         w.open()
@@ -67,15 +95,12 @@ public enum ComplaintJSON {
         w.key("name"); w.optional(c.customer.name)
         w.key("phone"); w.optional(c.customer.phone)
         w.close()
+        var dedupMark = 0..<0
         if !contentOnly {
             w.key("dedup")
-            w.open()
-            w.key("cluster"); w.optional(c.dedup.cluster)
-            w.key("of"); w.optional(c.dedup.of)
-            w.key("score")
-            if let s = c.dedup.score { w.double(s) } else { w.raw("null") }
-            w.key("status"); w.string(c.dedup.status.rawValue)
-            w.close()
+            let dedupStart = w.out.count
+            write(c.dedup, to: &w)
+            dedupMark = dedupStart..<w.out.count
             w.key("id"); w.string(c.id)
         }
         w.key("language"); w.optional(c.language)
@@ -89,7 +114,10 @@ public enum ComplaintJSON {
             w.key("size"); w.int(c.raw.size)
             w.close()
             w.key("received_at"); w.string(RFC3339.string(from: c.receivedAt))
-            w.key("revision"); w.int(c.revision)
+            w.key("revision")
+            let revisionStart = w.out.count
+            w.int(c.revision)
+            marks = Marks(dedup: dedupMark, revision: revisionStart..<w.out.count)
         }
         w.key("schema"); w.string(c.schema)
         w.key("source_id"); w.string(c.sourceID)
@@ -107,6 +135,48 @@ public enum ComplaintJSON {
         w.key("warnings"); w.array(c.warnings) { w, s in w.string(s) }
         w.close()
         out = w.out
+    }
+
+    /// A complaint's document with its verdict and revision left open: the
+    /// store's writer fills in what dedup decided by splicing, instead of
+    /// writing the whole document again inside the write transaction (every
+    /// complaint of a deduplicating channel gets a verdict there).
+    public struct Template: Sendable {
+        private let bytes: [UInt8]
+        private let marks: Marks
+        /// The complaint the template was written from.
+        public let complaint: Complaint
+
+        public init(_ complaint: Complaint) {
+            var out: [UInt8] = []
+            out.reserveCapacity(1024)
+            var marks: Marks? = nil
+            ComplaintJSON.write(complaint, contentOnly: false, into: &out, marks: &marks)
+            self.bytes = out
+            self.marks = marks!
+            self.complaint = complaint
+        }
+
+        /// The document as written, unchanged.
+        public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        /// The document of `complaint` when it differs from the template's at most
+        /// in its verdict and revision; nil otherwise (write it whole).
+        public func render(_ complaint: Complaint) -> String? {
+            var probe = complaint
+            probe.dedup = self.complaint.dedup
+            probe.revision = self.complaint.revision
+            guard probe == self.complaint else { return nil }
+            if complaint.dedup == self.complaint.dedup, complaint.revision == self.complaint.revision { return string }
+            var w = Writer(out: [])
+            w.out.reserveCapacity(bytes.count + 128)
+            w.out.append(contentsOf: bytes[..<marks.dedup.lowerBound])
+            write(complaint.dedup, to: &w)
+            w.out.append(contentsOf: bytes[marks.dedup.upperBound..<marks.revision.lowerBound])
+            w.out.append(contentsOf: String(complaint.revision).utf8)
+            w.out.append(contentsOf: bytes[marks.revision.upperBound...])
+            return String(decoding: w.out, as: UTF8.self)
+        }
     }
 
     /// Appends JSON tokens, inserting commas where they belong.

@@ -306,13 +306,13 @@ public final class PostgresComplaintStore: ComplaintStore {
     /// A batch on its way into a transaction: what `commit` computed off the lock.
     struct CommitWork<Stage: DedupStage>: Sendable {
         var complaints: [NormalizedComplaint]
-        var documents: [String]
+        var batch: PreparedBatch<Stage>
         var features: [Stage.Features]
         var dedup: Stage
 
         init(_ batch: PreparedBatch<Stage>, dedup: Stage) {
             complaints = batch.complaints
-            documents = batch.documents
+            self.batch = batch
             features = batch.features
             self.dedup = dedup
         }
@@ -343,7 +343,7 @@ public final class PostgresComplaintStore: ComplaintStore {
                        let document = try tx.scalar(String.self, "SELECT document FROM complaint_revisions WHERE rowid = $1", [rowid]) {
                         previous = try JSONDecoder().decode(Complaint.self, from: Data(document.utf8))
                     }
-                    let document = complaint == incoming.complaint ? documents[position] : ComplaintJSON.string(complaint)
+                    let document = batch.document(position, for: complaint)
                     let type: FeedEventType = !isInsert ? .updated : complaint.dedup.status == .unique ? .received : .duplicate
                     // The revision and its feed event in one round trip.
                     guard let row = try tx.rows("""

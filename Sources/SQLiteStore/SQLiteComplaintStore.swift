@@ -166,7 +166,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
         _ batch: PreparedBatch<Stage>, ingestion: Int64?,
         dedup: Stage, index: SQLiteDedupIndex, now: String, db: Database, result: inout CommitResult, loadPrevious: Bool = false
     ) throws -> [(DedupDecision, Complaint?)] {
-        let complaints = batch.complaints, features = batch.features, documents = batch.documents
+        let complaints = batch.complaints, features = batch.features
         var known = try Self.storedVersions(db, ids: complaints.map(\.complaint.id))
         let insertComplaint = try db.cachedStatement(sql: """
             INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry, raw_sha256)
@@ -204,7 +204,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                    let document = try String.fetchOne(db, sql: "SELECT document FROM complaint_revisions WHERE rowid = ?", arguments: [rowid]) {
                     previous = try JSONDecoder().decode(Complaint.self, from: Data(document.utf8))
                 }
-                let document = complaint == incoming.complaint ? documents[position] : ComplaintJSON.string(complaint)
+                let document = batch.document(position, for: complaint)
                 try insertRevision.execute(arguments: [
                     complaint.id, complaint.revision, existing?.rowid, ingestion, document])
                 let revisionRowID = db.lastInsertedRowID

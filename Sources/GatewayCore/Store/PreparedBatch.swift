@@ -10,13 +10,19 @@ import ComplaintModel
 /// previous batch), so the writer only decides and writes.
 public struct PreparedBatch<Stage: DedupStage>: Sendable {
     public let complaints: [NormalizedComplaint]
-    public let documents: [String]
+    /// Each complaint's document, with its verdict and revision to be filled in by the writer.
+    public let documents: [ComplaintJSON.Template]
     public let features: [Stage.Features]
 
     public init(_ complaints: [NormalizedComplaint], dedup: Stage) {
         self.complaints = complaints
-        documents = Self.parallelMap(complaints) { ComplaintJSON.string($0.complaint) }
+        documents = Self.parallelMap(complaints) { ComplaintJSON.Template($0.complaint) }
         features = Self.parallelMap(complaints) { dedup.features(of: $0) }
+    }
+
+    /// The document to store for what dedup decided about complaint `position`.
+    public func document(_ position: Int, for complaint: Complaint) -> String {
+        documents[position].render(complaint) ?? ComplaintJSON.string(complaint)
     }
 
     /// `transform` over `items` in chunks on all cores; in order.
