@@ -16,6 +16,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public let path: URL
     /// Turns at the write lock with other processes on the same file.
     let turn: WriterTurn
+    /// Recent LSH buckets in memory, mirrored from `dedup_bands` (see `DedupWorkingSet`).
+    let workingSet = DedupWorkingSet()
 
     /// Opens (creating when needed) the database at `path` and migrates it.
     ///
@@ -37,7 +39,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
             config.busyMode = turn.busyMode
             config.label = "complaint-store"
             config.prepareDatabase { db in
-                // A 32 MiB page cache per connection keeps the id index of a few
+                // A 32 MiB page workingSet per connection keeps the id index of a few
                 // million complaints in memory during bulk ingestion; the default
                 // 2 MiB made inserts read and write pages millions of times.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
@@ -107,8 +109,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
     public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await write { db in
-                let index = SQLiteDedupIndex(db)
+            try await write { [workingSet] db in
+                let index = try SQLiteDedupIndex.forTransaction(db, workingSet: workingSet)
                 var outcomes: [IntakeOutcome] = []
                 outcomes.reserveCapacity(inputs.count)
                 for prepared in inputs {
@@ -150,9 +152,9 @@ public final class SQLiteComplaintStore: ComplaintStore {
         // are inserted as revision 1 as they are; only the others are encoded again inside.
         let now = RFC3339.string(from: Date())
         return try await guarded {
-            try await write { db in
+            try await write { [workingSet] db in
                 var result = CommitResult()
-                let index = SQLiteDedupIndex(db)
+                let index = try SQLiteDedupIndex.forTransaction(db, workingSet: workingSet)
                 _ = try Self.apply(batch, ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
                 try Self.insertQuarantine(quarantine, ingestion: ingestion, now: now, db: db)
                 result.massComplaints = index.flagged
@@ -613,12 +615,12 @@ public final class SQLiteComplaintStore: ComplaintStore {
         return try await guarded {
             // The decisions are taken exactly as a commit would take them (the dedup
             // index sees the batch's own complaints), then the transaction is rolled back.
-            try await writeWithoutTransaction { db in
+            try await writeWithoutTransaction { [workingSet] db in
                 var decisions: [(DedupDecision, Complaint?)] = []
                 try db.inTransaction {
                     var result = CommitResult()
                     decisions = try Self.apply(prepared, ingestion: nil, dedup: dedup,
-                                               index: SQLiteDedupIndex(db), now: now, db: db, result: &result, loadPrevious: true)
+                                               index: SQLiteDedupIndex.forTransaction(db, workingSet: workingSet), now: now, db: db, result: &result, loadPrevious: true)
                     return .rollback
                 }
                 return decisions
@@ -652,7 +654,12 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int {
-        try await guarded { try await write { db in try SQLiteDedupIndex.clear(db) } }
+        try await guarded {
+            try await write { [workingSet] db in
+                try SQLiteDedupIndex.clear(db)
+                db.afterNextTransaction(onCommit: { _ in workingSet.reset() })
+            }
+        }
         var after: Int64 = 0
         var done = 0
         let decoder = JSONDecoder()
@@ -679,8 +686,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 return (row["id"], stored == nil ? complaint.dedup : Self.decodeDedup(stored), DedupFeatures(of: complaint))
             }
             try await guarded {
-                try await write { db in
-                    let index = SQLiteDedupIndex(db)
+                try await write { [workingSet] db in
+                    let index = try SQLiteDedupIndex.forTransaction(db, workingSet: workingSet)
                     for item in work {
                         var cluster: DedupEntry? = nil
                         if let named = item.verdict.cluster, named != item.id,

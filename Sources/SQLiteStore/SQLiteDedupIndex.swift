@@ -11,13 +11,48 @@ import GatewayCore
 /// within a day, by entry id. See `SQLiteMigrations` v5 for the tables.
 final class SQLiteDedupIndex: DedupIndex {
     let db: Database
+    /// The store's in-memory mirror of recent LSH buckets; nil reads the table.
+    let workingSet: DedupWorkingSet?
     /// The entry `add` stored last, for the store to link it to its complaint.
     private(set) var lastEntry: Int64?
     /// Clusters flagged as mass complaints in this transaction (their public ids).
     private(set) var flagged: [String] = []
 
-    init(_ db: Database) {
+    init(_ db: Database, workingSet: DedupWorkingSet? = nil) {
         self.db = db
+        self.workingSet = workingSet
+    }
+
+    /// An index for a write transaction that has begun: the workingSet catches up
+    /// on entries other processes committed, and follows this transaction's
+    /// outcome (a rollback drops what it added).
+    static func forTransaction(_ db: Database, workingSet: DedupWorkingSet) throws -> SQLiteDedupIndex {
+        try workingSet.synchronize(
+            maximumEntry: { try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM dedup_entries") ?? 0 },
+            after: { entry in
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT id, at, bands FROM dedup_entries WHERE id > ? ORDER BY id"),
+                                 arguments: [entry]).map { row in
+                    let at: Double = row[1]
+                    let bands: Data? = row[2]
+                    return DedupWorkingSet.Record(entry: row[0], day: day(Date(timeIntervalSince1970: at)),
+                                                  keys: bands.map(decodeBandKeys))
+                }
+            })
+        db.afterNextTransaction(onCommit: { _ in workingSet.committed() }, onRollback: { _ in workingSet.rolledBack() })
+        return SQLiteDedupIndex(db, workingSet: workingSet)
+    }
+
+    /// Band keys as stored with their entry: 8 bytes each, little-endian.
+    static func encodeBandKeys(_ keys: [Int64]) -> Data {
+        var data = Data(capacity: keys.count * 8)
+        for key in keys { withUnsafeBytes(of: key.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    static func decodeBandKeys(_ data: Data) -> [Int64] {
+        data.withUnsafeBytes { raw in
+            (0..<raw.count / 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+        }
     }
 
     func resetLastEntry() {
@@ -104,50 +139,69 @@ final class SQLiteDedupIndex: DedupIndex {
 
     func entries(sharingBands bandKeys: [Int64], in interval: ClosedRange<Date>, perBand: Int) throws -> [DedupEntry] {
         guard !bandKeys.isEmpty else { return [] }
-        // One statement: for each day of the interval and each key, a seek to the
-        // end of its bucket reading the newest few entry ids (a bucket of 100,000
-        // identical posts costs what one does). One statement rather than one per
-        // key and day: the per-statement overhead was most of a lookup's cost.
-        var hits: [Int64: Int] = [:]
-        let lastDay = Self.day(interval.upperBound)
-        var day = Self.day(interval.lowerBound)
-        // SQLite allows 500 terms in a compound SELECT.
-        let daysPerStatement = max(1, 500 / bandKeys.count)
-        while day <= lastDay {
-            let days = Int(min(Int64(daysPerStatement), lastDay - day + 1))
-            let statement = try db.cachedStatement(sql: Self.bandLookupSQL(days: days, keys: bandKeys.count))
-            var arguments: [DatabaseValueConvertible] = [perBand]
-            for d in 0..<days { arguments.append(day + Int64(d)) }
-            arguments.append(contentsOf: bandKeys)
-            let cursor = try Int64.fetchCursor(statement, arguments: StatementArguments(arguments))
-            while let id = try cursor.next() { hits[id, default: 0] += 1 }
-            day += Int64(days)
+        let days = Self.day(interval.lowerBound)...Self.day(interval.upperBound)
+        var hits: [Int64: Int]
+        var uncached: [Int64]
+        if let workingSet {
+            let found = try workingSet.lookup(days: days, keys: bandKeys, perBand: perBand) { day, visit in
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT key, entry FROM dedup_bands WHERE day = ?"),
+                                                 arguments: [day])
+                while let row = try cursor.next() { visit(row[0], row[1]) }
+            }
+            (hits, uncached) = (found.hits, found.uncachedDays)
+        } else {
+            (hits, uncached) = ([:], Array(days))
         }
+        try countStoredHits(days: uncached, keys: bandKeys, perBand: perBand, into: &hits)
         guard !hits.isEmpty else { return [] }
         // The number of buckets an entry shares estimates its similarity (25·s^5 on
         // average), so only the best few are read and compared: in a mass complaint
         // every bucket is full of one cluster's members, and reading them all made
         // each insert cost what a hundred did.
         let best = hits.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(Self.maxBandCandidates).map(\.key)
-        let marks = Array(repeating: "?", count: best.count).joined(separator: ",")
-        let fetch = try db.cachedStatement(sql: """
-            SELECT \(Self.entryColumns)
-            FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster
-            WHERE e.id IN (\(marks)) AND e.at BETWEEN ? AND ?
-            """)
-        return try Row.fetchAll(fetch, arguments: StatementArguments(best) + [interval.lowerBound.timeIntervalSince1970,
-                                                                            interval.upperBound.timeIntervalSince1970]).map(Self.entry)
+        var (found, missing) = workingSet?.entries(best) ?? ([], best)
+        if !missing.isEmpty {
+            let marks = Array(repeating: "?", count: missing.count).joined(separator: ",")
+            let fetch = try db.cachedStatement(sql: """
+                SELECT \(Self.entryColumns)
+                FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster WHERE e.id IN (\(marks))
+                """)
+            let read = try Row.fetchAll(fetch, arguments: StatementArguments(missing)).map(Self.entry)
+            workingSet?.remember(read)
+            found += read
+        }
+        return found.filter { interval.contains($0.at) }
+    }
+
+    /// For each of `days` and each key, a seek to the end of its bucket reading
+    /// the newest `perBand` entry ids (a bucket of 100,000 identical posts costs
+    /// what one does), as compound statements: the per-statement overhead was
+    /// most of a lookup's cost when each seek was its own statement.
+    private func countStoredHits(days: [Int64], keys: [Int64], perBand: Int, into hits: inout [Int64: Int]) throws {
+        // SQLite allows 500 terms in a compound SELECT.
+        let daysPerStatement = max(1, 500 / keys.count)
+        var start = 0
+        while start < days.count {
+            let chunk = days[start..<min(days.count, start + daysPerStatement)]
+            let statement = try db.cachedStatement(sql: Self.bandLookupSQL(days: chunk.count, keys: keys.count))
+            var arguments: [DatabaseValueConvertible] = [perBand]
+            arguments.append(contentsOf: Array(chunk))
+            arguments.append(contentsOf: keys)
+            let cursor = try Int64.fetchCursor(statement, arguments: StatementArguments(arguments))
+            while let id = try cursor.next() { hits[id, default: 0] += 1 }
+            start += chunk.count
+        }
     }
 
     /// The lookup statements' text by (days, keys): built once per shape, not
     /// per lookup (building it was 4 % of a call-log ingest's profile).
-    private static let bandLookupCache = Mutex<[Int: String]>([:])
+    private static let bandLookupSQLs = Mutex<[Int: String]>([:])
 
     private static func bandLookupSQL(days: Int, keys: Int) -> String {
         let shape = days << 16 | keys
-        if let sql = bandLookupCache.withLock({ $0[shape] }) { return sql }
+        if let sql = bandLookupSQLs.withLock({ $0[shape] }) { return sql }
         let sql = buildBandLookupSQL(days: days, keys: keys)
-        bandLookupCache.withLock { $0[shape] = sql }
+        bandLookupSQLs.withLock { $0[shape] = sql }
         return sql
     }
 
@@ -164,6 +218,13 @@ final class SQLiteDedupIndex: DedupIndex {
 
     /// One row per band key: `?1` day, `?2` entry, then the keys.
     private static func bandInsertSQL(keys: Int) -> String {
+        keys == DedupFeatures.bands ? fullBandInsertSQL : buildBandInsertSQL(keys: keys)
+    }
+
+    /// Built once: building it per insert showed in the profile.
+    private static let fullBandInsertSQL = buildBandInsertSQL(keys: DedupFeatures.bands)
+
+    private static func buildBandInsertSQL(keys: Int) -> String {
         "INSERT OR IGNORE INTO dedup_bands (day, key, entry) VALUES "
             + (0..<keys).map { "(?1, ?\($0 + 3), ?2)" }.joined(separator: ", ")
     }
@@ -181,19 +242,21 @@ final class SQLiteDedupIndex: DedupIndex {
         let at = f.at.timeIntervalSince1970
         let root = new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }
         try db.cachedStatement(sql: """
-            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
-                                     f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster])
+                                     f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster,
+                                     Self.encodeBandKeys(f.bandKeys)])
         let id = db.lastInsertedRowID
         lastEntry = id
         if !f.bandKeys.isEmpty {
-            var arguments: [DatabaseValueConvertible] = [Self.day(f.at), id]
+            let day = Self.day(f.at)
+            var arguments: [DatabaseValueConvertible] = [day, id]
             arguments.append(contentsOf: f.bandKeys)
             try db.cachedStatement(sql: Self.bandInsertSQL(keys: f.bandKeys.count)).execute(arguments: StatementArguments(arguments))
         }
-
         guard let cluster = new.cluster else {
+            remember(added: id, new)
             return ClusterMembership(entry: id, cluster: id, clusterComplaintID: new.complaintID, size: 1)
         }
         // A lone complaint has no cluster row; the first to join it creates one.
@@ -221,8 +284,24 @@ final class SQLiteDedupIndex: DedupIndex {
             WHERE id = ? RETURNING size, complaint_id, flagged_at
             """), arguments: [newCustomer, at, at, cluster])
         let flagged: Double? = row?[2]
-        return ClusterMembership(entry: id, cluster: cluster, clusterComplaintID: row?[1] ?? new.clusterComplaintID ?? "",
-                                 size: row?[0] ?? 2, flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)))
+        let membership = ClusterMembership(entry: id, cluster: cluster, clusterComplaintID: row?[1] ?? new.clusterComplaintID ?? "",
+                                           size: row?[0] ?? 2, flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)))
+        remember(added: id, new, clusterComplaintID: membership.clusterComplaintID)
+        return membership
+    }
+
+    /// Tells the working set about an entry just stored, as `entry(_:)` would read it back.
+    private func remember(added id: Int64, _ new: NewDedupEntry, clusterComplaintID: String? = nil) {
+        guard let workingSet else { return }
+        let f = new.features
+        // Exactly what reading the row back gives: the time as stored, the facts split again.
+        let facts = f.facts.joined(separator: ",")
+        let entry = DedupEntry(id: id, complaintID: new.complaintID, person: new.person,
+                               at: Date(timeIntervalSince1970: f.at.timeIntervalSince1970), textHash: f.textHash,
+                               signature: f.signature, facts: facts.isEmpty ? [] : facts.split(separator: ",").map(String.init),
+                               root: new.dedup.of ?? new.complaintID,
+                               cluster: new.cluster ?? id, clusterComplaintID: clusterComplaintID ?? new.complaintID)
+        workingSet.added(DedupWorkingSet.Record(entry: id, day: Self.day(f.at), keys: f.bandKeys), entry: entry)
     }
 
     func recentCustomers(cluster: Int64, since: Date, cap: Int) throws -> Int {

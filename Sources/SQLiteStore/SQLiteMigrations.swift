@@ -185,6 +185,14 @@ enum SQLiteMigrations {
                     WHERE complaint_revisions.rowid = complaints.current_rowid);
                 """)
         }
+        m.registerMigration("v7: band keys with each dedup entry") { db in
+            try db.execute(sql: """
+                -- The entry's 25 LSH band keys (8 bytes each): what another process's
+                -- in-memory bucket cache reads to catch up on this entry without a
+                -- scan of dedup_bands. NULL for entries stored before.
+                ALTER TABLE dedup_entries ADD COLUMN bands BLOB;
+                """)
+        }
         return m
     }
 }

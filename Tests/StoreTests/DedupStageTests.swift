@@ -302,6 +302,42 @@ struct DedupStageTests {
         #expect(byStatus[.duplicate]?.allSatisfy { uniqueIDs.contains($0.dedup.of ?? "") } == true)
     }
 
+    @Test("two writers on one store share incident clusters: each sees the other's complaints before it decides", arguments: StoreEngine.available)
+    func writersShareClusters(engine: StoreEngine) async throws {
+        let dir = try TemporaryDirectory("dedup")
+        let a = try await engine.open(dir), b = try await engine.open(dir)
+        let stage = ComplaintDedupStage()
+        let ingA = try await Self.begin(a), ingB = try await Self.begin(b)
+        // Writer a has read the day's buckets (and keeps them in memory on SQLite).
+        _ = try await a.commit([Self.complaint("u1", email: "x@example.com", body: Self.billEN)], quarantine: [], ingestion: ingA, dedup: stage)
+        // Writer b stores the first report of an outage; writer a's next report of it must join b's.
+        let first = Self.complaint("o1", phone: "+8613800000101", body: Self.outage(0), at: Self.base + 60)
+        _ = try await b.commit([first], quarantine: [], ingestion: ingB, dedup: stage)
+        let second = Self.complaint("o2", channel: "calls", phone: "+8613800000102", body: Self.outage(0), at: Self.base + 120)
+        _ = try await a.commit([second], quarantine: [], ingestion: ingA, dedup: stage)
+        let stored = try #require(try await a.complaint(id: second.complaint.id))
+        #expect(stored.dedup.cluster == first.complaint.id)
+    }
+
+    @Test("a rolled-back decision leaves no trace: after a preview, a commit decides as if it never ran", arguments: StoreEngine.available)
+    func previewLeavesNoTrace(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
+        let founder = try await f.add(Self.complaint("o0", phone: "+8613800000200", body: Self.outage(0)))
+        // Four more reports of the same text, previewed only: more than a bucket keeps.
+        let previewed = (1...4).map { Self.complaint("p\($0)", phone: "+861380000020\($0)", body: Self.outage(0), at: Self.base + Double($0)) }
+        _ = try await f.store.preview(previewed, dedup: f.stage)
+        // Meanwhile another writer stores four unrelated complaints, taking the ids the preview had used.
+        let other = try await engine.open(f.dir)
+        let ingestion = try await Self.begin(other)
+        for i in 1...4 {
+            _ = try await other.commit([Self.complaint("u\(i)", email: "u\(i)@example.com", body: "第 \(i) 号：\(Self.broadbandZH)")],
+                                       quarantine: [], ingestion: ingestion, dedup: f.stage)
+        }
+        let next = try await f.add(Self.complaint("o5", channel: "calls", phone: "+8613800000209", body: Self.outage(0), at: Self.base + 10))
+        #expect(next.dedup.cluster == founder.id)
+        #expect(try await f.store.clusters(ClusterQuery()).map(\.size) == [2])
+    }
+
     @Test("disabled: only exact re-deliveries; a channel-written body is never compared", arguments: StoreEngine.available)
     func disabledAndGeneratedBodies(engine: StoreEngine) async throws {
         var settings = DedupSettings()
