@@ -44,6 +44,11 @@ public final class PostgresComplaintStore: ComplaintStore {
     /// without closing the socket (a host down, a partition, a stop at the
     /// wrong moment) must not hold a form post or a commit forever.
     let statementTimeout: Duration
+    /// Recent LSH buckets and dedup entries in memory (see `DedupWorkingSet`),
+    /// caught up on other instances' commits under the commit lock.
+    let workingSet = DedupWorkingSet()
+    /// This instance's commit transactions, one at a time.
+    let commitTurn = CommitTurn()
 
     /// Connects, creates the schema when missing and migrates it.
     public init(settings: PostgresSettings, connectTimeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(60),
@@ -179,7 +184,7 @@ public final class PostgresComplaintStore: ComplaintStore {
 
     /// The advisory lock key commits serialize on, per schema (tenants and test
     /// schemas in one database do not wait for each other).
-    private static let commitLock = "SELECT pg_advisory_xact_lock(hashtext('complaint-gateway.commit.' || current_schema()))"
+    static let commitLock = "SELECT pg_advisory_xact_lock(hashtext('complaint-gateway.commit.' || current_schema()))"
 
     private func migrate() async throws {
         let schema = settings.schema
@@ -210,7 +215,7 @@ public final class PostgresComplaintStore: ComplaintStore {
     }
 
     /// The manifest entry and the ingestion row (`processing`) of an input.
-    private static func insertIngestion(_ start: IngestionStart, tx: BlockingTransaction) throws -> Int64 {
+    static func insertIngestion(_ start: IngestionStart, tx: BlockingTransaction) throws -> Int64 {
         try tx.execute("""
             INSERT INTO archive_objects (sha256, size, media_type, first_received_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (sha256) DO NOTHING
@@ -226,28 +231,7 @@ public final class PostgresComplaintStore: ComplaintStore {
         return id
     }
 
-    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
-        return try await transaction { tx in
-            try tx.execute(Self.commitLock)
-            let index = PostgresDedupIndex(tx)
-            var outcomes: [IntakeOutcome] = []
-            for prepared in inputs {
-                let input = prepared.input
-                let ingestion = try Self.insertIngestion(input.start, tx: tx)
-                var result = CommitResult()
-                _ = try CommitWork(prepared.batch, dedup: dedup).apply(ingestion: ingestion, index: index, tx: tx, result: &result)
-                try Self.insertQuarantine(input.quarantine, ingestion: ingestion, tx: tx)
-                let counts = input.parsed.adding(result)
-                try tx.execute("UPDATE ingestions SET status = $1, counts = $2, finished_at = now() WHERE id = $3",
-                               [input.status.rawValue, String(decoding: try JSONEncoder().encode(counts), as: UTF8.self), ingestion])
-                result.massComplaints = index.takeFlagged()
-                outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
-            }
-            return outcomes
-        }
-    }
-
-    private static func insertQuarantine(_ entries: [QuarantineEntry], ingestion: Int64, tx: BlockingTransaction) throws {
+    static func insertQuarantine(_ entries: [QuarantineEntry], ingestion: Int64, tx: BlockingTransaction) throws {
         for entry in entries {
             try tx.execute("""
                 INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
@@ -267,140 +251,6 @@ public final class PostgresComplaintStore: ComplaintStore {
         !(try await rows("""
             SELECT 1 FROM ingestions WHERE raw_sha256 = $1 AND channel = $2 AND status IN ('completed', 'failed') LIMIT 1
             """, [sha256, channel])).isEmpty
-    }
-
-    // MARK: Commit
-
-    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
-                                          dedup: Stage) async throws -> CommitResult {
-        let work = CommitWork(batch, dedup: dedup)
-        return try await transaction { tx in
-            try tx.execute(Self.commitLock)
-            let index = PostgresDedupIndex(tx)
-            var result = CommitResult()
-            _ = try work.apply(ingestion: ingestion, index: index, tx: tx, result: &result)
-            try Self.insertQuarantine(quarantine, ingestion: ingestion, tx: tx)
-            result.massComplaints = index.flagged
-            return result
-        }
-    }
-
-    public func preview(_ complaints: [NormalizedComplaint], dedup: some DedupStage) async throws -> [(DedupDecision, Complaint?)] {
-        let work = CommitWork(PreparedBatch(complaints, dedup: dedup), dedup: dedup)
-        // Decided exactly as a commit would (the batch sees itself), then rolled back.
-        let decisions = try await transaction(rollback: true) { tx in
-            try tx.execute(Self.commitLock)
-            var result = CommitResult()
-            return try work.apply(ingestion: nil, index: PostgresDedupIndex(tx), tx: tx, result: &result, loadPrevious: true)
-                .map { PreviewItem(decision: $0.0, previous: $0.1) }
-        }
-        return decisions.map { ($0.decision, $0.previous) }
-    }
-
-    /// `(DedupDecision, Complaint?)` across the thread hop (tuples are not Sendable).
-    struct PreviewItem: Sendable {
-        var decision: DedupDecision
-        var previous: Complaint?
-    }
-
-    /// A batch on its way into a transaction: what `commit` computed off the lock.
-    struct CommitWork<Stage: DedupStage>: Sendable {
-        var complaints: [NormalizedComplaint]
-        var batch: PreparedBatch<Stage>
-        var features: [Stage.Features]
-        var dedup: Stage
-
-        init(_ batch: PreparedBatch<Stage>, dedup: Stage) {
-            complaints = batch.complaints
-            self.batch = batch
-            features = batch.features
-            self.dedup = dedup
-        }
-
-        /// Decides and writes each complaint (inside the caller's transaction).
-        func apply(ingestion: Int64?, index: PostgresDedupIndex, tx: BlockingTransaction, result: inout CommitResult,
-                   loadPrevious: Bool = false) throws -> [(DedupDecision, Complaint?)] {
-            var known = try PostgresComplaintStore.storedVersions(tx, ids: complaints.map(\.complaint.id))
-            var decisions: [(DedupDecision, Complaint?)] = []
-            for (position, incoming) in complaints.enumerated() {
-                let existing = known[incoming.complaint.id]
-                let decision = try dedup.decide(incoming, features: features[position], existing: existing?.version, index: index)
-                var previous: Complaint? = nil
-                switch decision {
-                case .unchanged:
-                    result.unchanged += 1
-                case .conflict(let rejection):
-                    try tx.execute("""
-                        INSERT INTO quarantine (ingestion_id, channel, raw_sha256, location, reason, excerpt, created_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, now())
-                        """, [ingestion, incoming.complaint.channel.name, incoming.complaint.raw.sha256, rejection.location,
-                              rejection.reason, rejection.excerpt])
-                    result.conflicts.append(rejection)
-                case .insert(let complaint), .revise(let complaint):
-                    let isInsert: Bool
-                    if case .insert = decision { isInsert = true } else { isInsert = false }
-                    if !isInsert, loadPrevious, let rowid = existing?.rowid,
-                       let document = try tx.scalar(String.self, "SELECT document FROM complaint_revisions WHERE rowid = $1", [rowid]) {
-                        previous = try JSONDecoder().decode(Complaint.self, from: Data(document.utf8))
-                    }
-                    let document = batch.document(position, for: complaint)
-                    let type: FeedEventType = !isInsert ? .updated : complaint.dedup.status == .unique ? .received : .duplicate
-                    // The revision and its feed event in one round trip.
-                    guard let row = try tx.rows("""
-                        WITH r AS (
-                            INSERT INTO complaint_revisions (complaint_id, revision, previous_rowid, ingestion_id, document)
-                            VALUES ($1, $2, $3, $4, $5) RETURNING rowid
-                        )
-                        INSERT INTO feed_events (complaint_id, revision, revision_rowid, type, committed_at, channel, dedup_status, automated)
-                        SELECT $1, $2, r.rowid, $6, now(), $7, $8, $9 FROM r RETURNING revision_rowid, seq
-                        """, [complaint.id, Int32(complaint.revision), existing?.rowid, ingestion, document, type.rawValue,
-                              complaint.channel.name, complaint.dedup.status.rawValue, complaint.automated != nil]).first else {
-                        throw PostgresStoreError("revision insert returned nothing")
-                    }
-                    let cells = row.makeRandomAccess()
-                    let revisionRowID = try cells.required(0, Int64.self), seq = try cells.required(1, Int64.self)
-                    if isInsert {
-                        try tx.execute("""
-                            INSERT INTO complaints (id, channel, source_id, revision, fingerprint, current_rowid, first_seq, last_seq, dedup, dedup_entry, raw_sha256)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)
-                            """, [complaint.id, complaint.channel.name, complaint.sourceID, Int32(complaint.revision),
-                                  incoming.fingerprint, revisionRowID, seq, complaint.dedup.storedText, index.lastEntry,
-                                  complaint.raw.sha256])
-                        result.inserted += 1
-                        switch complaint.dedup.status {
-                        case .duplicate: result.duplicates += 1
-                        case .nearDuplicate: result.nearDuplicates += 1
-                        case .unique: break
-                        }
-                    } else {
-                        try tx.execute("UPDATE complaints SET revision = $1, fingerprint = $2, current_rowid = $3, last_seq = $4, raw_sha256 = $5 WHERE id = $6",
-                                       [Int32(complaint.revision), incoming.fingerprint, revisionRowID, seq, complaint.raw.sha256, complaint.id])
-                        result.updated += 1
-                    }
-                    known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint,
-                                                         dedup: complaint.dedup, rawSHA256: complaint.raw.sha256), revisionRowID)
-                }
-                index.resetLastEntry()
-                decisions.append((decision, previous))
-            }
-            return decisions
-        }
-    }
-
-    /// The stored version of each id, with the rowid of its current revision.
-    static func storedVersions(_ tx: BlockingTransaction, ids: [String]) throws -> [String: (version: StoredVersion, rowid: Int64)] {
-        var out: [String: (version: StoredVersion, rowid: Int64)] = [:]
-        guard !ids.isEmpty else { return out }
-        for row in try tx.rows("SELECT id, revision, fingerprint, current_rowid, dedup, raw_sha256 FROM complaints WHERE id = ANY($1)",
-                               [Array(Set(ids))]) {
-            let cells = row.makeRandomAccess()
-            out[try cells.required(0, String.self)] = (
-                StoredVersion(revision: Int(try cells.required(1, Int32.self)), fingerprint: try cells.required(2),
-                              dedup: DedupInfo(storedText: try cells.at(4, String.self)),
-                              rawSHA256: try cells.at(5, String.self) ?? ""),
-                try cells.required(3, Int64.self))
-        }
-        return out
     }
 
     // MARK: Feed and complaints
@@ -679,6 +529,9 @@ public final class PostgresComplaintStore: ComplaintStore {
             try tx.execute(Self.commitLock)
             try PostgresDedupIndex.clear(tx)
         }
+        // Entry ids go on from the sequence: what the working set holds names entries that are gone.
+        workingSet.reset()
+        defer { workingSet.reset() }
         var after: Int64 = 0
         var done = 0
         let decoder = JSONDecoder()

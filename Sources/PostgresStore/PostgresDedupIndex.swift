@@ -3,10 +3,11 @@ import PostgresNIO
 import ComplaintModel
 import GatewayCore
 
-/// The dedup index over the `dedup_*` tables, used inside one commit
-/// transaction (which holds the commit lock, so no other instance changes the
-/// index meanwhile). The same lookups as `SQLiteDedupIndex`, each one index
-/// seek with a limit, written for PostgreSQL (arrays instead of IN lists).
+/// The dedup index over the `dedup_*` tables, statement by statement, used
+/// inside one transaction holding the commit lock (no other instance changes
+/// the index meanwhile) by `dedup rebuild`; commits decide a batch at a time
+/// with `PostgresBatchIndex`. The same lookups as `SQLiteDedupIndex`, each one
+/// index seek with a limit, written for PostgreSQL (arrays instead of IN lists).
 final class PostgresDedupIndex: DedupIndex {
     let tx: BlockingTransaction
     /// The entry `add` stored last, for the store to link it to its complaint.
@@ -44,15 +45,7 @@ final class PostgresDedupIndex: DedupIndex {
         if let smallest = persons.first {
             target = smallest
             // One complaint carries identities of two persons: they are one customer.
-            for other in persons.dropFirst() {
-                try tx.execute("UPDATE dedup_identities SET person = $1 WHERE person = $2", [target, other])
-                try tx.execute("UPDATE dedup_entries SET person = $1 WHERE person = $2", [target, other])
-                try tx.execute("""
-                    INSERT INTO dedup_cluster_people (cluster, person)
-                    SELECT cluster, $1 FROM dedup_cluster_people WHERE person = $2 ON CONFLICT DO NOTHING
-                    """, [target, other])
-                try tx.execute("DELETE FROM dedup_cluster_people WHERE person = $1", [other])
-            }
+            try Self.merge(persons.dropFirst(), into: target, tx: tx)
         } else {
             guard let next = try tx.scalar(Int64.self, "SELECT nextval('dedup_persons')") else {
                 throw PostgresStoreError("dedup_persons returned nothing")
@@ -67,28 +60,26 @@ final class PostgresDedupIndex: DedupIndex {
         return target
     }
 
-    private static let entryColumns = """
-        e.id, e.complaint_id, e.person, e.at, e.text_hash, e.signature, e.facts,
-        COALESCE(e.root, e.complaint_id), COALESCE(e.cluster, e.id), COALESCE(c.complaint_id, e.complaint_id)
-        """
-
-    private static func entry(_ row: PostgresRow) throws -> DedupEntry {
-        let cells = row.makeRandomAccess()
-        let facts = try cells.required(6, String.self)
-        return DedupEntry(id: try cells.required(0), complaintID: try cells.required(1), person: try cells.at(2, Int64.self),
-                          at: Date(timeIntervalSince1970: try cells.required(3, Double.self)), textHash: try cells.required(4),
-                          signature: SignatureBytes.decode(try cells.required(5, Data.self)),
-                          facts: facts.isEmpty ? [] : facts.split(separator: ",").map(String.init),
-                          root: try cells.required(7), cluster: try cells.required(8), clusterComplaintID: try cells.required(9))
+    /// Makes persons `others` one with `target`: their identities, entries and cluster memberships.
+    static func merge(_ others: some Sequence<Int64>, into target: Int64, tx: BlockingTransaction) throws {
+        for other in others {
+            try tx.execute("UPDATE dedup_identities SET person = $1 WHERE person = $2", [target, other])
+            try tx.execute("UPDATE dedup_entries SET person = $1 WHERE person = $2", [target, other])
+            try tx.execute("""
+                INSERT INTO dedup_cluster_people (cluster, person)
+                SELECT cluster, $1 FROM dedup_cluster_people WHERE person = $2 ON CONFLICT DO NOTHING
+                """, [target, other])
+            try tx.execute("DELETE FROM dedup_cluster_people WHERE person = $1", [other])
+        }
     }
 
     func entries(person: Int64, in interval: ClosedRange<Date>, limit: Int) throws -> [DedupEntry] {
         try tx.rows("""
-            SELECT \(Self.entryColumns)
+            SELECT \(PostgresEntryRows.columns)
             FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster
             WHERE e.person = $1 AND e.at BETWEEN $2 AND $3 ORDER BY e.at DESC, e.id DESC LIMIT $4
             """, [person, interval.lowerBound.timeIntervalSince1970, interval.upperBound.timeIntervalSince1970, Int64(limit)])
-            .map(Self.entry)
+            .map(PostgresEntryRows.entry)
     }
 
     /// Candidates decoded per LSH lookup, the ones sharing the most buckets first
@@ -108,20 +99,20 @@ final class PostgresDedupIndex: DedupIndex {
                                     WHERE day = d.day AND key = k.key ORDER BY entry DESC LIMIT $3) b
                 GROUP BY b.entry ORDER BY shared DESC, b.entry DESC LIMIT $4
             )
-            SELECT \(Self.entryColumns)
+            SELECT \(PostgresEntryRows.columns)
             FROM hits h JOIN dedup_entries e ON e.id = h.entry LEFT JOIN dedup_clusters c ON c.id = e.cluster
             WHERE e.at BETWEEN $5 AND $6
             ORDER BY h.shared DESC, e.id DESC
             """, [days, bandKeys, Int64(perBand), Int64(Self.maxBandCandidates),
-                  interval.lowerBound.timeIntervalSince1970, interval.upperBound.timeIntervalSince1970]).map(Self.entry)
+                  interval.lowerBound.timeIntervalSince1970, interval.upperBound.timeIntervalSince1970]).map(PostgresEntryRows.entry)
     }
 
     /// One entry by id.
     func entry(id: Int64) throws -> DedupEntry? {
         try tx.rows("""
-            SELECT \(Self.entryColumns)
+            SELECT \(PostgresEntryRows.columns)
             FROM dedup_entries e LEFT JOIN dedup_clusters c ON c.id = e.cluster WHERE e.id = $1
-            """, [id]).first.map(Self.entry)
+            """, [id]).first.map(PostgresEntryRows.entry)
     }
 
     func add(_ new: NewDedupEntry) throws -> ClusterMembership {
@@ -129,10 +120,10 @@ final class PostgresDedupIndex: DedupIndex {
         let at = f.at.timeIntervalSince1970
         let root = new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }
         guard let id = try tx.scalar(Int64.self, """
-            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
             """, [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
-                  f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster]) else {
+                  f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster, BandKeyBytes.encode(f.bandKeys)]) else {
             throw PostgresStoreError("dedup entry insert returned no id")
         }
         lastEntry = id

@@ -178,5 +178,10 @@ enum PostgresMigrations {
             FROM complaint_revisions r WHERE r.rowid = c.current_rowid
             """,
         ]),
+        // Each dedup entry's 25 LSH band keys (8 bytes each, as in SQLite): what
+        // another instance's in-memory working set reads to catch up on it.
+        Migration(version: 3, name: "band keys with each dedup entry", statements: [
+            "ALTER TABLE dedup_entries ADD COLUMN bands bytea",
+        ]),
     ]
 }

@@ -218,17 +218,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
                         complaint.id, complaint.channel.name, complaint.sourceID, complaint.revision,
                         incoming.fingerprint, revisionRowID, seq, seq, Self.encodeDedup(complaint.dedup), index.lastEntry,
                         complaint.raw.sha256])
-                    result.inserted += 1
-                    switch complaint.dedup.status {
-                    case .duplicate: result.duplicates += 1
-                    case .nearDuplicate: result.nearDuplicates += 1
-                    case .unique: break
-                    }
                 } else {
                     try updateComplaint.execute(arguments: [
                         complaint.revision, incoming.fingerprint, revisionRowID, seq, complaint.raw.sha256, complaint.id])
-                    result.updated += 1
                 }
+                result.count(stored: complaint, isInsert: isInsert)
                 known[complaint.id] = (StoredVersion(revision: complaint.revision, fingerprint: incoming.fingerprint,
                                                      dedup: complaint.dedup, rawSHA256: complaint.raw.sha256), revisionRowID)
             }

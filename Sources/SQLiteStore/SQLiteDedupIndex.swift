@@ -35,24 +35,11 @@ final class SQLiteDedupIndex: DedupIndex {
                     let at: Double = row[1]
                     let bands: Data? = row[2]
                     return DedupWorkingSet.Record(entry: row[0], day: day(Date(timeIntervalSince1970: at)),
-                                                  keys: bands.map(decodeBandKeys))
+                                                  keys: bands.map(BandKeyBytes.decode))
                 }
             })
         db.afterNextTransaction(onCommit: { _ in workingSet.committed() }, onRollback: { _ in workingSet.rolledBack() })
         return SQLiteDedupIndex(db, workingSet: workingSet)
-    }
-
-    /// Band keys as stored with their entry: 8 bytes each, little-endian.
-    static func encodeBandKeys(_ keys: [Int64]) -> Data {
-        var data = Data(capacity: keys.count * 8)
-        for key in keys { withUnsafeBytes(of: key.littleEndian) { data.append(contentsOf: $0) } }
-        return data
-    }
-
-    static func decodeBandKeys(_ data: Data) -> [Int64] {
-        data.withUnsafeBytes { raw in
-            (0..<raw.count / 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
-        }
     }
 
     func resetLastEntry() {
@@ -246,7 +233,7 @@ final class SQLiteDedupIndex: DedupIndex {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
                                      f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster,
-                                     Self.encodeBandKeys(f.bandKeys)])
+                                     BandKeyBytes.encode(f.bandKeys)])
         let id = db.lastInsertedRowID
         lastEntry = id
         if !f.bandKeys.isEmpty {

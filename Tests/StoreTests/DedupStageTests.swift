@@ -338,6 +338,66 @@ struct DedupStageTests {
         #expect(try await f.store.clusters(ClusterQuery()).map(\.size) == [2])
     }
 
+    /// Complaints exercising every rule in one run: linked identities (a merge
+    /// midway), duplicates and near-duplicates, a cluster becoming a mass
+    /// complaint, a revision of a complaint from earlier in the run, and one
+    /// complaint sent twice with other content.
+    static func mixedRun() -> [NormalizedComplaint] {
+        var run: [NormalizedComplaint] = [
+            complaint("w1", email: "wang@example.cn", body: broadbandZH),
+            complaint("c1", channel: "calls", phone: "+8613911112222", body: "上个月的话费账单多扣了五十块钱，请核实后退还。", at: base + 10),
+            complaint("w2", email: "wang@example.cn", phone: "+8613911112222", body: "营业厅的工作人员态度很差，办理业务等了两个小时。",
+                      at: base + 20),
+            complaint("c2", channel: "calls", phone: "+8613911112222", body: broadbandZH, at: base + 30),
+            complaint("w3", email: "wang@example.cn", body: "上个月的话费账单多扣了五十块钱，请核实后退还！", at: base + 40),
+            complaint("e1", email: "li.lei@example.com", body: billEN, at: base + 50),
+            complaint("e2", email: "li.lei@example.com", body: billEN.replacingOccurrences(of: "please", with: "kindly"), at: base + 60),
+        ]
+        for i in 0..<6 {
+            run.append(complaint("o\(i)", channel: i.isMultiple(of: 2) ? "web" : "calls", phone: "+861380000100\(i)",
+                                 body: outage(i), at: base + 100 + Double(i * 60)))
+        }
+        run.append(complaint("o2", channel: "web", phone: "+8613800001002", body: outage(2) + "（补充：已经停电五个小时）", at: base + 500))
+        run.append(complaint("e1", email: "li.lei@example.com", body: billEN + " Account 5521.", at: base + 600))
+        return run
+    }
+
+    @Test("a whole batch decides as one complaint at a time does", arguments: StoreEngine.available)
+    func batchDecidesAsOneByOne(engine: StoreEngine) async throws {
+        var settings = DedupSettings()
+        settings.massComplaintCustomers = 4
+        // The reference: SQLite, one complaint per commit.
+        let reference = try await Fixture(.sqlite, settings)
+        var flaggedOneByOne: [String] = []
+        for c in Self.mixedRun() {
+            flaggedOneByOne += try await reference.store.commit([c], quarantine: [], ingestion: reference.ingestion,
+                                                                dedup: reference.stage).massComplaints
+        }
+        // The engine under test: the same complaints in one commit (a revision and a
+        // second version of one complaint inside the batch).
+        let batched = try await Fixture(engine, settings)
+        let result = try await batched.store.commit(Self.mixedRun(), quarantine: [], ingestion: batched.ingestion, dedup: batched.stage)
+        #expect(result.massComplaints == flaggedOneByOne)
+        #expect(result.massComplaints.count == 1)
+        #expect(result.inserted == 13 && result.updated == 2)
+
+        func summary(_ store: AnyComplaintStore) async throws -> [String] {
+            try await store.feed(after: 0, limit: 100).map { event in
+                let d = event.complaint.dedup
+                return "\(event.sequence) \(event.type) \(event.complaint.sourceID) r\(event.complaint.revision) \(d.status) of=\(d.of ?? "-") cluster=\(d.cluster ?? "-") score=\(d.score ?? 0)"
+            }
+        }
+        let expected = try await summary(reference.store), got = try await summary(batched.store)
+        #expect(got == expected)
+        #expect(expected.contains { $0.contains("duplicate of=") && $0.contains(" c2 ") }, "the merge midway links c2 to w1")
+        let clusters = { (store: AnyComplaintStore) in
+            try await store.clusters(ClusterQuery(minimumSize: 1)).map { "\($0.id) \($0.size) \($0.customers) \($0.flaggedAt != nil)" }.sorted()
+        }
+        #expect(try await clusters(batched.store) == (try await clusters(reference.store)))
+        let revised = try #require(try await batched.store.revisions(of: ComplaintIdentity.id(channel: "web", sourceID: "e1")))
+        #expect(revised.map(\.revision) == [2, 1])
+    }
+
     @Test("disabled: only exact re-deliveries; a channel-written body is never compared", arguments: StoreEngine.available)
     func disabledAndGeneratedBodies(engine: StoreEngine) async throws {
         var settings = DedupSettings()

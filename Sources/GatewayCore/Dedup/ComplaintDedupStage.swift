@@ -45,6 +45,16 @@ public struct ComplaintDedupStage: DedupStage {
         return .insert(complaint)
     }
 
+    public func reads(_ features: [DedupFeatures?]) -> DedupReads? {
+        let present = features.compactMap { $0 }
+        guard let earliest = present.map(\.at).min(), let latest = present.map(\.at).max() else { return nil }
+        var seen = Set<String>()
+        let keys = present.flatMap(\.identityKeys).filter { seen.insert($0).inserted }
+        return DedupReads(identityKeys: keys,
+                          window: earliest.addingTimeInterval(-settings.window)...latest.addingTimeInterval(settings.window),
+                          perPerson: perPersonLimit, customersSince: earliest.addingTimeInterval(-settings.massComplaintWindow))
+    }
+
     /// Decides and records the verdict of a complaint stored for the first time.
     public func verdict(for id: String, features: DedupFeatures, index: some DedupIndex) throws -> DedupInfo {
         let person = try index.person(linking: features.identityKeys)

@@ -44,7 +44,7 @@ extension DedupWorkingSet {
         var transactionStart: Int64?
         /// Days and entries changed by the open transaction.
         var touched: Set<Int64> = []
-        var addedEntries: [Int64] = []
+        var addedRecords: [Record] = []
 
         mutating func reset(mirroredEntry: Int64?) {
             self = State()
@@ -94,6 +94,9 @@ extension DedupWorkingSet {
             guard fits else {
                 tooLarge.insert(day)
                 return
+            }
+            for record in addedRecords where record.day == day {
+                for key in record.keys ?? [] { loaded.buckets[key, default: Bucket()].insert(record.entry) }
             }
             loaded.lastUsed = tick
             keys += loaded.buckets.count

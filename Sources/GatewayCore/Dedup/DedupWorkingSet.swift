@@ -11,7 +11,9 @@ import Synchronization
 /// A mirror of the store's tables, never a second truth, so a lookup answers
 /// exactly what the store's own queries would:
 /// - a day's buckets are loaded whole from the store the first time a lookup
-///   needs them; an entry is read from the store when it is not held;
+///   needs them (with the open transaction's own entries, which a store that
+///   writes them at the end of the transaction has not written yet); an entry
+///   is read from the store when it is not held;
 /// - every entry the committer adds is added here in the same transaction;
 /// - entries other processes committed are caught up by entry id when a write
 ///   transaction begins (`synchronize`), before anything is decided;
@@ -135,7 +137,7 @@ public final class DedupWorkingSet: Sendable {
     public func added(_ record: Record, entry: DedupEntry) {
         state.withLock { state in
             state.touched.insert(record.day)
-            state.addedEntries.append(record.entry)
+            state.addedRecords.append(record)
             state.add(record, maximumKeys: maximumKeys)
             state.keep(entry, maximumEntries: maximumEntries)
             state.mirroredEntry = max(state.mirroredEntry ?? 0, record.entry)
@@ -146,7 +148,7 @@ public final class DedupWorkingSet: Sendable {
     public func committed() {
         state.withLock { state in
             state.touched.removeAll()
-            state.addedEntries.removeAll()
+            state.addedRecords.removeAll()
         }
     }
 
@@ -156,9 +158,9 @@ public final class DedupWorkingSet: Sendable {
     public func rolledBack() {
         state.withLock { state in
             for day in state.touched { state.drop(day) }
-            for id in state.addedEntries { state.entries[id] = nil }
+            for record in state.addedRecords { state.entries[record.entry] = nil }
             state.touched.removeAll()
-            state.addedEntries.removeAll()
+            state.addedRecords.removeAll()
             state.mirroredEntry = state.transactionStart
         }
     }

@@ -23,3 +23,25 @@ public enum SignatureBytes {
         }
     }
 }
+
+/// An entry's LSH band keys as stored with it by every store engine:
+/// little-endian bytes, 8 per key. Another process's dedup working set reads
+/// them to catch up on the entry without a scan of the band table.
+public enum BandKeyBytes {
+    public static func encode(_ keys: [Int64]) -> Data {
+        Data(keys.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count * 8) { bytes, count in
+                for (i, key) in source.enumerated() {
+                    withUnsafeBytes(of: key.littleEndian) { for b in 0..<8 { bytes[8 * i + b] = $0[b] } }
+                }
+                count = source.count * 8
+            }
+        })
+    }
+
+    public static func decode(_ data: Data) -> [Int64] {
+        data.withUnsafeBytes { raw in
+            (0..<raw.count / 8).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+        }
+    }
+}

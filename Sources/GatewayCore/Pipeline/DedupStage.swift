@@ -1,3 +1,4 @@
+import Foundation
 import ComplaintModel
 
 /// Decides what a complaint means given what the store already holds.
@@ -17,10 +18,35 @@ public protocol DedupStage: Sendable {
     /// when the id is new) and the store's dedup index.
     func decide(_ incoming: NormalizedComplaint, features: Features, existing: StoredVersion?,
                 index: some DedupIndex) throws -> DedupDecision
+
+    /// What deciding these complaints will read by identity, so an index that
+    /// pays a round trip per statement can fetch it for a whole batch first.
+    func reads(_ features: [Features]) -> DedupReads?
+}
+
+extension DedupStage {
+    public func reads(_ features: [Features]) -> DedupReads? { nil }
 }
 
 extension DedupStage where Features == Void {
     public func features(of incoming: NormalizedComplaint) {}
+}
+
+/// The identity keys a batch's decisions look up and the complaints of those
+/// customers they compare (`perPerson` most recent within `window`), and how
+/// far back the mass-complaint rule counts a cluster's customers.
+public struct DedupReads: Sendable, Equatable {
+    public var identityKeys: [String]
+    public var window: ClosedRange<Date>
+    public var perPerson: Int
+    public var customersSince: Date
+
+    public init(identityKeys: [String], window: ClosedRange<Date>, perPerson: Int, customersSince: Date) {
+        self.identityKeys = identityKeys
+        self.window = window
+        self.perPerson = perPerson
+        self.customersSince = customersSince
+    }
 }
 
 /// The outcome of a dedup decision.

@@ -409,6 +409,20 @@ public struct CommitResult: Sendable, Equatable {
         self.nearDuplicates = nearDuplicates
         self.massComplaints = massComplaints
     }
+
+    /// Counts a stored complaint: a new one by its verdict, or a new revision.
+    public mutating func count(stored complaint: Complaint, isInsert: Bool) {
+        guard isInsert else {
+            updated += 1
+            return
+        }
+        inserted += 1
+        switch complaint.dedup.status {
+        case .duplicate: duplicates += 1
+        case .nearDuplicate: nearDuplicates += 1
+        case .unique: break
+        }
+    }
 }
 
 /// One entry of the normalized feed: a complaint revision, in commit order.
