@@ -22,10 +22,17 @@ struct PendingDedupWrites {
     }
 
     var identities: [(key: String, person: Int64)] = []
-    var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
+    /// Where each pending entry is in `entries`, by id.
+    private(set) var positions: [Int64: Int] = [:]
     var people: [(cluster: Int64, person: Int64)] = []
 
     var isEmpty: Bool { identities.isEmpty && entries.isEmpty && people.isEmpty }
+
+    mutating func append(_ entry: Entry) {
+        positions[entry.id] = entries.count
+        entries.append(entry)
+    }
 }
 
 /// A cluster joined in this batch: its counters as they will be written.
@@ -47,6 +54,8 @@ struct ClusterState {
     /// or after `recentSince` (read when the mass-complaint rule first asks).
     var latest: [Int64: Double] = [:]
     var recentSince: Double?
+    /// A cluster without a row yet: its founder, recorded as its first customer when one joins.
+    var founder: Int64?
 }
 
 /// Ids drawn from a sequence a chunk at a time (one round trip per chunk);
@@ -77,53 +86,73 @@ extension PostgresBatchIndex {
     /// The cluster `id` as this batch has it, read from the store the first time.
     func clusterState(_ id: Int64) throws -> ClusterState {
         if let state = clusters[id] { return state }
-        // The batch's customers already known to the store: which of them the cluster counts.
-        let known = Array(Set(personOf.values).subtracting(createdPersons))
-        let state: ClusterState
-        // A cluster of up to `wholeClusterPeople` customers is read whole (one range
-        // of the index); a larger one only for the batch's customers.
-        let since = customersSince ?? .infinity
-        if let row = try tx.rows("""
-            SELECT complaint_id, size, customers, first_seen, last_seen, flagged_at, flagged_customers, customers <= $3,
-                   CASE WHEN customers <= $3 THEN ARRAY(SELECT person FROM dedup_cluster_people WHERE cluster = $1)
-                        ELSE ARRAY(SELECT person FROM dedup_cluster_people WHERE cluster = $1 AND person = ANY($2)) END,
-                   ARRAY(SELECT COALESCE(person, -id) FROM dedup_entries
-                         WHERE (cluster = $1 OR id = $1) AND at >= $4 GROUP BY 1 ORDER BY 1),
-                   ARRAY(SELECT MAX(at) FROM dedup_entries
-                         WHERE (cluster = $1 OR id = $1) AND at >= $4 GROUP BY COALESCE(person, -id) ORDER BY COALESCE(person, -id))
-            FROM dedup_clusters WHERE id = $1
-            """, [id, known, Int32(Self.wholeClusterPeople), since]).first {
-            let cells = row.makeRandomAccess()
-            var loaded = ClusterState(complaintID: try cells.required(0), size: Int(try cells.required(1, Int32.self)),
-                                      customers: Int(try cells.required(2, Int32.self)), firstSeen: try cells.required(3),
-                                      lastSeen: try cells.required(4), flaggedAt: try cells.at(5, Double.self),
-                                      flaggedCustomers: try cells.at(6, Int32.self).map(Int.init),
-                                      members: Set(try cells.required(8, [Int64].self)), checked: Set(known),
-                                      complete: try cells.required(7, Bool.self))
-            // Each customer's latest complaint since the batch's mass-complaint window opened.
-            let customers = try cells.required(9, [Int64].self), latest = try cells.required(10, [Double].self)
-            for (customer, at) in zip(customers, latest) { loaded.latest[customer] = at }
-            loaded.recentSince = customersSince
-            state = loaded
-        } else {
-            // A lone complaint has no cluster row; the first to join it creates one,
-            // with its founder as first customer.
-            let founder: (complaintID: String, customer: Int64, at: Double)
-            if let entry = pending.entries.first(where: { $0.id == id }) {
-                founder = (entry.complaintID, entry.person ?? -id, entry.at)
-            } else if let row = try tx.rows("SELECT complaint_id, person, at FROM dedup_entries WHERE id = $1", [id]).first {
-                let cells = row.makeRandomAccess()
-                founder = (try cells.required(0), try cells.at(1, Int64.self) ?? -id, try cells.required(2))
-            } else {
-                throw PostgresStoreError("dedup cluster \(id) has no entry")
-            }
-            state = ClusterState(complaintID: founder.complaintID, size: 1, customers: 1, firstSeen: founder.at,
-                                 lastSeen: founder.at, members: [founder.customer], checked: [], complete: true, dirty: true,
-                                 latest: [founder.customer: founder.at], recentSince: -.infinity)
-            pending.people.append((id, founder.customer))
-        }
-        clusters[id] = state
+        try loadClusters([id])
+        guard let state = clusters[id] else { throw PostgresStoreError("dedup cluster \(id) has no entry") }
         return state
+    }
+
+    /// Reads the clusters `ids` not read yet, in two statements.
+    func loadClusters(_ ids: some Collection<Int64>) throws {
+        let wanted = ids.filter { clusters[$0] == nil }
+        guard !wanted.isEmpty else { return }
+        // A complaint stored in this batch founds a cluster nobody has joined yet.
+        var founders: [Int64: (complaintID: String, customer: Int64, at: Double)] = [:]
+        for id in wanted {
+            if let position = pending.positions[id] {
+                let entry = pending.entries[position]
+                founders[id] = (entry.complaintID, entry.person ?? -id, entry.at)
+            }
+        }
+        let stored = wanted.filter { founders[$0] == nil }
+        if !stored.isEmpty { try readClusters(stored) }
+        let unread = stored.filter { clusters[$0] == nil }
+        if !unread.isEmpty {
+            for row in try tx.rows("SELECT id, complaint_id, person, at FROM dedup_entries WHERE id = ANY($1)", [unread]) {
+                let cells = row.makeRandomAccess()
+                let id = try cells.required(0, Int64.self)
+                founders[id] = (try cells.required(1), try cells.at(2, Int64.self) ?? -id, try cells.required(3))
+            }
+        }
+        // A lone complaint has no cluster row; the first to join it creates one,
+        // with its founder as first customer.
+        for (id, founder) in founders {
+            clusters[id] = ClusterState(complaintID: founder.complaintID, size: 1, customers: 1, firstSeen: founder.at,
+                                        lastSeen: founder.at, members: [founder.customer], checked: [], complete: true,
+                                        latest: [founder.customer: founder.at], recentSince: -.infinity, founder: founder.customer)
+        }
+    }
+
+    /// Reads the stored clusters among `ids` (a lone complaint has no row).
+    private func readClusters(_ ids: [Int64]) throws {
+        // The batch's customers already known to the store: which of them each cluster counts.
+        let known = Array(Set(personOf.values).subtracting(createdPersons))
+        // A cluster of up to `wholeClusterPeople` customers is read whole (one range
+        // of the index); a larger one only for the batch's customers. With each, its
+        // customers' latest complaints since the batch's mass-complaint window opened.
+        let since = customersSince ?? .infinity
+        for row in try tx.rows("""
+            SELECT k.id, k.complaint_id, k.size, k.customers, k.first_seen, k.last_seen, k.flagged_at, k.flagged_customers,
+                   k.customers <= $3,
+                   CASE WHEN k.customers <= $3 THEN ARRAY(SELECT person FROM dedup_cluster_people WHERE cluster = k.id)
+                        ELSE ARRAY(SELECT person FROM dedup_cluster_people WHERE cluster = k.id AND person = ANY($2)) END,
+                   ARRAY(SELECT COALESCE(person, -id) FROM dedup_entries
+                         WHERE (cluster = k.id OR id = k.id) AND at >= $4 GROUP BY 1 ORDER BY 1),
+                   ARRAY(SELECT MAX(at) FROM dedup_entries
+                         WHERE (cluster = k.id OR id = k.id) AND at >= $4 GROUP BY COALESCE(person, -id) ORDER BY COALESCE(person, -id))
+            FROM dedup_clusters k WHERE k.id = ANY($1)
+            """, [ids, known, Int32(Self.wholeClusterPeople), since]) {
+            let cells = row.makeRandomAccess()
+            var state = ClusterState(complaintID: try cells.required(1), size: Int(try cells.required(2, Int32.self)),
+                                     customers: Int(try cells.required(3, Int32.self)), firstSeen: try cells.required(4),
+                                     lastSeen: try cells.required(5), flaggedAt: try cells.at(6, Double.self),
+                                     flaggedCustomers: try cells.at(7, Int32.self).map(Int.init),
+                                     members: Set(try cells.required(9, [Int64].self)), checked: Set(known),
+                                     complete: try cells.required(8, Bool.self))
+            let customers = try cells.required(10, [Int64].self), latest = try cells.required(11, [Double].self)
+            for (customer, at) in zip(customers, latest) { state.latest[customer] = at }
+            state.recentSince = customersSince
+            clusters[try cells.required(0, Int64.self)] = state
+        }
     }
 
     /// Whether the cluster already counts `customer` (a person, or an entry's

@@ -66,10 +66,10 @@ final class PostgresBatchIndex: DedupIndex {
         Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
-    /// Reads what a batch's decisions will look up, in two statements.
+    /// Reads what a batch's decisions will look up, in a few statements.
     func prefetch(_ reads: DedupReads) throws {
         customersSince = reads.customersSince.timeIntervalSince1970
-        guard !reads.identityKeys.isEmpty else { return }
+        guard !reads.identityKeys.isEmpty else { return try prefetchClusters(reads) }
         for row in try tx.rows("SELECT key, person FROM dedup_identities WHERE key = ANY($1)", [reads.identityKeys]) {
             let cells = row.makeRandomAccess()
             personOf[try cells.required(0, String.self)] = try cells.required(1, Int64.self)
@@ -91,6 +91,7 @@ final class PostgresBatchIndex: DedupIndex {
             }
             for (person, entries) in storedByPerson where entries.count >= reads.perPerson { truncated.insert(person) }
         }
+        try prefetchClusters(reads)
     }
 
     func person(linking keys: [String]) throws -> Int64? {
@@ -161,6 +162,15 @@ final class PostgresBatchIndex: DedupIndex {
     static let maxBandCandidates = 8
 
     func entries(sharingBands bandKeys: [Int64], in interval: ClosedRange<Date>, perBand: Int) throws -> [DedupEntry] {
+        let best = try candidates(sharingBands: bandKeys, in: interval, perBand: perBand, askStore: true)
+        guard !best.isEmpty else { return [] }
+        return try entries(best).filter { interval.contains($0.at) }
+    }
+
+    /// The entries sharing the most buckets with `bandKeys` (the `maxBandCandidates` best).
+    /// Days the working set cannot hold are read from the store when `askStore`.
+    private func candidates(sharingBands bandKeys: [Int64], in interval: ClosedRange<Date>, perBand: Int,
+                            askStore: Bool, limit: Int = maxBandCandidates) throws -> [Int64] {
         guard !bandKeys.isEmpty else { return [] }
         let days = Self.day(interval.lowerBound)...Self.day(interval.upperBound)
         var found = try workingSet.lookup(days: days, keys: bandKeys, perBand: perBand) { day, visit in
@@ -169,7 +179,7 @@ final class PostgresBatchIndex: DedupIndex {
                 visit(try cells.required(0, Int64.self), try cells.required(1, Int64.self))
             }
         }
-        if !found.uncachedDays.isEmpty {
+        if askStore, !found.uncachedDays.isEmpty {
             // Days too large to hold: the newest few of each of their buckets, from the store.
             for row in try tx.rows("""
                 SELECT b.entry FROM unnest($1::int8[]) AS d(day) CROSS JOIN unnest($2::int8[]) AS k(key)
@@ -178,9 +188,12 @@ final class PostgresBatchIndex: DedupIndex {
                 found.hits[try row.makeRandomAccess().required(0, Int64.self), default: 0] += 1
             }
         }
-        guard !found.hits.isEmpty else { return [] }
-        let best = found.hits.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(Self.maxBandCandidates).map(\.key)
-        var (entries, missing) = workingSet.entries(best)
+        return found.hits.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(limit).map(\.key)
+    }
+
+    /// Entries by id: held by the working set, else read (and then held).
+    private func entries(_ ids: [Int64]) throws -> [DedupEntry] {
+        var (entries, missing) = workingSet.entries(ids)
         if !missing.isEmpty {
             let read = try tx.rows("""
                 SELECT \(PostgresEntryRows.columns)
@@ -189,7 +202,20 @@ final class PostgresBatchIndex: DedupIndex {
             workingSet.remember(read)
             entries += read
         }
-        return entries.filter { interval.contains($0.at) }
+        return entries
+    }
+
+    /// Reads, for the whole batch, the entries its cluster lookups will find
+    /// and the clusters they and its customers' earlier complaints belong to.
+    private func prefetchClusters(_ reads: DedupReads) throws {
+        var candidateIDs = Set<Int64>()
+        for lookup in reads.clusterLookups {
+            candidateIDs.formUnion(try candidates(sharingBands: lookup.bandKeys, in: lookup.window, perBand: reads.perBand,
+                                                  askStore: false))
+        }
+        var clusterIDs = Set(try entries(Array(candidateIDs)).map(\.cluster))
+        for entries in storedByPerson.values { clusterIDs.formUnion(entries.map(\.cluster)) }
+        try loadClusters(clusterIDs)
     }
 
     func add(_ new: NewDedupEntry) throws -> ClusterMembership {
@@ -198,7 +224,7 @@ final class PostgresBatchIndex: DedupIndex {
         lastEntry = id
         let facts = f.facts.joined(separator: ",")
         let at = Date(timeIntervalSince1970: f.at.timeIntervalSince1970)
-        pending.entries.append(PendingDedupWrites.Entry(
+        pending.append(PendingDedupWrites.Entry(
             id: id, complaintID: new.complaintID, person: new.person, at: at.timeIntervalSince1970, textHash: f.textHash,
             signature: SignatureBytes.encode(f.signature), facts: facts, status: new.dedup.status.rawValue,
             root: new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }, cluster: new.cluster,
@@ -206,6 +232,10 @@ final class PostgresBatchIndex: DedupIndex {
         var membership = ClusterMembership(entry: id, cluster: id, clusterComplaintID: new.complaintID, size: 1)
         if let cluster = new.cluster {
             var state = try clusterState(cluster)
+            if let founder = state.founder {
+                pending.people.append((cluster, founder))
+                state.founder = nil
+            }
             let customer = new.person ?? -id
             if try !isMember(customer, of: cluster, state: &state) {
                 state.members.insert(customer)

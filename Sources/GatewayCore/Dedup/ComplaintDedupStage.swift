@@ -52,7 +52,16 @@ public struct ComplaintDedupStage: DedupStage {
         let keys = present.flatMap(\.identityKeys).filter { seen.insert($0).inserted }
         return DedupReads(identityKeys: keys,
                           window: earliest.addingTimeInterval(-settings.window)...latest.addingTimeInterval(settings.window),
-                          perPerson: perPersonLimit, customersSince: earliest.addingTimeInterval(-settings.massComplaintWindow))
+                          perPerson: perPersonLimit,
+                          clusterLookups: present.filter(\.hasText).map { DedupReads.ClusterLookup(bandKeys: $0.bandKeys, window: clusterWindow(at: $0.at)) },
+                          perBand: perBandLimit, customersSince: earliest.addingTimeInterval(-settings.massComplaintWindow))
+    }
+
+    /// Back over the cluster window, and forward as far as anything can have
+    /// arrived: a live complaint looks at today and yesterday only, an
+    /// imported backlog also at the days after it.
+    func clusterWindow(at: Date) -> ClosedRange<Date> {
+        at.addingTimeInterval(-settings.clusterWindow)...min(at.addingTimeInterval(settings.clusterWindow), max(at, Date()))
     }
 
     /// Decides and records the verdict of a complaint stored for the first time.
@@ -109,11 +118,7 @@ public struct ComplaintDedupStage: DedupStage {
                        startsOwn: Bool = false, index: some DedupIndex) throws -> String {
         var joined = joining
         if joined == nil, !startsOwn {
-            // Back over the cluster window, and forward as far as anything can have
-            // arrived: a live complaint looks at today and yesterday only, an
-            // imported backlog also at the days after it.
-            let ahead = min(features.at.addingTimeInterval(settings.clusterWindow), max(features.at, Date()))
-            let window = features.at.addingTimeInterval(-settings.clusterWindow)...ahead
+            let window = clusterWindow(at: features.at)
             var best: (entry: DedupEntry, score: Double)? = nil
             for candidate in try index.entries(sharingBands: features.bandKeys, in: window, perBand: perBandLimit) {
                 // One template with other facts ("building 3 since 14:00" and "building

@@ -32,19 +32,37 @@ extension DedupStage where Features == Void {
     public func features(of incoming: NormalizedComplaint) {}
 }
 
-/// The identity keys a batch's decisions look up and the complaints of those
-/// customers they compare (`perPerson` most recent within `window`), and how
-/// far back the mass-complaint rule counts a cluster's customers.
+/// What a batch's decisions will read: the identity keys they look up and
+/// the complaints of those customers they compare (`perPerson` most recent
+/// within `window`), the LSH lookups for clusters to join (`perBand` newest
+/// of each bucket), and how far back the mass-complaint rule counts a
+/// cluster's customers.
 public struct DedupReads: Sendable, Equatable {
     public var identityKeys: [String]
     public var window: ClosedRange<Date>
     public var perPerson: Int
+    public var clusterLookups: [ClusterLookup]
+    public var perBand: Int
     public var customersSince: Date
 
-    public init(identityKeys: [String], window: ClosedRange<Date>, perPerson: Int, customersSince: Date) {
+    /// One complaint's band keys and the time its cluster lookup covers.
+    public struct ClusterLookup: Sendable, Equatable {
+        public var bandKeys: [Int64]
+        public var window: ClosedRange<Date>
+
+        public init(bandKeys: [Int64], window: ClosedRange<Date>) {
+            self.bandKeys = bandKeys
+            self.window = window
+        }
+    }
+
+    public init(identityKeys: [String], window: ClosedRange<Date>, perPerson: Int, clusterLookups: [ClusterLookup] = [],
+                perBand: Int = 4, customersSince: Date) {
         self.identityKeys = identityKeys
         self.window = window
         self.perPerson = perPerson
+        self.clusterLookups = clusterLookups
+        self.perBand = perBand
         self.customersSince = customersSince
     }
 }
