@@ -15,8 +15,10 @@ import GatewayCore
 ///   complaints than the stage compares, or a key not fetched, is asked for;
 /// - LSH buckets and candidate entries: the store's `DedupWorkingSet`, caught
 ///   up on other instances' entries under the commit lock before this;
-/// - clusters: read once each per batch when first joined, with which of the
-///   batch's customers they already count;
+/// - clusters: read with the batch (those of its LSH candidates and of its
+///   customers' earlier complaints; any other when first joined), with which
+///   of the batch's customers they already count and their customers' latest
+///   complaints in the mass-complaint window;
 /// - everything this batch added: kept here until `flush`.
 ///
 /// Holds the commit lock's transaction: no other instance writes meanwhile.
