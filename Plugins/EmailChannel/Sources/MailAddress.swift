@@ -33,23 +33,86 @@ public struct MailAddress: Sendable, Equatable {
         guard !trimmed.isEmpty else { return nil }
         if let open = trimmed.lastIndex(of: "<") {
             let close = trimmed[open...].firstIndex(of: ">") ?? trimmed.endIndex
-            let address = trimmed[trimmed.index(after: open)..<close].asciiTrimmed
+            // RFC 5322 comments are not part of the address: "<li(sales)@example.cn>".
+            let address = removingComments(trimmed[trimmed.index(after: open)..<close]).text.asciiTrimmed
             let name = displayName(String(trimmed[..<open]), fallback: fallback)
             // "<@route:user@host>" source routes: the address is after the colon.
             let plain = address.split(separator: ":").last.map(String.init) ?? address
             return MailAddress(name: name, address: plain.isEmpty ? nil : plain)
         }
-        // "user@host (Name)" or a bare address, or a bare name.
-        var address = trimmed
-        var comment: String? = nil
-        if let open = trimmed.firstIndex(of: "("), let close = trimmed.lastIndex(of: ")"), open < close {
-            comment = String(trimmed[trimmed.index(after: open)..<close])
-            address = (String(trimmed[..<open]) + String(trimmed[trimmed.index(after: close)...])).asciiTrimmed
+        // "user@host (Name)", "li(sales)@example.cn(office)", "张三 zhang@example.cn",
+        // a bare address or a bare name.
+        let (bare, comments) = removingComments(Substring(trimmed))
+        let words = bare.asciiTrimmed
+        guard words.contains("@") else {
+            return MailAddress(name: displayName(trimmed, fallback: fallback), address: nil)
         }
-        if address.contains("@"), !address.contains(" ") {
-            return MailAddress(name: comment.flatMap { displayName($0, fallback: fallback) }, address: unquote(address))
+        if let space = lastTopLevelSpace(in: words) {
+            // A display name written without angle brackets before the address.
+            let last = words[words.index(after: space)...]
+            if last.contains("@"), case let address = unquote(String(last)), !address.isEmpty {
+                let name = displayName(String(words[..<space]), fallback: fallback)
+                    ?? comments.last.flatMap { displayName($0, fallback: fallback) }
+                return MailAddress(name: name, address: address)
+            }
+            return MailAddress(name: displayName(trimmed, fallback: fallback), address: nil)
         }
-        return MailAddress(name: displayName(trimmed, fallback: fallback), address: nil)
+        // The old convention: the comment after a bare address is the person's name.
+        return MailAddress(name: comments.last.flatMap { displayName($0, fallback: fallback) }, address: unquote(words))
+    }
+
+    /// The text with its (nested) comments taken out, and the comments' texts.
+    /// Parentheses inside quoted strings are not comments.
+    static func removingComments(_ text: Substring) -> (text: String, comments: [String]) {
+        guard text.contains("(") else { return (String(text), []) }
+        var out = ""
+        var comments: [String] = []
+        var comment = ""
+        var depth = 0
+        var quoted = false, escaped = false
+        for c in text {
+            if escaped {
+                if depth > 0 { comment.append(c) } else { out.append(c) }
+                escaped = false
+                continue
+            }
+            switch c {
+            case "\\" where quoted || depth > 0:
+                escaped = true
+                if depth == 0 { out.append(c) }
+                continue
+            case "\"" where depth == 0:
+                quoted.toggle()
+            case "(" where !quoted:
+                depth += 1
+                if depth == 1 { continue }
+            case ")" where !quoted && depth > 0:
+                depth -= 1
+                if depth == 0 {
+                    comments.append(comment)
+                    comment = ""
+                    // A comment separates like white space ("a(x)b" is not "ab" to a reader, but
+                    // inside an address "li(sales)@example.cn" it joins): keep addresses whole.
+                    continue
+                }
+            default: break
+            }
+            if depth > 0 { comment.append(c) } else { out.append(c) }
+        }
+        return (out, comments)
+    }
+
+    /// The last space or tab outside quotes.
+    static func lastTopLevelSpace(in text: String) -> String.Index? {
+        var quoted = false
+        var found: String.Index? = nil
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c == "\"" { quoted.toggle() } else if !quoted, c == " " || c == "\t" { found = i }
+            i = text.index(after: i)
+        }
+        return found
     }
 
     static func displayName(_ raw: String, fallback: Charset) -> String? {

@@ -25,6 +25,33 @@ struct EmailParserTests {
         #expect(draft.automated == nil)
     }
 
+    @Test("a GB2312 label is kept when its bytes also happen to be valid UTF-8 (停水 reads as ͣˮ in UTF-8)")
+    func gb2312WordsThatAreValidUTF8KeepTheirLabel() throws {
+        let draft = try EmailFixtures.draft("gb2312-words-valid-utf8.eml")
+        #expect(draft.subject == "停水")
+        #expect(draft.customer.name == "卢平")
+        #expect(draft.body == "小区从早上八点开始停水，到现在还没有恢复。")
+        #expect(!draft.warnings.contains { $0.contains("is UTF-8") })
+    }
+
+    @Test("a raw Latin-1 subject without a label reads as Latin-1, not as GB18030 (the channel's default)")
+    func rawLatin1SubjectIsNotChineseMojibake() throws {
+        let draft = try EmailFixtures.draft("latin1-raw-subject.eml")
+        #expect(draft.subject == "Reclamação sobre a conta de luz")
+        #expect(draft.body == "A conta deste mês veio em dobro. Não concordo com a cobrança.")
+        #expect(draft.warnings.contains { $0.contains("Subject") && $0.contains("windows-1252") })
+    }
+
+    @Test("a display name before a bare address, comments in addresses, a folded encoded subject")
+    func addressesWithoutAngleBracketsAndFoldedSubject() throws {
+        let draft = try EmailFixtures.draft("addresses-without-brackets.eml")
+        #expect(draft.customer.name == "张三")
+        #expect(draft.customer.email == "zhang.san@example.cn")
+        #expect(draft.attributes["to"]?.stringValue == "li@example.cn, wang.wu@example.cn")
+        // "Re:" CRLF TAB "=?utf-8?…?=": the fold's tab is white space, not text.
+        #expect(draft.subject == "Re: 宽带断线")
+    }
+
     @Test func htmlOnlyMailBecomesText() throws {
         let draft = try EmailFixtures.draft("html-only.eml")
         #expect(draft.body == "Dear support,\n\nMy order #1234 arrived broken & late.\nPlease refund £25.\n\nThanks…\nJane")

@@ -15,6 +15,18 @@ struct MailTextTests {
         #expect(MailAddress.list("undisclosed-recipients:;").isEmpty)
     }
 
+    @Test("names before bare addresses, comments inside addresses")
+    func addressesAsWrittenByHand() {
+        #expect(MailAddress.list("张三 zhang@example.cn") == [MailAddress(name: "张三", address: "zhang@example.cn")])
+        #expect(MailAddress.list("=?gb2312?B?1cXI/Q==?= zhang@example.cn") == [MailAddress(name: "张三", address: "zhang@example.cn")])
+        #expect(MailAddress.list("Zhang San \t \"z s\"@example.cn") == [MailAddress(name: "Zhang San", address: "\"z s\"@example.cn")])
+        #expect(MailAddress.list("li(sales)@example.cn(office)") == [MailAddress(name: "office", address: "li@example.cn")])
+        #expect(MailAddress.list("Li <li(sales)@example.cn>") == [MailAddress(name: "Li", address: "li@example.cn")])
+        #expect(MailAddress.list("li@example.cn (Li (Sales))") == [MailAddress(name: "Li (Sales)", address: "li@example.cn")])
+        // A name with no address stays a name.
+        #expect(MailAddress.list("Customer Service") == [MailAddress(name: "Customer Service", address: nil)])
+    }
+
     @Test func replyTrimmingInChineseAndEnglish() {
         let zh = ReplyTrimmer.trim("电费太高了。\n\n-----原始邮件-----\n发件人: 客服\n主题: 回复\n\n已收到。")
         #expect(zh.body == "电费太高了。")

@@ -43,7 +43,7 @@ public enum EncodedWords {
             // Whitespace between two encoded words is not part of the text.
             if lastWasWord, slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) { return }
             flushPending()
-            text += decodeRaw(slice, fallback: fallback, warnings: &warnings)
+            text += decodeRaw(unfoldingWhiteSpace(slice), fallback: fallback, warnings: &warnings)
             lastWasWord = false
         }
 
@@ -120,36 +120,37 @@ public enum EncodedWords {
         return (charset, decoded, i + 2)
     }
 
+    /// A run of white space holding a tab or a line break becomes one space:
+    /// folding leaves the continuation line's tab in the value ("Re:\t=?utf-8?…"),
+    /// and nobody writes a tab into a subject on purpose.
+    static func unfoldingWhiteSpace(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            var j = i
+            var folded = false
+            while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A || bytes[j] == 0x0D {
+                folded = folded || bytes[j] != 0x20
+                j += 1
+            }
+            out.append(contentsOf: folded ? [0x20] : bytes[i..<j])
+            i = j
+        }
+        return out
+    }
+
     static func decodeBytes(_ bytes: [UInt8], label: String, fallback: Charset, warnings: inout [String]) -> String {
-        let charset = Charset(label: label)
-        // A label that lies: non-ASCII bytes that are valid UTF-8 almost never are
-        // valid text in another charset by accident (strict UTF-8 rejects the byte
-        // pairs GBK, Big5 and Latin-1 text produce), while mailers that label UTF-8
-        // as GB2312 or ISO-8859-1 are common. GB18030 would decode them to mojibake.
-        if let charset, !charset.isUTF8, bytes.contains(where: { $0 >= 0x80 }), let utf8 = String(validating: bytes, as: UTF8.self) {
-            warnings.append("header labelled \"\(label)\" is UTF-8; read as UTF-8")
-            return utf8
-        }
-        if let charset, let decoded = try? IconvConverter.decode(bytes, charset: charset), decoded.replacements == 0 {
-            return decoded.text
-        }
-        if let utf8 = String(validating: bytes, as: UTF8.self) {
-            warnings.append("header charset \"\(label)\" \(Charset(label: label) == nil ? "is unknown" : "does not fit the bytes"); read as UTF-8")
-            return utf8
-        }
-        let decoded = (try? IconvConverter.decode(bytes, charset: fallback)) ?? (String(decoding: bytes, as: UTF8.self), 1)
-        warnings.append("header charset \"\(label)\" \(Charset(label: label) == nil ? "is unknown" : "does not fit the bytes"); read as \(fallback)")
-        return decoded.0
+        LabelledTextDecoder.decode(bytes, label: label, fallback: fallback, what: "header", warnings: &warnings)
     }
 
     static func decodeRaw(_ bytes: [UInt8], fallback: Charset, warnings: inout [String]) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) || fallback.isUTF8 {
-            if let s = String(validating: bytes, as: UTF8.self) { return s }
-        } else if let s = String(validating: bytes, as: UTF8.self) {
-            return s
-        }
-        let decoded = (try? IconvConverter.decode(bytes, charset: fallback)) ?? (String(decoding: bytes, as: UTF8.self), 1)
-        warnings.append("raw 8-bit header bytes read as \(fallback)")
-        return decoded.0
+        LabelledTextDecoder.decode(bytes, label: nil, fallback: fallback, what: "raw 8-bit header", warnings: &warnings)
     }
 }
