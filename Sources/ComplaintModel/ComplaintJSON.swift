@@ -249,9 +249,15 @@ public enum ComplaintJSON {
 
         private mutating func escape(_ s: String) {
             out.append(UInt8(ascii: "\""))
-            // Most strings need no escaping: copy them in one go.
-            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                out.append(contentsOf: s.utf8)
+            // Most strings need no escaping: copy them in one go, scanning the
+            // contiguous bytes (the generic UTF8View walk showed in profiles).
+            var s = s
+            let clean = s.withUTF8 { bytes in
+                for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+                out.append(contentsOf: bytes)
+                return true
+            }
+            if clean {
                 out.append(UInt8(ascii: "\""))
                 return
             }

@@ -47,4 +47,27 @@ struct CharsetTests {
         #expect(result.text.contains("A"))
         #expect(result.replacements == 2)
     }
+
+    @Test("converters are reused without carrying anything from one input to the next, in parallel too")
+    func reusedConverters() async throws {
+        let gbk = try #require(Charset(label: "gbk"))
+        let utf16 = try #require(Charset(label: "utf-16"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for round in 0..<200 {
+                        // A GBK input cut inside a character, then a whole one.
+                        let cut = try IconvConverter.decode([0xCD, 0xB6, 0xCB], charset: gbk)
+                        #expect(cut.replacements == 1)
+                        let whole = try IconvConverter.decode([0xCD, 0xB6, 0xCB, 0xDF], charset: gbk)
+                        #expect(whole == (text: "投诉", replacements: 0))
+                        // UTF-16 with either byte order mark, alternating.
+                        let bytes: [UInt8] = (task + round) % 2 == 0 ? [0xFF, 0xFE, 0x95, 0x62] : [0xFE, 0xFF, 0x62, 0x95]
+                        #expect(try IconvConverter.decode(bytes, charset: utf16).text == "投")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }

@@ -10,4 +10,19 @@ struct HTMLTextTests {
         #expect(HTMLText.text("1 < 2 &lt; 3<br><br><br>x") == "1 < 2 < 3\n\nx")
     }
 
+    @Test("real mail HTML: a head with a charset, scripts, tables, every HTML entity, broken nesting")
+    func mailHTML() {
+        let html = """
+        <html><head><meta charset="gbk"><title>账单</title><style>p{color:red}</style></head>
+        <body><script>alert("x<y")</script><div>您好，<b>电费<i>太高</b>了</i>&hellip;</div>
+        <table><tr><td>户号</td><td>778&nbsp;&nbsp;12</td></tr></table><p>&hearts; 谢谢</p></body></html>
+        """
+        #expect(HTMLText.text(html) == "您好，电费太高了…\n\n户号 778  12\n\n♥ 谢谢")
+    }
+
+    @Test("text without markup is only collapsed")
+    func plainText() {
+        #expect(HTMLText.text("  宽带   断了\n\t三天 ") == "宽带 断了 三天")
+    }
+
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import GatewayCore
+@testable import GatewayCore
 
 @Suite("InternetDate")
 struct InternetDateTests {
@@ -31,5 +31,19 @@ struct InternetDateTests {
         let parsed = try #require(InternetDate.parse("2024-03-04T09:00:00.250Z"))
         #expect(parsed.date.timeIntervalSince1970.truncatingRemainder(dividingBy: 1) == 0.25)
         #expect(InternetDate.parse("2024-13-04T09:00:00Z") == nil)
+    }
+
+    @Test("the arithmetic agrees with a Gregorian calendar in UTC, leap years and month ends included")
+    func arithmeticMatchesCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(secondsFromGMT: 0))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let (y, m, d) = (Int.random(in: 1601...2400, using: &generator), Int.random(in: 1...12, using: &generator), Int.random(in: 1...31, using: &generator))
+            let (h, mi, s) = (Int.random(in: 0...23, using: &generator), Int.random(in: 0...59, using: &generator), Int.random(in: 0...59, using: &generator))
+            let expected = try #require(calendar.date(from: DateComponents(year: y, month: m, day: d, hour: h, minute: mi, second: s)))
+            #expect(InternetDate.utcSeconds(year: y, month: m, day: d, hour: h, minute: mi, second: s) == expected.timeIntervalSince1970,
+                    "\(y)-\(m)-\(d) \(h):\(mi):\(s)")
+        }
     }
 }

@@ -97,6 +97,21 @@ public struct CSVRecordReader {
         }
         var i = 0
         while i < work.count {
+            // Runs of ordinary bytes inside a field are copied in one go: the
+            // state machine below only sees delimiters, quotes and line ends.
+            if !afterCR, state == .unquoted || state == .quoted {
+                let run = Self.ordinaryRun(work, from: i, delimiter: state == .quoted ? nil : delimiter)
+                if run > i {
+                    if recordBytes.count + (run - i) > maxRecordBytes {
+                        // Over the limit: the byte-wise path below reports it.
+                    } else {
+                        field.append(contentsOf: work[i..<run])
+                        recordBytes.append(contentsOf: work[i..<run])
+                        i = run
+                        continue
+                    }
+                }
+            }
             let b = work[i]
             i += 1
             // A LF right after a CR is the second half of a CRLF line end.
@@ -175,6 +190,22 @@ public struct CSVRecordReader {
         }
     }
 
+    /// The end of the run of bytes from `start` that need no decision: not a
+    /// quote, a line end or (outside quotes) the delimiter.
+    @inline(__always)
+    private static func ordinaryRun(_ bytes: [UInt8], from start: Int, delimiter: UInt8?) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var j = start
+            let stop = delimiter ?? UInt8(ascii: "\"")
+            while j < buffer.count {
+                let b = buffer[j]
+                if b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D || b == stop { break }
+                j += 1
+            }
+            return j
+        }
+    }
+
     /// Ends the input: a record in progress is emitted, or reported malformed
     /// when a quoted field is still open.
     public mutating func finish() {
@@ -203,7 +234,10 @@ public struct CSVRecordReader {
     }
 
     private mutating func endField() {
-        if let s = String(validating: field, as: UTF8.self) {
+        if field.withUnsafeBufferPointer({ !$0.contains { $0 >= 0x80 } }) {
+            // ASCII (most of a call log): valid UTF-8 by construction.
+            fields.append(String(decoding: field, as: UTF8.self))
+        } else if let s = String(validating: field, as: UTF8.self) {
             fields.append(s)
         } else {
             fields.append(String(decoding: field, as: UTF8.self))

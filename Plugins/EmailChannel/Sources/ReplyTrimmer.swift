@@ -42,11 +42,28 @@ public enum ReplyTrimmer {
     }
 
     private static let separators = ["-----original message-----", "原始邮件", "原始郵件", "-----邮件原件-----",
-                                     "________________________________", "forwarded message"]
+                                     "________________________________", "forwarded message"].map { Array($0.utf8) }
+    private static let forwarded = Array("forwarded".utf8)
 
     /// Characters a reply header can start with; other lines (nearly all) are
     /// passed over without the costlier checks.
-    private static let headerStarts: Set<Character> = ["-", "_", "o", "O", "在", "于", "f", "F", "*", "发", "寄"]
+    private static let headerStarts: Set<Unicode.Scalar> = ["-", "_", "o", "O", "在", "于", "f", "F", "*", "发", "寄"]
+    private static let wrote = Array("写道".utf8)
+
+    /// Whether `needle`'s bytes occur in `text` (the standard library's
+    /// `firstRange(of:)` is generic and showed as a fifth of mail parsing).
+    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = needle.first, bytes.count >= needle.count else { return false }
+            var i = 0
+            while i + needle.count <= bytes.count {
+                if bytes[i] == first, needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) { return true }
+                i += 1
+            }
+            return false
+        }
+    }
 
     static func isBlank(_ line: String) -> Bool {
         line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
@@ -54,13 +71,14 @@ public enum ReplyTrimmer {
 
     static func firstReplyHeader(_ lines: [String]) -> Int? {
         for (i, raw) in lines.enumerated() {
-            guard let first = raw.first(where: { $0 != " " && $0 != "\t" }) else { continue }
-            guard headerStarts.contains(first) || raw.asciiTrimmed.hasSuffix("写道：") || raw.asciiTrimmed.hasSuffix("写道:") else { continue }
+            // Over scalars and bytes: this runs on every line of every message.
+            guard let first = raw.unicodeScalars.first(where: { $0 != " " && $0 != "\t" }) else { continue }
+            guard headerStarts.contains(first) || contains(raw, wrote) else { continue }
             let line = raw.asciiTrimmed
             let lower = line.lowercased()
             // "-----Original Message-----", "------------------ 原始邮件 ------------------"
-            if lower.hasPrefix("--") || lower.hasPrefix("__"), separators.contains(where: { lower.contains($0) }), i > 0 {
-                if lower.contains("forwarded") { continue }
+            if lower.hasPrefix("--") || lower.hasPrefix("__"), separators.contains(where: { contains(lower, $0) }), i > 0 {
+                if contains(lower, forwarded) { continue }
                 return i
             }
             // "On Mon, 4 Mar 2024 at 10:00, Alice <a@b> wrote:" (may wrap onto the next line).
@@ -69,7 +87,7 @@ public enum ReplyTrimmer {
                 if i > 0, lower.hasSuffix("wrote:") || joined.hasSuffix("wrote:") { return i }
             }
             // "在 2024年3月4日 10:00，张三 <a@b> 写道：" / "于 … 写道:"
-            if (line.hasPrefix("在") || line.hasPrefix("于") || line.contains("写道")) && (line.hasSuffix("写道：") || line.hasSuffix("写道:")), i > 0 {
+            if (line.hasPrefix("在") || line.hasPrefix("于") || contains(line, wrote)) && (line.hasSuffix("写道：") || line.hasSuffix("写道:")), i > 0 {
                 return i
             }
             // Outlook / Foxmail / QQ header blocks: "From:"/"发件人：" then "Sent:"/"发送时间：" or "Date:"/"日期："

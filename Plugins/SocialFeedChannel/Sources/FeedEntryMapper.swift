@@ -14,7 +14,7 @@ struct FeedEntryMapper: Sendable {
 
         // guid / id; otherwise what identifies the item for its feed: its link and title.
         let sourceID: String
-        if let id = entry.id?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {
+        if let id = entry.id?.trimmingWhiteSpace, !id.isEmpty {
             sourceID = id
         } else {
             sourceID = "sha256:" + Hex.sha256(Array(((entry.link ?? "") + "\n" + (entry.title ?? "")).utf8))
@@ -38,8 +38,8 @@ struct FeedEntryMapper: Sendable {
         var attributes: [String: AttributeValue] = ["feed_format": .string(document.format.rawValue)]
         if let link = entry.link {
             // RSS has no xml:base: a relative link is relative to the feed's own URL or site.
-            let base = (feedURL ?? document.link).flatMap(URL.init(string:))
-            let resolved = URL(string: link)?.scheme == nil ? base.flatMap { URL(string: link, relativeTo: $0)?.absoluteString } : nil
+            let resolved = Self.hasScheme(link) ? nil
+                : (feedURL ?? document.link).flatMap(URL.init(string:)).flatMap { URL(string: link, relativeTo: $0)?.absoluteString }
             attributes["link"] = .string(resolved ?? link)
         }
         if let feedTitle = document.title.flatMap(Self.nonEmpty) { attributes["feed_title"] = .string(feedTitle) }
@@ -56,14 +56,25 @@ struct FeedEntryMapper: Sendable {
         if let uri = entry.authorURI, let url = URL(string: uri), let last = url.pathComponents.last(where: { $0 != "/" }), !last.isEmpty {
             return last.hasPrefix("@") ? String(last.dropFirst()) : last
         }
-        if let name = entry.authorName?.trimmingCharacters(in: .whitespaces), name.hasPrefix("@"), name.count > 1, !name.contains(" ") {
+        if let name = entry.authorName?.trimmingWhiteSpace, name.hasPrefix("@"), name.count > 1, !name.contains(" ") {
             return String(name.dropFirst())
         }
         return nil
     }
 
     static func clean(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines)
+        text.trimmingWhiteSpace
+    }
+
+    /// Whether `link` starts with a URL scheme (`https:`, `mailto:`): such a
+    /// link is absolute, and parsing it as a URL (costly on Linux) is not needed.
+    static func hasScheme(_ link: String) -> Bool {
+        for (i, b) in link.utf8.enumerated() {
+            let letter = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
+            if b == UInt8(ascii: ":") { return i > 0 }
+            if !(letter || (i > 0 && ((b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E))) { return false }
+        }
+        return false
     }
 
     static func nonEmpty(_ text: String) -> String? {

@@ -41,30 +41,36 @@ enum HTMLEntities {
     /// `&name;` for the names above become `&#N;`, and a bare `&` becomes
     /// `&amp;`; everything else is untouched.
     static func rewriteUndeclared(_ data: Data) -> Data {
-        let bytes = [UInt8](data)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "&") {
-                var j = i + 1
-                while j < bytes.count, j - i <= 10, (bytes[j] >= 0x41 && bytes[j] <= 0x5A) || (bytes[j] >= 0x61 && bytes[j] <= 0x7A) || (bytes[j] >= 0x30 && bytes[j] <= 0x39) { j += 1 }
-                let isReference = j < bytes.count && bytes[j] == UInt8(ascii: ";") && j > i + 1
-                if isReference, let code = codePoints[String(decoding: bytes[(i + 1)..<j], as: UTF8.self)] {
-                    out += Array("&#\(code);".utf8)
-                    i = j + 1
-                    continue
+        data.withUnsafeBytes { bytes in
+            var out: [UInt8]? = nil
+            var copied = 0
+            var i = 0
+            // Only "&" matters; the text between is copied in runs, and a document
+            // that needs no rewriting (most) is returned as it came.
+            while let amp = bytes[i...].firstIndex(of: UInt8(ascii: "&")) {
+                var j = amp + 1
+                while j < bytes.count, j - amp <= 10, (bytes[j] >= 0x41 && bytes[j] <= 0x5A) || (bytes[j] >= 0x61 && bytes[j] <= 0x7A) || (bytes[j] >= 0x30 && bytes[j] <= 0x39) { j += 1 }
+                let isReference = j < bytes.count && bytes[j] == UInt8(ascii: ";") && j > amp + 1
+                var replacement: [UInt8]? = nil
+                var end = amp + 1
+                if isReference, let code = codePoints[String(decoding: bytes[(amp + 1)..<j], as: UTF8.self)] {
+                    replacement = Array("&#\(code);".utf8)
+                    end = j + 1
+                } else if !isReference, !(amp + 1 < bytes.count && bytes[amp + 1] == UInt8(ascii: "#")) {
+                    // A bare "&" ("Fish & Chips") is text, not the start of a reference.
+                    replacement = Array("&amp;".utf8)
                 }
-                // A bare "&" ("Fish & Chips") is text, not the start of a reference.
-                if !isReference, !(i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "#")) {
-                    out += Array("&amp;".utf8)
-                    i += 1
-                    continue
+                if let replacement {
+                    if out == nil { out = []; out!.reserveCapacity(bytes.count + 64) }
+                    out!.append(contentsOf: bytes[copied..<amp])
+                    out!.append(contentsOf: replacement)
+                    copied = end
                 }
+                i = end
             }
-            out.append(bytes[i])
-            i += 1
+            guard var out else { return data }
+            out.append(contentsOf: bytes[copied...])
+            return Data(out)
         }
-        return Data(out)
     }
 }

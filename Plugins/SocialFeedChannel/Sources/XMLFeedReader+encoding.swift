@@ -2,7 +2,7 @@ import Foundation
 import GatewayCore
 
 extension XMLFeedReader {
-    /// A document ready for FoundationXML, or where it stops being readable.
+    /// A document ready for libxml2, or where it stops being readable.
     enum Prepared {
         /// Valid UTF-8.
         case ready(Data)
@@ -10,16 +10,16 @@ extension XMLFeedReader {
         case invalidUTF8(at: Int)
     }
 
-    /// Makes sure every byte FoundationXML sees is valid UTF-8 after libxml2's
-    /// decoding: FoundationXML traps (the whole process dies) on an element or
-    /// attribute name that is not. A document in another encoding is converted
-    /// here, through the gateway's own charset table (GB2312 read as GB18030,
-    /// Big5 as Big5-HKSCS), and its declaration rewritten to say UTF-8.
+    /// Makes every document UTF-8 before libxml2 reads it. A document in
+    /// another encoding is converted here, through the gateway's own charset
+    /// table (GB2312 read as GB18030, Big5 as Big5-HKSCS: libxml2's own GB2312
+    /// decoder stops at the first GBK-only character), and its declaration
+    /// rewritten to say UTF-8. Where the bytes stop being UTF-8 and nothing
+    /// declared reads them, the caller keeps what comes before.
     static func asUTF8(_ data: Data) -> Prepared {
         let head = Array(data.prefix(4))
         // UTF-16 (with its mark, or given away by NULs) is converted here too, so
-        // that what FoundationXML sees is always UTF-8 and the byte-level
-        // workarounds below apply to it.
+        // that the entity rewriting (byte-level) applies to it.
         let utf16: String? =
             head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) ? "utf-16"
             : head.count >= 2 && head[0] == 0 && head[1] != 0 ? "utf-16be"
@@ -60,6 +60,9 @@ extension XMLFeedReader {
 
     /// The offset of the first byte that is not part of valid UTF-8, or nil.
     static func firstInvalidUTF8(_ data: Data) -> Int? {
+        // The standard library's validation is vectorized; the walk below only
+        // runs to find where an invalid document goes wrong.
+        if data.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) != nil { return nil }
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = data.makeIterator()
         var offset = 0
@@ -70,31 +73,5 @@ extension XMLFeedReader {
             case .error: return offset
             }
         }
-    }
-
-    /// Blanks out processing instructions without data (`<?xml?>`, `<?x ?>`):
-    /// libxml2 reports them with a NULL data pointer, on which FoundationXML's
-    /// handler calls strlen and the process dies. Spaces keep every other byte
-    /// (and line number) where it was; such an instruction carries nothing.
-    static func blankingEmptyProcessingInstructions(_ data: Data) -> Data {
-        var bytes = [UInt8](data)
-        var i = 0
-        while i + 3 < bytes.count {
-            guard bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?") else { i += 1; continue }
-            var j = i + 2
-            while j < bytes.count, bytes[j] != UInt8(ascii: "?"), bytes[j] != UInt8(ascii: ">"), !isSpace(bytes[j]) { j += 1 }
-            while j < bytes.count, isSpace(bytes[j]) { j += 1 }
-            if j + 1 < bytes.count, bytes[j] == UInt8(ascii: "?"), bytes[j + 1] == UInt8(ascii: ">") {
-                for k in i...(j + 1) where !isSpace(bytes[k]) { bytes[k] = 0x20 }
-                i = j + 2
-            } else {
-                i += 2
-            }
-        }
-        return Data(bytes)
-    }
-
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }

@@ -21,7 +21,7 @@ struct FormComplaintMapper: Sendable {
             byName[field.name, default: []].append(field.value)
         }
         if let honeypot = settings.honeypot, let values = byName[honeypot],
-           values.contains(where: { $0.text.map { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? true }) {
+           values.contains(where: { $0.text.map { !$0.trimmingWhiteSpace.isEmpty } ?? true }) {
             return .spam("spam: the honeypot field \"\(honeypot)\" was filled")
         }
 
@@ -30,7 +30,7 @@ struct FormComplaintMapper: Sendable {
         var problems: [Rejection.FieldProblem] = []
         for spec in settings.fields {
             let values = (byName[spec.name] ?? []).filter { value in
-                if case .text(let s) = value { return !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+                if case .text(let s) = value { return !s.trimmingWhiteSpace.isEmpty }
                 if case .file(let f) = value { return !(f.data.isEmpty && (f.filename ?? "").isEmpty) }
                 return true
             }

@@ -85,7 +85,7 @@ public struct FormFieldSpec: Sendable, Equatable {
 
     /// Checks one text value; the value to store, or the message for the sender.
     func check(_ raw: String, phone: PhoneNumberNormalizer) -> Result<AttributeValueText, FieldMessage> {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = raw.trimmingWhiteSpace
         if value.count > maxLength {
             return .failure(FieldMessage("must be at most \(maxLength) characters (got \(value.count))"))
         }

@@ -13,7 +13,11 @@ public struct Charset: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     /// Resolves a label; nil when this system's iconv cannot decode it.
     public init?(label: String) {
-        let l = label.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+        // On bytes: every message resolves its labels, and labels are ASCII.
+        var bytes = Array(label.trimmingWhiteSpace.utf8)
+        while bytes.first == 0x22 || bytes.first == 0x27 { bytes.removeFirst() }
+        while bytes.last == 0x22 || bytes.last == 0x27 { bytes.removeLast() }
+        let l = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         guard !l.isEmpty else { return nil }
         let name = Self.aliases[l] ?? l.uppercased()
         guard IconvConverter.canDecode(name) else { return nil }

@@ -1,140 +1,170 @@
-/// Readable text from an HTML mail body: block elements become line breaks,
-/// entities are decoded, `script`, `style` and `head` are dropped, runs of
+import CLibXML2
+
+/// Readable text from HTML (a mail part, a feed's description, a form field),
+/// read by libxml2's HTML parser, which repairs broken markup as browsers do
+/// and knows every HTML entity: block elements become line breaks, `script`,
+/// `style` and `head` are dropped, images leave their `alt` text, runs of
 /// white space collapse as a browser would show them.
 ///
-/// Not an HTML parser: mail HTML is often broken, and this only has to keep
-/// the words a person wrote, in order, on sensible lines.
+/// Nothing is fetched (`HTML_PARSE_NONET`), and a `<meta charset>` is ignored:
+/// the text is already UTF-8 when it gets here.
 public enum HTMLText {
-    private static let blocks: Set<String> = [
-        "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr",
-        "pre", "section", "article", "header", "footer", "dd", "dt", "dl", "address", "center", "form", "title",
-    ]
-    private static let dropped: Set<String> = ["script", "style", "head", "noscript", "template", "xml"]
-
     public static func text(_ html: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        // Line breaks owed before the next visible character: 1 after a block,
-        // 2 (an empty line) after a paragraph; at most 2.
-        var pendingBreaks = 0
-        var skipUntil: String? = nil
-        let s = Array(html.unicodeScalars)
-        var i = 0
+        var html = html
+        return html.withUTF8 { text(UnsafeRawBufferPointer($0)) }
+    }
 
-        /// `literal`: a character shown as it is even when it is white space (&nbsp;).
-        func emit(_ c: Unicode.Scalar, literal: Bool = false) {
-            if !literal, c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" {
+    public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Most feed titles and many descriptions hold no markup at all.
+        if !bytes.contains(UInt8(ascii: "<")), !bytes.contains(UInt8(ascii: "&")) {
+            let builder = Builder()
+            builder.append(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+            return builder.text
+        }
+        initialize
+        let builder = Builder()
+        var sax = htmlSAXHandler()
+        sax.startElement = { ctx, name, attributes in
+            guard let name else { return }
+            Builder.of(ctx).start(Builder.lowercased(name), attributes: attributes)
+        }
+        sax.endElement = { ctx, name in
+            guard let name else { return }
+            Builder.of(ctx).end(Builder.lowercased(name))
+        }
+        sax.characters = { ctx, text, length in
+            guard let text else { return }
+            Builder.of(ctx).append(UnsafeBufferPointer(start: text, count: Int(length)))
+        }
+        // Script and style content arrives as CDATA; it is dropped with its element.
+        sax.cdataBlock = { _, _, _ in }
+        sax.serror = { _, _ in }
+        let unmanaged = Unmanaged.passRetained(builder)
+        defer { unmanaged.release() }
+        guard let context = htmlCreatePushParserCtxt(&sax, unmanaged.toOpaque(), nil, 0, nil, XML_CHAR_ENCODING_UTF8) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        defer { htmlFreeParserCtxt(context) }
+        _ = htmlCtxtUseOptions(context, Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+                                              | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue))
+        let document = Self.closingTrailingTag(bytes)
+        document.withUnsafeBytes { raw in
+            _ = htmlParseChunk(context, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 1)
+        }
+        return builder.text
+    }
+
+    /// A tag left open at the very end ("unclosed <b tag and more") is text
+    /// to a reader; libxml2 would drop it as an unfinished start tag.
+    static func closingTrailingTag(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var document = Array(bytes)
+        if let open = document.lastIndex(of: UInt8(ascii: "<")), !document[open...].contains(UInt8(ascii: ">")) {
+            document.replaceSubrange(open...open, with: Array("&lt;".utf8))
+        }
+        return document
+    }
+
+    private static let initialize: Void = { xmlInitParser() }()
+
+    /// Collects the visible text as the parser reports it.
+    private final class Builder {
+        static let blocks: Set<String> = [
+            "div", "br", "tr", "li", "ul", "ol", "hr", "section", "article", "header", "footer", "dd", "dt", "dl",
+            "address", "center", "form", "title",
+        ]
+        /// Elements after which an empty line follows.
+        static let paragraphs: Set<String> = ["p", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre"]
+        static let dropped: Set<String> = ["script", "style", "head", "noscript", "template", "xml"]
+
+        private var out: [UInt8] = []
+        private var pendingSpace = false
+        /// Line breaks owed before the next visible character: 1 after a block,
+        /// 2 (an empty line) after a paragraph; at most 2.
+        private var pendingBreaks = 0
+        private var dropDepth = 0
+
+        var text: String { String(decoding: out, as: UTF8.self) }
+
+        static func of(_ ctx: UnsafeMutableRawPointer?) -> Builder {
+            // The push parser's user data is the builder (not the context, as for XML).
+            Unmanaged<Builder>.fromOpaque(ctx!).takeUnretainedValue()
+        }
+
+        static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
+            String(decoding: UnsafeBufferPointer(start: name, count: Int(xmlStrlen(name))).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 },
+                   as: UTF8.self)
+        }
+
+        func start(_ name: String, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+            if Self.dropped.contains(name) { dropDepth += 1; return }
+            guard dropDepth == 0 else { return }
+            brake(name)
+            if name == "td" || name == "th" {
                 pendingSpace = true
-                return
+            } else if name == "img", let alt = Self.attribute("alt", in: attributes), !alt.isEmpty {
+                emit(Array("[\(alt)]".utf8))
             }
+        }
+
+        func end(_ name: String) {
+            if Self.dropped.contains(name) { dropDepth = max(0, dropDepth - 1); return }
+            guard dropDepth == 0, name != "br" else { return }
+            brake(name)
+        }
+
+        private func brake(_ name: String) {
+            if name == "br" {
+                pendingBreaks = min(pendingBreaks + 1, 2)
+            } else if Self.paragraphs.contains(name) {
+                pendingBreaks = 2
+            } else if Self.blocks.contains(name) {
+                pendingBreaks = max(pendingBreaks, 1)
+            }
+        }
+
+        func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard dropDepth == 0 else { return }
+            var i = 0
+            var runStart = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C {
+                    emit(bytes[runStart..<i])
+                    pendingSpace = true
+                    i += 1
+                    runStart = i
+                } else if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
+                    // A non-breaking space is a space that does not collapse.
+                    emit(bytes[runStart..<i])
+                    emit([0x20])
+                    i += 2
+                    runStart = i
+                } else {
+                    i += 1
+                }
+            }
+            emit(bytes[runStart..<i])
+        }
+
+        private func emit(_ visible: some Collection<UInt8>) {
+            guard !visible.isEmpty else { return }
             if !out.isEmpty, pendingBreaks > 0 {
-                out.append(contentsOf: String(repeating: "\n", count: min(pendingBreaks, 2)).unicodeScalars)
+                out.append(contentsOf: repeatElement(0x0A, count: min(pendingBreaks, 2)))
             } else if pendingSpace, !out.isEmpty {
-                out.append(" ")
+                out.append(0x20)
             }
             pendingBreaks = 0
             pendingSpace = false
-            out.append(c)
+            out.append(contentsOf: visible)
         }
 
-        while i < s.count {
-            let c = s[i]
-            if c == "<" {
-                // Comment, doctype, processing instruction.
-                if i + 3 < s.count, s[i + 1] == "!", s[i + 2] == "-", s[i + 3] == "-" {
-                    i = find("-->", in: s, from: i + 4).map { $0 + 3 } ?? s.count
-                    continue
-                }
-                // A "<" that opens no tag is text ("a < b", a broken tag at the end).
-                guard let close = s[i...].firstIndex(of: ">"),
-                      i + 1 < s.count, s[i + 1].properties.isAlphabetic || s[i + 1] == "/" || s[i + 1] == "!" || s[i + 1] == "?" else {
-                    emit(c); i += 1; continue
-                }
-                let inner = String(String.UnicodeScalarView(s[(i + 1)..<close]))
-                i = close + 1
-                let closing = inner.hasPrefix("/")
-                let name = inner.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-                if let waiting = skipUntil {
-                    if closing, name == waiting { skipUntil = nil }
-                    continue
-                }
-                if name.isEmpty { continue }
-                if dropped.contains(name), !closing, !inner.hasSuffix("/") {
-                    skipUntil = name
-                    continue
-                }
-                if name == "br" {
-                    pendingBreaks = min(pendingBreaks + 1, 2)
-                } else if ["p", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre"].contains(name) {
-                    pendingBreaks = 2
-                } else if blocks.contains(name) {
-                    pendingBreaks = max(pendingBreaks, 1)
-                } else if name == "td" || name == "th" {
-                    if !closing { pendingSpace = true }
-                } else if name == "img", !closing, let alt = attribute("alt", in: inner), !alt.isEmpty {
-                    for scalar in "[\(alt)]".unicodeScalars { emit(scalar) }
-                }
-                continue
+        static func attribute(_ name: String, in attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) -> String? {
+            guard var pair = attributes else { return nil }
+            while let key = pair[0] {
+                if lowercased(key) == name { return pair[1].map { String(cString: $0) } }
+                pair += 2
             }
-            if skipUntil != nil { i += 1; continue }
-            if c == "&", let (decoded, length) = entity(s, at: i) {
-                for scalar in decoded.unicodeScalars {
-                    // A non-breaking space is a space that does not collapse.
-                    if scalar == "\u{A0}" { emit(" ", literal: true) } else { emit(scalar) }
-                }
-                i += length
-                continue
-            }
-            emit(c)
-            i += 1
+            return nil
         }
-        return String(out)
-    }
-
-    private static func find(_ needle: String, in s: [Unicode.Scalar], from: Int) -> Int? {
-        let n = Array(needle.unicodeScalars)
-        var i = from
-        while i + n.count <= s.count {
-            if s[i] == n[0], Array(s[i..<(i + n.count)]) == n { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    private static func attribute(_ name: String, in tag: String) -> String? {
-        guard let range = tag.range(of: name + "=", options: .caseInsensitive) else { return nil }
-        var rest = tag[range.upperBound...]
-        if let quote = rest.first, quote == "\"" || quote == "'" {
-            rest = rest.dropFirst()
-            return String(rest.prefix { $0 != quote })
-        }
-        return String(rest.prefix { !$0.isWhitespace && $0 != ">" })
-    }
-
-    private static let named: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "copy": "©", "reg": "®",
-        "mdash": "—", "ndash": "–", "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”",
-        "yen": "¥", "euro": "€", "pound": "£", "middot": "·", "bull": "•", "times": "×", "laquo": "«", "raquo": "»",
-        "trade": "™", "deg": "°", "ensp": " ", "emsp": " ", "thinsp": " ", "zwnj": "", "zwj": "",
-    ]
-
-    /// A character reference at `i` (`&amp;`, `&#20320;`, `&#x4F60;`), and its length.
-    private static func entity(_ s: [Unicode.Scalar], at i: Int) -> (String, Int)? {
-        var j = i + 1
-        var name = ""
-        while j < s.count, j - i < 12, s[j] != ";", s[j].properties.isAlphabetic || ("0"..."9").contains(s[j]) || s[j] == "#" {
-            name.unicodeScalars.append(s[j])
-            j += 1
-        }
-        let hasSemicolon = j < s.count && s[j] == ";"
-        let length = j - i + (hasSemicolon ? 1 : 0)
-        if name.hasPrefix("#") {
-            let digits = name.dropFirst()
-            let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-            guard let value, let scalar = Unicode.Scalar(value), value != 0 else { return nil }
-            return (String(scalar), length)
-        }
-        guard let decoded = named[name.lowercased()], hasSemicolon || ["amp", "lt", "gt", "nbsp", "quot"].contains(name) else { return nil }
-        return (decoded, length)
     }
 }

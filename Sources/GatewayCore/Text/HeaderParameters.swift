@@ -30,7 +30,7 @@ public struct HeaderParameters: Sendable, Equatable {
         func skipSpace() { while i < scalars.count, scalars[i] == " " || scalars[i] == "\t" { i += 1 } }
         var head = ""
         while i < scalars.count, scalars[i] != ";" { head.unicodeScalars.append(scalars[i]); i += 1 }
-        value = head.trimmingCharacters(in: .whitespaces).lowercased()
+        value = head.trimmingWhiteSpace.lowercased()
 
         // Collect raw (name, value, extended) first: continuations are joined by index.
         var plain: [String: String] = [:]
@@ -40,7 +40,7 @@ public struct HeaderParameters: Sendable, Equatable {
             skipSpace()
             var name = ""
             while i < scalars.count, scalars[i] != "=", scalars[i] != ";" { name.unicodeScalars.append(scalars[i]); i += 1 }
-            name = name.trimmingCharacters(in: .whitespaces).lowercased()
+            name = name.trimmingWhiteSpace.lowercased()
             guard i < scalars.count, scalars[i] == "=" else { continue }
             i += 1
             skipSpace()
@@ -58,7 +58,7 @@ public struct HeaderParameters: Sendable, Equatable {
                 while i < scalars.count, scalars[i] != ";" { i += 1 }
             } else {
                 while i < scalars.count, scalars[i] != ";" { raw.unicodeScalars.append(scalars[i]); i += 1 }
-                raw = raw.trimmingCharacters(in: .whitespaces)
+                raw = raw.trimmingWhiteSpace
             }
             guard !name.isEmpty else { continue }
             // name*=  name*0=  name*0*=

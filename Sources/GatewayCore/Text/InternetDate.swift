@@ -16,37 +16,41 @@ public enum InternetDate {
     /// A date without a zone is read as UTC (and `zoneMissing` is set).
     public static func parse(_ text: String) -> (date: Date, zoneMissing: Bool)? {
         if let iso = parseISO(text) { return iso }
-        // Comments "(CST)" carry nothing reliable.
-        var cleaned = ""
+        // Read on bytes: every part of the grammar is ASCII. Comments "(CST)"
+        // carry nothing reliable and are skipped.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         var depth = 0
-        for c in text {
-            if c == "(" { depth += 1; continue }
-            if c == ")" { depth = max(0, depth - 1); continue }
-            if depth == 0 { cleaned.append(c) }
+        for b in text.utf8 {
+            if b == UInt8(ascii: "(") { depth += 1; continue }
+            if b == UInt8(ascii: ")") { depth = max(0, depth - 1); continue }
+            if depth == 0 { bytes.append(b) }
         }
-        let tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" || $0 == "\n" })
-            .flatMap { token -> [Substring] in
+        let tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x2C || $0 == 0x0D || $0 == 0x0A })
+            .flatMap { token -> [ArraySlice<UInt8>] in
                 // "04-Mar-2003" and "2003/03/04" split into parts; times keep their colons.
-                token.contains(":") || token.first == "+" || token.first == "-" ? [token] : token.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+                token.contains(0x3A) || token.first == 0x2B || token.first == 0x2D
+                    ? [token] : token.split(whereSeparator: { $0 == 0x2D || $0 == 0x2F || $0 == 0x2E })
             }
         var day: Int?, month: Int?, year: Int?
         var hour = 0, minute = 0, second = 0
         var offset: Int? = nil
         var numbers: [Int] = []
         for token in tokens {
-            let lower = token.lowercased()
-            if let m = months[String(lower.prefix(3))], lower.first!.isLetter {
+            guard let first = token.first else { continue }
+            let isLetter = (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A
+            if isLetter, token.count >= 3, let m = months[String(decoding: token.prefix(3).map { $0 | 0x20 }, as: UTF8.self)] {
                 month = m
-            } else if token.contains(":") {
-                let parts = token.split(separator: ":")
-                guard parts.count >= 2, let h = Int(parts[0]), let mi = Int(parts[1]) else { continue }
+            } else if token.contains(0x3A) {
+                let parts = token.split(separator: 0x3A)
+                guard parts.count >= 2, let h = number(parts[0]), let mi = number(parts[1]) else { continue }
                 hour = h; minute = mi
-                second = parts.count > 2 ? Int(parts[2].prefix(2)) ?? 0 : 0
-            } else if (token.first == "+" || token.first == "-"), token.count == 5, let v = Int(token.dropFirst()) {
-                offset = (token.first == "-" ? -1 : 1) * (v / 100 * 60 + v % 100)
-            } else if let z = zones[lower] {
+                second = parts.count > 2 ? number(parts[2].prefix(2)) ?? 0 : 0
+            } else if first == 0x2B || first == 0x2D, token.count == 5, let v = number(token.dropFirst()) {
+                offset = (first == 0x2D ? -1 : 1) * (v / 100 * 60 + v % 100)
+            } else if isLetter, let z = zones[String(decoding: token.map { $0 | 0x20 }, as: UTF8.self)] {
                 if offset == nil { offset = z }
-            } else if let n = Int(token) {
+            } else if let n = number(token) {
                 numbers.append(n)
             }
         }
@@ -59,13 +63,19 @@ public enum InternetDate {
         guard var y = year, let m = month, let d = day, (1...12).contains(m), (1...31).contains(d),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         if y < 50 { y += 2000 } else if y < 100 { y += 1900 }
-        var components = DateComponents()
-        components.year = y; components.month = m; components.day = d
-        components.hour = hour; components.minute = minute; components.second = min(second, 59)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        guard let utc = calendar.date(from: components) else { return nil }
-        return (utc.addingTimeInterval(-Double((offset ?? 0) * 60)), offset == nil)
+        let utc = utcSeconds(year: y, month: m, day: d, hour: hour, minute: minute, second: min(second, 59))
+        return (Date(timeIntervalSince1970: utc - Double((offset ?? 0) * 60)), offset == nil)
+    }
+
+    /// The decimal number the bytes spell (digits only, at most 9), or nil.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var value = 0
+        for d in digits {
+            guard d >= 0x30, d <= 0x39 else { return nil }
+            value = value * 10 + Int(d - 0x30)
+        }
+        return value
     }
 
     /// `YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|±hh:mm|±hhmm]`, nil for anything else.
@@ -115,13 +125,22 @@ public enum InternetDate {
             }
         }
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), second < 61 else { return nil }
-        var components = DateComponents()
-        components.year = year; components.month = month; components.day = day
-        components.hour = hour; components.minute = minute; components.second = Int(second)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        guard let utc = calendar.date(from: components) else { return nil }
+        let utc = utcSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: Int(second))
         let fraction = second - second.rounded(.down)
-        return (utc.addingTimeInterval(fraction - Double((offset ?? 0) * 60)), offset == nil)
+        return (Date(timeIntervalSince1970: utc + fraction - Double((offset ?? 0) * 60)), offset == nil)
+    }
+
+    /// Seconds since 1970 of a proleptic Gregorian date and time in UTC, by
+    /// arithmetic (Howard Hinnant's days-from-civil): a Calendar costs more
+    /// than the rest of a feed item's parsing. Like Calendar, a day past the
+    /// month's end runs into the next month.
+    static func utcSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Double {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Double(days * 86_400 + hour * 3600 + minute * 60 + second)
     }
 }
