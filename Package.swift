@@ -3,8 +3,8 @@
 import PackageDescription
 
 /// Built-in channel plugins. Each lives in `Plugins/<Name>/` with its own
-/// `Sources/` and `Tests/`, and may depend only on `ComplaintModel` and
-/// `GatewayCore`. Adding a plugin is adding its folder, one line here and one
+/// `Sources/` and `Tests/`, and may depend only on `ComplaintModel`,
+/// `GatewayCore` and `ChannelSupport` (what several plugins share). Adding a plugin is adding its folder, one line here and one
 /// line in `Sources/GatewayApp/BuiltinPlugins.swift`.
 let channelPlugins = [
     "CallLogChannel",
@@ -22,7 +22,8 @@ var targets: [Target] = [
         name: "ComplaintModel",
         swiftSettings: strictSwift6
     ),
-    // libxml2 from the system (apt: libxml2-dev), wrapped in GatewayCore/XML.
+    // libxml2 from the system (apt: libxml2-dev), wrapped in ChannelSupport/XML
+    // (XMLStreamParser) and ChannelSupport/Text (HTMLText).
     .systemLibrary(
         name: "CLibXML2",
         pkgConfig: "libxml-2.0",
@@ -32,12 +33,20 @@ var targets: [Target] = [
         name: "GatewayCore",
         dependencies: [
             "ComplaintModel",
-            "CLibXML2",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ],
+        swiftSettings: strictSwift6
+    ),
+    // What several channel plugins share and the core has no use for: charset
+    // choice by plausibility, HTML to text, dates as mail and feeds write them,
+    // quoted-printable, libxml2's streaming parser (Vector keeps the like in
+    // src/sources/util/).
+    .target(
+        name: "ChannelSupport",
+        dependencies: ["ComplaintModel", "GatewayCore", "CLibXML2"],
         swiftSettings: strictSwift6
     ),
     .target(
@@ -120,6 +129,11 @@ var targets: [Target] = [
         swiftSettings: strictSwift6
     ),
     .testTarget(
+        name: "ChannelSupportTests",
+        dependencies: ["ChannelSupport", "ComplaintModel", "GatewayCore", "GatewayTestSupport"],
+        swiftSettings: strictSwift6
+    ),
+    .testTarget(
         name: "StoreTests",
         dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport"],
         swiftSettings: strictSwift6
@@ -145,13 +159,13 @@ var targets: [Target] = [
 for plugin in channelPlugins {
     targets.append(.target(
         name: plugin,
-        dependencies: ["ComplaintModel", "GatewayCore"],
+        dependencies: ["ComplaintModel", "GatewayCore", "ChannelSupport"],
         path: "Plugins/\(plugin)/Sources",
         swiftSettings: strictSwift6
     ))
     targets.append(.testTarget(
         name: "\(plugin)Tests",
-        dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "GatewayTestSupport",
+        dependencies: [.target(name: plugin), "ComplaintModel", "GatewayCore", "ChannelSupport", "GatewayTestSupport",
                        .product(name: "PropertyBased", package: "swift-property-based")],
         path: "Plugins/\(plugin)/Tests",
         exclude: ["Fixtures"],
@@ -166,6 +180,7 @@ let package = Package(
         .executable(name: "complaint-gateway", targets: ["complaint-gateway"]),
         .library(name: "ComplaintModel", targets: ["ComplaintModel"]),
         .library(name: "GatewayCore", targets: ["GatewayCore"]),
+        .library(name: "ChannelSupport", targets: ["ChannelSupport"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "PostgresStore", targets: ["PostgresStore"]),
         .library(name: "GatewayServer", targets: ["GatewayServer"]),

@@ -97,8 +97,7 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
         log[metadataKey: "url"] = "\(target.url.absoluteString)"
         var request = URLRequest(url: target.url)
         request.timeoutInterval = Double(target.timeout.components.seconds) + Double(target.timeout.components.attoseconds) / 1e18
-        request.setValue("application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8",
-                         forHTTPHeaderField: "Accept")
+        request.setValue(target.accept, forHTTPHeaderField: "Accept")
         request.setValue("complaint-gateway", forHTTPHeaderField: "User-Agent")
         if let etag = state.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
         if let modified = state.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }

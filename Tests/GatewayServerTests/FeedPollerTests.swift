@@ -38,6 +38,10 @@ struct FeedPollerTests {
         let router = Router()
         router.get("feed") { request, _ -> Response in
             _ = hits.add("feed")
+            // The plugin's media types, not a guess of the poller's.
+            if request.headers[.accept]?.hasPrefix("application/rss+xml, application/atom+xml, application/feed+json") != true {
+                _ = hits.add("feed.other-accept")
+            }
             if request.headers[.ifNoneMatch] == "\"v1\"" {
                 _ = hits.add("feed.304")
                 return Response(status: .notModified)
@@ -118,6 +122,7 @@ struct FeedPollerTests {
             // Conditional requests: the unchanged feed is fetched once, then answered 304.
             #expect(bodies["feed"] == "outage on Elm Street")
             #expect(hits.get("feed.304") >= 2, "304s: \(hits.get("feed.304")) of \(hits.get("feed"))")
+            #expect(hits.get("feed.other-accept") == 0, "every request asks for the plugin's media types")
             // A 500, then recovery after the backoff.
             #expect(bodies["flaky"] == "billing error after recovery")
             #expect(hits.get("flaky") >= 2)

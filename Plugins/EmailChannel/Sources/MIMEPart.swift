@@ -1,3 +1,4 @@
+import ChannelSupport
 import GatewayCore
 
 /// One entity of a parsed message: the message itself, a part of a

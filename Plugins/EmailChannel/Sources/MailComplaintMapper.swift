@@ -1,5 +1,6 @@
 import Foundation
 import ComplaintModel
+import ChannelSupport
 import GatewayCore
 
 /// Maps a parsed message to a complaint draft: who sent it, what they wrote

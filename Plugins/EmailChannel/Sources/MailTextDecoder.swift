@@ -1,3 +1,4 @@
+import ChannelSupport
 import GatewayCore
 
 /// Mail-specific text helpers; decoding by label is `LabelledTextDecoder`'s

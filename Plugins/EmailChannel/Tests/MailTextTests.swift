@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ChannelSupport
 import GatewayCore
 @testable import EmailChannel
 

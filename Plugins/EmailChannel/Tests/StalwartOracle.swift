@@ -1,4 +1,5 @@
 import Foundation
+import ChannelSupport
 import GatewayCore
 @testable import EmailChannel
 

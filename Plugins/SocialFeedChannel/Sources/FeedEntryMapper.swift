@@ -1,5 +1,6 @@
 import Foundation
 import ComplaintModel
+import ChannelSupport
 import GatewayCore
 
 /// Maps a feed entry to a complaint draft.

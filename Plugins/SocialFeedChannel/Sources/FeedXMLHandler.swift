@@ -1,4 +1,5 @@
 import Foundation
+import ChannelSupport
 import GatewayCore
 
 /// The SAX side: builds entries as elements open and close.

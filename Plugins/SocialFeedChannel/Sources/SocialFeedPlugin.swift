@@ -9,6 +9,9 @@ import GatewayCore
 /// folder or given to `ingest`/`parse`. An item that changes later (same
 /// guid/id, new text) becomes a new revision of its complaint.
 public struct SocialFeedPlugin: ChannelPlugin {
+    /// What the feed reader reads, as a poller asks a server for it.
+    static let accept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"
+
     public init() {}
 
     public var type: String { "social_feed" }
@@ -53,6 +56,6 @@ public struct SocialFeedPlugin: ChannelPlugin {
         if timeout < 1 || timeout > 600 { problems.append(settings.problem("poll_timeout_seconds", "must be between 1 and 600")) }
         guard problems.isEmpty, let url else { throw ConfigError(problems) }
         return [PollTarget(url: url, interval: .seconds(interval), timeout: .seconds(timeout),
-                           maxBytes: settings.int("max_document_bytes") ?? 10 << 20)]
+                           maxBytes: settings.int("max_document_bytes") ?? 10 << 20, accept: Self.accept)]
     }
 }

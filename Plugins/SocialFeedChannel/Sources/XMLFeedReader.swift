@@ -1,4 +1,5 @@
 import Foundation
+import ChannelSupport
 import GatewayCore
 
 /// Reads RSS 0.9x / 1.0 (RDF) / 2.0 and Atom 0.3 / 1.0 documents with the

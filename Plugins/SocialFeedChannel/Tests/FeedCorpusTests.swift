@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ComplaintModel
+import ChannelSupport
 import GatewayCore
 import GatewayTestSupport
 @testable import SocialFeedChannel

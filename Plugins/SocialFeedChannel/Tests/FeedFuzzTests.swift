@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import ChannelSupport
 import GatewayCore
 import GatewayTestSupport
 @testable import SocialFeedChannel

@@ -1,4 +1,5 @@
 import ComplaintModel
+import ChannelSupport
 import GatewayCore
 
 /// Turns a decoded form into a complaint draft by the channel's field

@@ -1,3 +1,4 @@
+import ChannelSupport
 import GatewayCore
 
 /// One declared form field: which part of the complaint it fills and what a

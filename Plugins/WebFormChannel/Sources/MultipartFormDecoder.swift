@@ -1,4 +1,5 @@
 import Foundation
+import ChannelSupport
 import GatewayCore
 
 /// Splits a `multipart/form-data` body (RFC 7578) into its parts.

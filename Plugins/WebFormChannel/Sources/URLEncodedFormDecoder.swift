@@ -1,3 +1,4 @@
+import ChannelSupport
 import GatewayCore
 
 /// Decodes `application/x-www-form-urlencoded` bodies (the WHATWG URL

@@ -1,5 +1,6 @@
 import Foundation
 import ComplaintModel
+import ChannelSupport
 import GatewayCore
 
 /// Parses one saved form post (the archived request body) into one complaint,

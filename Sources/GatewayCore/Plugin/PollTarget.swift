@@ -11,11 +11,15 @@ public struct PollTarget: Sendable, Equatable {
     public var timeout: Duration
     /// Largest body accepted; a larger one is a failure.
     public var maxBytes: Int
+    /// The HTTP `Accept` header: the media types the plugin reads, in its order
+    /// of preference. The poller knows nothing of what it fetches.
+    public var accept: String
 
-    public init(url: URL, interval: Duration, timeout: Duration, maxBytes: Int) {
+    public init(url: URL, interval: Duration, timeout: Duration, maxBytes: Int, accept: String = "*/*") {
         self.url = url
         self.interval = interval
         self.timeout = timeout
         self.maxBytes = maxBytes
+        self.accept = accept
     }
 }

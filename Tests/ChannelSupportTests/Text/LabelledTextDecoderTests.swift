@@ -1,5 +1,6 @@
 import Testing
-@testable import GatewayCore
+@testable import ChannelSupport
+import GatewayCore
 
 @Suite("Choosing between readings of labelled and unlabelled bytes")
 struct LabelledTextDecoderTests {

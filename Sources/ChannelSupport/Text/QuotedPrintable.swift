@@ -1,3 +1,4 @@
+import GatewayCore
 /// Quoted-printable content transfer encoding (RFC 2045 §6.7), decoding only.
 public enum QuotedPrintable {
     /// Decodes quoted-printable bytes leniently, as mail readers do: soft line

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import GatewayCore
+@testable import ChannelSupport
+import GatewayCore
 
 @Suite("InternetDate")
 struct InternetDateTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import GatewayCore
+@testable import EmailChannel
+import GatewayCore
 
 @Suite("RFC 2047 header decoding")
 struct EncodedWordsTests {

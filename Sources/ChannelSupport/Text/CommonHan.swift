@@ -1,3 +1,4 @@
+import GatewayCore
 /// The Chinese characters of everyday text: GB2312's 6,763 (simplified) and
 /// Big5's 5,401 frequent ones (traditional). Together they cover almost all
 /// characters of real complaints, but only a small share of the characters

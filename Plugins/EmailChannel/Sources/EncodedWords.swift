@@ -1,3 +1,5 @@
+import ChannelSupport
+import GatewayCore
 import Foundation
 
 /// Decodes MIME header text (RFC 2047): `=?charset?B|Q?...?=` encoded words

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import GatewayCore
+@testable import ChannelSupport
+import GatewayCore
 
 /// The DTD refusal holds for every encoding and position: libxml2 reports
 /// the declarations, no byte pattern is searched for.

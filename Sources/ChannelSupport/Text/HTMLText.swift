@@ -1,3 +1,4 @@
+import GatewayCore
 import CLibXML2
 
 /// Readable text from HTML (a mail part, a feed's description, a form field),

@@ -1,3 +1,4 @@
+import GatewayCore
 import CLibXML2
 
 /// What `XMLStreamParser` reports, as libxml2's SAX2 parser reads.

@@ -1,3 +1,4 @@
+import GatewayCore
 /// Turns labelled bytes (a mail part or header word, a form field, a feed)
 /// into text, trusting the charset label as far as the bytes allow.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ChannelSupport
 import GatewayCore
 
 @Suite("XMLStreamParser: libxml2's SAX2 parser, driven directly")

@@ -1,7 +1,8 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import GatewayCore
+@testable import EmailChannel
+import GatewayCore
 import GatewayTestSupport
 
 /// RFC 2047 encoded words and RFC 2231 parameters from mutated real header

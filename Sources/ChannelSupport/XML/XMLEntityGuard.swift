@@ -1,3 +1,4 @@
+import GatewayCore
 import CLibXML2
 import Foundation
 

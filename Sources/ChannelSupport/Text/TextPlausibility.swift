@@ -1,3 +1,4 @@
+import GatewayCore
 /// How unlike real text a decoding reads, in penalty points (0 = clean text).
 ///
 /// Used to choose between readings of the same bytes when more than one

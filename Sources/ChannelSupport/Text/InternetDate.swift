@@ -1,3 +1,4 @@
+import GatewayCore
 import Foundation
 
 /// Dates as mail and feeds really write them: RFC 5322 / RFC 822 (with or

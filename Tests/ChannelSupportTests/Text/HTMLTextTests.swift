@@ -1,4 +1,5 @@
 import Testing
+import ChannelSupport
 import GatewayCore
 
 @Suite("HTMLText")
