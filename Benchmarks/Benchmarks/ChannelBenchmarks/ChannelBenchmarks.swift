@@ -2,13 +2,18 @@ import Benchmark
 import Foundation
 import ComplaintModel
 import GatewayCore
+import ChannelSupport
+import CallLogChannel
 import EmailChannel
 import SocialFeedChannel
 
-/// The email and social-feed channels, stage by stage: MIME parsing alone,
-/// the email plugin on an mbox (parse, decode, map), RFC 2047 header words,
-/// feed parsing (RSS and Atom, libxml2), the feed plugin, and dedup features
-/// (normalization, MinHash, LSH bands) — all on inputs built in memory.
+/// The channels' parsers, stage by stage: MIME parsing alone, the email
+/// plugin on an mbox (parse, decode, map), RFC 2047 header words, charset
+/// choice by plausibility, feed parsing (RSS and Atom, libxml2's SAX2 parser),
+/// HTML to text (libxml2's HTML parser), the feed plugin, the CSV reader on
+/// Asterisk rows, and dedup features (normalization, MinHash, LSH bands) —
+/// all on inputs built in memory. End-to-end figures beside other parsers are
+/// `scripts/bench-parse`'s.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
@@ -48,6 +53,47 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             for s in subjects { blackHole(EncodedWords.decode(s).text) }
+        }
+    }
+
+    Benchmark("LabelledTextDecoder: 10k GB2312 words that are also valid UTF-8") { benchmark in
+        // 停水 (CD A3 CB AE) reads as U+0363 U+02EE in UTF-8: the label must win on plausibility.
+        let words = (0..<10_000).map { i -> [UInt8] in i % 2 == 0 ? [0xCD, 0xA3, 0xCB, 0xAE] : Array("停电\(i)".utf8) }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var warnings: [String] = []
+            for w in words { blackHole(LabelledTextDecoder.decode(w, label: "gb2312", fallback: .utf8, what: "b", warnings: &warnings)) }
+        }
+    }
+
+    Benchmark("HTMLText: 5k feed descriptions (libxml2 HTML parser)") { benchmark in
+        let html = (0..<5000).map { "<p>宽带又断了，客服电话打不通，工单号\($0)。</p><p><b>Charged twice</b> for order \($0) &amp; no refund&hellip;</p>" }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for h in html { blackHole(HTMLText.text(h)) }
+        }
+    }
+
+    Benchmark("CSVRecordReader: 100k Asterisk CDR rows") { benchmark in
+        var csv = ""
+        for i in 0..<100_000 {
+            csv += "\"\",\"1380013\(String(format: "%04d", i % 10_000))\",\"400\",\"complaints\",\"\"\"Zhang San\"\" <1380013\(i % 10_000)>\",\"SIP/trunk-\(i)\",\"SIP/agent-7\","
+            csv += "\"Queue\",\"complaints,t\",\"2024-03-04 09:00:00\",\"2024-03-04 09:00:05\",\"2024-03-04 09:03:00\",180,175,\"ANSWERED\",\"DOCUMENTATION\",\"\(i).1\",\"\"\n"
+        }
+        let bytes = Array(csv.utf8)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var reader = CSVRecordReader()
+            var rows = 0
+            var offset = 0
+            while offset < bytes.count {
+                reader.feed(bytes[offset..<min(bytes.count, offset + 65_536)])
+                offset += 65_536
+                while let event = reader.nextEvent() { if case .record = event { rows += 1 } }
+            }
+            reader.finish()
+            while let event = reader.nextEvent() { if case .record = event { rows += 1 } }
+            blackHole(rows)
         }
     }
 

@@ -1,5 +1,6 @@
 import GatewayCore
 import CLibXML2
+import Synchronization
 
 /// Readable text from HTML (a mail part, a feed's description, a form field),
 /// read by libxml2's HTML parser, which repairs broken markup as browsers do
@@ -22,37 +23,75 @@ public enum HTMLText {
             builder.append(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
             return builder.text
         }
-        initialize
         let builder = Builder()
+        let document = Self.closingTrailingTag(bytes)
+        let parser = Parser.take()
+        defer { Parser.give(parser) }
+        let unmanaged = Unmanaged.passRetained(builder)
+        defer { unmanaged.release() }
+        parser.context.pointee._private = unmanaged.toOpaque()
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+                            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        document.withUnsafeBytes { raw in
+            // With this SAX handler nothing builds a tree: the result is always NULL.
+            _ = htmlCtxtReadMemory(parser.context, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
+                                   nil, "UTF-8", options)
+        }
+        parser.context.pointee._private = nil
+        return builder.text
+    }
+
+    /// A parser context with this type's SAX handler, reused from call to call
+    /// (`htmlCtxtReadMemory` resets it): creating one costs as much as parsing a
+    /// feed item's description.
+    private final class Parser: @unchecked Sendable {
+        // @unchecked: a context is used by one thread at a time; the pool hands
+        // each one to a single taker and takes it back after the parse.
+        let context: htmlParserCtxtPtr
+
+        private init?() {
+            HTMLText.initialize
+            guard let context = htmlNewParserCtxt() else { return nil }
+            self.context = context
+            // Copied into the context's own handler: libxml2 frees that one with the context.
+            context.pointee.sax.pointee = HTMLText.makeHandler()
+        }
+
+        deinit { htmlFreeParserCtxt(context) }
+
+        private static let idle = Mutex<[Parser]>([])
+
+        static func take() -> Parser {
+            if let parser = idle.withLock({ $0.popLast() }) { return parser }
+            guard let parser = Parser() else { fatalError("libxml2 could not allocate an HTML parser context") }
+            return parser
+        }
+
+        static func give(_ parser: Parser) {
+            idle.withLock { if $0.count < 16 { $0.append(parser) } }
+        }
+    }
+
+    /// The callbacks, copied into each new context (a struct of C function
+    /// pointers made afresh: a static one would be shared mutable state).
+    private static func makeHandler() -> htmlSAXHandler {
         var sax = htmlSAXHandler()
         sax.startElement = { ctx, name, attributes in
-            guard let name else { return }
-            Builder.of(ctx).start(Builder.lowercased(name), attributes: attributes)
+            guard let name, let builder = Builder.of(ctx) else { return }
+            builder.start(Builder.lowercased(name), attributes: attributes)
         }
         sax.endElement = { ctx, name in
-            guard let name else { return }
-            Builder.of(ctx).end(Builder.lowercased(name))
+            guard let name, let builder = Builder.of(ctx) else { return }
+            builder.end(Builder.lowercased(name))
         }
         sax.characters = { ctx, text, length in
-            guard let text else { return }
-            Builder.of(ctx).append(UnsafeBufferPointer(start: text, count: Int(length)))
+            guard let text, let builder = Builder.of(ctx) else { return }
+            builder.append(UnsafeBufferPointer(start: text, count: Int(length)))
         }
         // Script and style content arrives as CDATA; it is dropped with its element.
         sax.cdataBlock = { _, _, _ in }
         sax.serror = { _, _ in }
-        let unmanaged = Unmanaged.passRetained(builder)
-        defer { unmanaged.release() }
-        guard let context = htmlCreatePushParserCtxt(&sax, unmanaged.toOpaque(), nil, 0, nil, XML_CHAR_ENCODING_UTF8) else {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        defer { htmlFreeParserCtxt(context) }
-        _ = htmlCtxtUseOptions(context, Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-                                              | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_IGNORE_ENC.rawValue))
-        let document = Self.closingTrailingTag(bytes)
-        document.withUnsafeBytes { raw in
-            _ = htmlParseChunk(context, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 1)
-        }
-        return builder.text
+        return sax
     }
 
     /// A tag left open at the very end ("unclosed <b tag and more") is text
@@ -86,9 +125,11 @@ public enum HTMLText {
 
         var text: String { String(decoding: out, as: UTF8.self) }
 
-        static func of(_ ctx: UnsafeMutableRawPointer?) -> Builder {
-            // The push parser's user data is the builder (not the context, as for XML).
-            Unmanaged<Builder>.fromOpaque(ctx!).takeUnretainedValue()
+        /// The builder of the parse in progress: the SAX callbacks get the
+        /// parser context, whose `_private` holds it.
+        static func of(_ ctx: UnsafeMutableRawPointer?) -> Builder? {
+            guard let context = ctx?.assumingMemoryBound(to: xmlParserCtxt.self), let builder = context.pointee._private else { return nil }
+            return Unmanaged<Builder>.fromOpaque(builder).takeUnretainedValue()
         }
 
         static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {

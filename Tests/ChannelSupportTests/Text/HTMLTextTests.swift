@@ -26,4 +26,22 @@ struct HTMLTextTests {
         #expect(HTMLText.text("  宽带   断了\n\t三天 ") == "宽带 断了 三天")
     }
 
+
+    @Test("parser contexts are reused across calls and threads without carrying text over")
+    func reusedContexts() async {
+        await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var ok = true
+                    for i in 0..<300 {
+                        // A broken document (an unclosed table) before each whole one.
+                        _ = HTMLText.text("<table><tr><td>\(task)-\(i) <b>open")
+                        ok = ok && HTMLText.text("<p>第\(task)-\(i)条 &amp; more</p>") == "第\(task)-\(i)条 & more"
+                    }
+                    return ok
+                }
+            }
+            for await ok in group { #expect(ok) }
+        }
+    }
 }
