@@ -129,24 +129,25 @@ final class CallLogReader: ParseEventReader {
             return reject("bad start time \"\(startText)\" in \(layout.name(of: .start)); expected YYYY-MM-DD hh:mm:ss")
         }
         let isAsterisk = settings.format != .mapped
+        var queue = layout.value(.queue, in: row)
+        // A call that ended in the Queue application belongs to that queue.
+        if isAsterisk, let app = layout.value(named: "lastapp", in: row), app == "Queue" || app.lowercased() == "queue",
+           let data = layout.value(named: "lastdata", in: row) {
+            queue = data.split(separator: ",").first.map(String.init) ?? queue
+        }
+        let disposition = layout.value(.disposition, in: row)
+        let notes = layout.value(.notes, in: row)
+        // Decided before anything else is read: most rows of a PBX's log are not complaints.
+        guard settings.rule.matches(queue: queue, disposition: disposition, notes: notes) else {
+            return .skipped(location: location)
+        }
         var callerNumber = layout.value(.callerNumber, in: row)
         var callerName = layout.value(.callerName, in: row)
-        var queue = layout.value(.queue, in: row)
         if isAsterisk {
             // clid is `"Name" <number>`; the number fills in for an empty src.
             let (name, number) = Self.splitCallerID(callerName ?? "")
             callerName = name
             if callerNumber == nil { callerNumber = number }
-            // A call that ended in the Queue application belongs to that queue.
-            if let app = layout.value(named: "lastapp", in: row), app == "Queue" || app.lowercased() == "queue",
-               let data = layout.value(named: "lastdata", in: row) {
-                queue = data.split(separator: ",").first.map(String.init) ?? queue
-            }
-        }
-        let disposition = layout.value(.disposition, in: row)
-        let notes = layout.value(.notes, in: row)
-        guard settings.rule.matches(queue: queue, disposition: disposition, notes: notes) else {
-            return .skipped(location: location)
         }
 
         var warnings: [String] = []

@@ -52,14 +52,19 @@ struct ParseCommand: AsyncParsableCommand {
                 let digest = try RawArchive.digest(fileAt: url, links: .follow)
                 let input = RawInput(url: url, sha256: digest.sha256, size: digest.size,
                                      mediaType: channel.plugin.mediaType, originalName: path)
-                var lines = ""
+                // NDJSON written as bytes straight into the output buffer.
+                var lines: [UInt8] = []
                 func emit(_ line: String) {
-                    lines += line + "\n"
-                    if lines.utf8.count > 1 << 16 { flush() }
+                    lines.append(contentsOf: line.utf8)
+                    endLine()
+                }
+                func endLine() {
+                    lines.append(0x0A)
+                    if lines.count > 1 << 16 { flush() }
                 }
                 func flush() {
-                    FileHandle.standardOutput.write(Data(lines.utf8))
-                    lines = ""
+                    FileHandle.standardOutput.write(Data(lines))
+                    lines.removeAll(keepingCapacity: true)
                 }
                 do {
                     let reader = try NormalizingReader(channel: channel, input: input, receivedAt: Date(), normalizer: normalizer)
@@ -68,7 +73,8 @@ struct ParseCommand: AsyncParsableCommand {
                         switch event {
                         case .complaint(let normalized):
                             counts.new += 1
-                            emit(ComplaintJSON.string(normalized.complaint))
+                            ComplaintJSON.write(normalized.complaint, contentOnly: false, into: &lines)
+                            endLine()
                         case .skipped:
                             counts.skipped += 1
                         case .rejected(let rejection):
