@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import GatewayCore
+@testable import GatewayCore
 import GatewayTestSupport
 
 @Suite("channels.conf loading and checking")
@@ -42,7 +42,7 @@ struct ConfigLoaderTests {
         #expect(problems.count == 1)
         #expect(p.line == 4)
         #expect(p.key == "channel[0].prefx")
-        #expect(p.message.contains("unknown key \"prefx\""))
+        #expect(p.message.contains("unknown key \"prefx\" (did you mean \"prefix\"?)"))
         #expect(p.message.contains("allowed: name, type, prefix"))
         #expect(p.description.hasPrefix("test.conf:4: channel[0].prefx: "))
     }
@@ -51,8 +51,8 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section; allowed: server, storage, archive, dedup, token, sink, channel"))
-        #expect(problems[1].message.contains("unknown key \"engine\""))
+        #expect(problems[0].message.contains("unknown section (did you mean \"storage\"?); allowed: server, storage, archive, dedup, token, sink, channel"))
+        #expect(problems[1].message.contains("unknown key \"engine\"; allowed"), "nothing near enough to suggest")
     }
 
     @Test("missing required keys point at the channel's header")
@@ -363,5 +363,14 @@ struct ConfigLoaderTests {
         #expect(problems.contains { $0.line == 6 && $0.message.contains("needs path") }, "\(messages)")
         #expect(problems.contains { $0.line == 12 && $0.message.contains("\"kafka\" is not allowed") }, "\(messages)")
         #expect(problems.contains { $0.line == 18 && $0.message.contains("unknown event type") }, "\(messages)")
+    }
+
+    @Test("the nearest allowed name: typos within a third of the name's length, swaps counted once")
+    func nearestName() {
+        #expect(NearestName.suggestion(for: "prefx", among: ["name", "type", "prefix"]) == "prefix")
+        #expect(NearestName.suggestion(for: "tiem_zone", among: ["time_zone", "format"]) == "time_zone")
+        #expect(NearestName.suggestion(for: "Path", among: ["path", "url"]) == "path")
+        #expect(NearestName.suggestion(for: "engine", among: ["path", "url", "max_connections"]) == nil)
+        #expect(NearestName.suggestion(for: "x", among: []) == nil)
     }
 }

@@ -147,7 +147,7 @@ public struct ConfigLoader: Sendable {
         }
 
         for key in root.keys.sorted() where !Self.topLevelKeys.contains(key) {
-            problem(key, "unknown section; allowed: \(Self.topLevelKeys.joined(separator: ", "))")
+            problem(key, "unknown section\(NearestName.hint(for: key, among: Self.topLevelKeys)); allowed: \(Self.topLevelKeys.joined(separator: ", "))")
         }
 
         let storageTable = section("storage", in: root, problem: problem)
@@ -448,7 +448,7 @@ public struct ConfigLoader: Sendable {
         for key in table.keys.sorted() {
             let keyPath = "\(path).\(key)"
             guard let option = options.first(where: { $0.key == key }) else {
-                problem(keyPath, "\(label): unknown key \"\(key)\"; allowed: \(allowed.joined(separator: ", "))", nil)
+                problem(keyPath, "\(label): unknown key \"\(key)\"\(NearestName.hint(for: key, among: allowed)); allowed: \(allowed.joined(separator: ", "))", nil)
                 continue
             }
             let v = table[key]!
