@@ -101,8 +101,25 @@ doc = {
             },
             "Status": {
                 "type": "object", "additionalProperties": False, "required": ["status"],
-                "properties": {"status": {"enum": ["ok", "ready", "not_ready"]},
-                               "checks": {"type": "object", "additionalProperties": {"type": "string"}}},
+                "properties": {"status": {"enum": ["ok", "ready", "degraded", "not_ready"]},
+                               "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+                               "channels": {"type": "object", "description": "Per channel: ok, or why it cannot take input (a missing drop folder).",
+                                            "additionalProperties": {"type": "string"}}},
+            },
+            "ConfigProblem": {
+                "type": "object", "additionalProperties": False, "required": ["file", "message", "text"],
+                "properties": {"file": {"type": "string"}, "line": {"type": "integer", "minimum": 1}, "key": {"type": "string"},
+                               "message": {"type": "string"}, "text": {"type": "string", "description": "As `check` prints it."}},
+            },
+            "ReloadOutcome": {
+                "type": "object", "additionalProperties": False,
+                "required": ["applied", "generation", "added", "removed", "changed", "restart_required", "problems"],
+                "properties": {"applied": {"type": "boolean"}, "generation": {"type": "integer", "minimum": 0},
+                               "added": {"type": "array", "items": {"type": "string"}},
+                               "removed": {"type": "array", "items": {"type": "string"}},
+                               "changed": {"type": "array", "items": {"type": "string"}},
+                               "restart_required": {"type": "array", "items": {"enum": ["server", "storage", "archive", "dedup"]}},
+                               "problems": {"type": "array", "items": ref("ConfigProblem")}},
             },
         },
     },
@@ -172,8 +189,19 @@ doc = {
                               "400": error("Bad parameter."), "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
             }
         },
+        "/v1/admin/reload": {
+            "post": {
+                "summary": "Re-read channels.conf (as SIGHUP does)",
+                "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive] and [dedup] only at the next start (listed in restart_required).",
+                "security": bearer,
+                "responses": {"200": json_response("Applied.", ref("ReloadOutcome")),
+                              "422": json_response("Not applied: the file has problems.", ref("ReloadOutcome")),
+                              "401": error("No or unknown token."), "403": error("Token lacks admin."),
+                              "503": error("Started without a file to reload.")},
+            }
+        },
         "/healthz": {"get": {"summary": "The process answers", "responses": {"200": json_response("Up.", ref("Status"))}}},
-        "/readyz": {"get": {"summary": "Store reachable and channels started", "responses": {
+        "/readyz": {"get": {"summary": "Store reachable, archive writable, channels started; per-channel state", "responses": {
             "200": json_response("Ready.", ref("Status")), "503": json_response("Not ready.", ref("Status"), retry_after)}}},
         "/metrics": {"get": {"summary": "Prometheus text format", "responses": {
             "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},

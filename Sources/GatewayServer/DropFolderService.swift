@@ -12,26 +12,32 @@ import Synchronization
 /// recognized by digest in the manifest, so a restart re-reads nothing; within
 /// a run, a (path, size, modification time) cache avoids hashing them again.
 /// On graceful shutdown the file being ingested is finished, then the scan stops.
+///
+/// Each scan reads the channels in effect, so a reload takes effect at the
+/// next scan: a removed channel's files in hand are finished, a new channel's
+/// folder is scanned.
 public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Service {
     let pipeline: IngestPipeline<Store, Dedup>
-    let channels: [ConfiguredChannel]
+    let live: LiveConfiguration
     let interval: Duration
     let settleTime: Duration
     let notifier: FeedNotifier?
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], interval: Duration,
+    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration, interval: Duration,
                 settleTime: Duration = .seconds(2), notifier: FeedNotifier? = nil, logger: Logger) {
         self.notifier = notifier
         self.pipeline = pipeline
-        self.channels = channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }
+        self.live = live
         self.interval = interval
         self.settleTime = settleTime
         self.logger = logger
     }
 
-    /// The channels it watches.
-    public var channelNames: [String] { channels.map(\.name) }
+    /// The channels it watches now.
+    var channels: [ConfiguredChannel] {
+        live.current.channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }
+    }
 
     struct FileState: Hashable {
         var size: Int
@@ -39,23 +45,38 @@ public struct DropFolderService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     }
 
     public func run() async throws {
-        guard !channels.isEmpty else {
-            // Nothing to watch: stay up until shutdown, like the other services.
-            try? await gracefulShutdown()
-            return
-        }
         var done: [String: FileState] = [:]
         var warned = Set<SkippedEntry>()
+        var missing = Set<WatchedFolderProblem>()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await scan(&done, warned: &warned)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            let channels = self.channels
+            reportFolderProblems(channels, reported: &missing)
+            await scan(channels, &done, warned: &warned)
+            // A reload wakes the wait, so a new channel's folder is scanned at once.
+            let generation = live.current.generation
+            await cancelWhenGracefulShutdown { await live.waitForChange(after: generation, timeout: interval) }
         }
+        logger.notice("drop-folder watcher stopped")
+    }
+
+    /// Logs a folder that cannot be scanned once, and once more when it can
+    /// again, rather than at every scan.
+    func reportFolderProblems(_ channels: [ConfiguredChannel], reported: inout Set<WatchedFolderProblem>) {
+        let now = Set(channels.flatMap { $0.watchedFolderProblems() })
+        for problem in now.subtracting(reported) {
+            logger.error("drop folder cannot be scanned", metadata: ["channel": "\(problem.channel)", "key": "\(problem.key)",
+                                                                     "folder": "\(problem.path)", "reason": "\(problem.reason)"])
+        }
+        for problem in reported.subtracting(now) {
+            logger.notice("drop folder can be scanned again", metadata: ["channel": "\(problem.channel)", "folder": "\(problem.path)"])
+        }
+        reported = now
     }
 
     /// One pass over every watched folder. `warned` remembers the entries
     /// already reported as skipped, so a FIFO left in a folder is one warning,
     /// not one per scan.
-    func scan(_ done: inout [String: FileState], warned: inout Set<SkippedEntry>) async {
+    func scan(_ channels: [ConfiguredChannel], _ done: inout [String: FileState], warned: inout Set<SkippedEntry>) async {
         var seen = Set<String>()
         var stillSkipped = Set<SkippedEntry>()
         var work: [IntakeFile] = []

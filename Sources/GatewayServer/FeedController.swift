@@ -17,10 +17,11 @@ import NIOCore
 /// transaction, so a consumer that stores it resumes exactly, across restarts.
 public struct FeedController<Store: ComplaintStore>: Sendable {
     let store: Store
-    let auth: TokenAuthenticator
+    /// Tokens, and what readers without the `pii` scope see, as reloaded.
+    let live: LiveConfiguration
     let notifier: FeedNotifier
-    /// What readers without the `pii` scope see.
-    let privacy: PersonalDataPolicy
+    /// Streams end when a graceful shutdown starts.
+    let readiness: ServerReadiness
     /// How often an idle stream sends a comment line, so proxies and clients
     /// keep the connection open.
     let heartbeat: Duration
@@ -29,11 +30,11 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     public static var maxPageSize: Int { 1000 }
 
-    public init(store: Store, auth: TokenAuthenticator, notifier: FeedNotifier, privacy: PersonalDataPolicy,
+    public init(store: Store, live: LiveConfiguration, notifier: FeedNotifier, readiness: ServerReadiness = ServerReadiness(),
                 heartbeat: Duration = .seconds(15), pollInterval: Duration = .seconds(1)) {
         self.store = store
-        self.privacy = privacy
-        self.auth = auth
+        self.live = live
+        self.readiness = readiness
         self.notifier = notifier
         self.heartbeat = heartbeat
         self.pollInterval = pollInterval
@@ -41,13 +42,13 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     public func addRoutes(to router: Router<GatewayRequestContext>) {
         router.get("/v1/complaints") { request, _ in
-            try await self.page(request, pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+            try await self.page(request, pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
         }
         router.get("/v1/complaints/:id") { request, context in
-            try await self.complaint(context.parameters.get("id") ?? "", pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+            try await self.complaint(context.parameters.get("id") ?? "", pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
         }
         router.get("/v1/stream") { request, _ in
-            try self.stream(request, pii: try self.auth.require(.feedRead, for: request).allows(.pii))
+            try self.stream(request, pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
         }
     }
 
@@ -108,7 +109,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {
         var cloud = CloudEvent(event)
-        if !pii { cloud.data = PIIMask.apply(cloud.data, policy: privacy) }
+        if !pii { cloud.data = PIIMask.apply(cloud.data, policy: live.current.privacy) }
         return cloud
     }
 
@@ -142,7 +143,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             throw APIError.storeUnavailable(error)
         }
         guard !revisions.isEmpty else { throw APIError.notFound("no complaint with id \(id)") }
-        let shown = pii ? revisions : revisions.map { PIIMask.apply($0, policy: privacy) }
+        let shown = pii ? revisions : revisions.map { PIIMask.apply($0, policy: live.current.privacy) }
         return JSONBody.response(.ok, Detail(complaint: shown[0], revisions: shown))
     }
 
@@ -159,6 +160,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
         initial.limit = 500
         let first = initial
         let store = self.store, notifier = self.notifier, heartbeat = self.heartbeat, poll = self.pollInterval
+        let readiness = self.readiness
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // The client's reconnect delay, then events as they are committed. The
@@ -167,7 +169,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             var query = first
             var lastWrite = ContinuousClock.now
-            while !Task.isCancelled {
+            while !Task.isCancelled && !readiness.isStopping {
                 let events = try await store.feed(query)
                 if !events.isEmpty {
                     var text = ""

@@ -17,17 +17,20 @@ import ServiceLifecycle
 /// final URL after redirects in its metadata. Failures (network errors,
 /// timeouts, 4xx/5xx, bodies over the limit) back off exponentially with
 /// jitter, up to an hour, and the next success resets the schedule.
+///
+/// The targets follow reloads: a removed or changed channel's targets finish
+/// the poll in hand and stop; new ones start (`WorkerSet`).
 public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Service {
     let pipeline: IngestPipeline<Store, Dedup>
-    let channels: [ConfiguredChannel]
+    let live: LiveConfiguration
     let notifier: FeedNotifier?
     let logger: Logger
     let session: URLSession
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
+    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration, notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
         self.pipeline = pipeline
-        self.channels = channels.filter { !$0.pollTargets.isEmpty }
+        self.live = live
         self.notifier = notifier
         self.logger = logger
         let configuration = URLSessionConfiguration.ephemeral
@@ -37,21 +40,23 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
         session = URLSession(configuration: configuration)
     }
 
-    /// Names of the channels that poll.
-    public var channelNames: [String] { channels.map(\.name) }
+    /// A fixed set of channels (no reloads).
+    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
+                logger: Logger = Logger(label: "complaint-gateway.poll")) {
+        self.init(pipeline: pipeline, live: LiveConfiguration(channels: channels), notifier: notifier, logger: logger)
+    }
 
     public func run() async throws {
-        guard !channels.isEmpty else {
-            try? await gracefulShutdown()
-            return
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for channel in channels {
-                for target in channel.pollTargets {
-                    group.addTask { await poll(target, for: channel) }
+        let workers = WorkerSet<(channel: ConfiguredChannel, target: PollTarget)>(
+            items: { configuration in
+                configuration.channels.flatMap { channel in
+                    channel.pollTargets.map { (key: "\(channel.name) \($0.url.absoluteString)", item: (channel: channel, target: $0)) }
                 }
-            }
-        }
+            },
+            unchanged: { old, new in old.channel.isConfiguredLike(new.channel) },
+            work: { item, stop in await poll(item.target, for: item.channel, stop: stop) })
+        await workers.run(following: live)
+        logger.notice("feed pollers stopped")
     }
 
     /// The loop of one target until shutdown.
@@ -60,31 +65,29 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     /// instance holding its lease (`ComplaintStore.acquireLease`), renewed on
     /// every round; the others check back each interval and take over once the
     /// holder has not renewed it for three intervals (it stopped or died).
-    func poll(_ target: PollTarget, for channel: ConfiguredChannel) async {
+    func poll(_ target: PollTarget, for channel: ConfiguredChannel, stop: StopSignal) async {
         var state = PollState()
         let lease = "poll:\(channel.name):\(target.url.absoluteString)"
         let owner = WorkerIdentity.current.description
         let interval = Double(target.interval.components.seconds) + Double(target.interval.components.attoseconds) / 1e18
         let leaseDuration = max(60, 3 * interval)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !stop.isStopped {
             let held: Bool
             do {
                 held = try await pipeline.store.acquireLease(lease, owner: owner, for: leaseDuration)
             } catch {
                 // No store, no ingestion: wait as after a failed poll.
                 logger.warning("cannot take the feed poll lease", metadata: ["channel": "\(channel.name)", "error": "\(error)"])
-                let delay = state.nextDelay(after: .failed, interval: target.interval)
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+                await stop.sleep(for: state.nextDelay(after: .failed, interval: target.interval))
                 continue
             }
             guard held else {
                 logger.debug("another instance polls this feed", metadata: ["channel": "\(channel.name)", "url": "\(target.url.absoluteString)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: target.interval) }
+                await stop.sleep(for: target.interval)
                 continue
             }
             let outcome = await pollOnce(target, for: channel, state: &state)
-            let delay = state.nextDelay(after: outcome, interval: target.interval)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            await stop.sleep(for: state.nextDelay(after: outcome, interval: target.interval))
         }
         // Hand the feed over at once rather than after the lease expires.
         try? await pipeline.store.releaseLease(lease, owner: owner)
@@ -109,19 +112,19 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
             data = body
             http = r
         } catch {
-            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "error")]).increment()
+            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "error")]).increment()
             log.warning("feed poll failed", metadata: ["error": "\(error)", "failures": "\(state.failures + 1)"])
             return .failed
         }
         switch http.statusCode {
         case 304:
-            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "not_modified")]).increment()
+            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "not_modified")]).increment()
             log.debug("feed not modified")
             return .unchanged
         case 200..<300:
             break
         default:
-            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "error")]).increment()
+            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "error")]).increment()
             log.warning("feed poll failed", metadata: ["status": "\(http.statusCode)", "failures": "\(state.failures + 1)"])
             return .failed
         }
@@ -136,7 +139,7 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
             // The same document again (a server without validators, or a restart):
             // nothing in it can be new.
             if try await pipeline.store.hasFinishedIngestion(sha256: object.sha256, channel: channel.name) {
-                Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "unchanged")]).increment()
+                Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "unchanged")]).increment()
                 return .unchanged
             }
             let finalURL = http.url?.absoluteString ?? target.url.absoluteString
@@ -144,7 +147,7 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
             if let type = http.value(forHTTPHeaderField: "Content-Type") { metadata["content_type"] = type }
             let counts = try await pipeline.process(object, sourceName: finalURL, channel: channel,
                                                      mediaType: http.value(forHTTPHeaderField: "Content-Type"), metadata: metadata)
-            Counter(label: "complaint_gateway_feed_polls_total", dimensions: [("channel", channel.name), ("result", "ingested")]).increment()
+            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "ingested")]).increment()
             if counts.new + counts.updated > 0 { notifier?.notify() }
             log.info("feed polled", metadata: ["counts": "\(counts)"])
             return .ingested

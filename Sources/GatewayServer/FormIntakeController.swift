@@ -17,8 +17,9 @@ import Synchronization
 /// the body archived (durably) and processed.
 public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     let pipeline: IngestPipeline<Store, Dedup>
-    let channels: [String: FormChannel]
-    let auth: TokenAuthenticator
+    /// Channels and tokens in effect; each post reads them once, so a reload
+    /// during a post does not change what that post is checked against.
+    let live: LiveConfiguration
     let notifier: FeedNotifier?
     /// The most a client may take to send a body (`[server] body_timeout_seconds`).
     let bodyTimeout: Duration
@@ -26,35 +27,16 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     let storeTimeout: Duration
     let logger: Logger
 
-    /// A channel that takes posts, with its limiters.
-    struct FormChannel: Sendable {
-        var channel: ConfiguredChannel
-        var intake: HTTPIntake
-        var clientLimiter: RateLimiter?
-        var channelLimiter: RateLimiter?
-    }
-
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], auth: TokenAuthenticator = TokenAuthenticator(tokens: []),
+    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration,
                 notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
                 storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), logger: Logger) {
         self.pipeline = pipeline
+        self.live = live
         self.bodyTimeout = bodyTimeout
         self.storeTimeout = storeTimeout
-        self.auth = auth
         self.notifier = notifier
         self.logger = logger
-        var table: [String: FormChannel] = [:]
-        for channel in channels {
-            guard let intake = channel.httpIntake else { continue }
-            table[channel.name] = FormChannel(channel: channel, intake: intake,
-                                              clientLimiter: intake.clientRate.map { RateLimiter(limit: $0) },
-                                              channelLimiter: intake.channelRate.map { RateLimiter(limit: $0) })
-        }
-        self.channels = table
     }
-
-    /// Names of the channels that take posts.
-    public var channelNames: [String] { channels.keys.sorted() }
 
     public func addRoutes(to router: Router<GatewayRequestContext>) {
         router.post("/v1/forms/:channel") { request, context in
@@ -77,8 +59,9 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     func post(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let name = context.parameters.get("channel") ?? ""
-        guard let form = channels[name] else {
-            throw APIError.notFound("no form channel named \"\(name)\"; form channels: \(channelNames.joined(separator: ", "))")
+        let configuration = live.current
+        guard let form = configuration.forms[name] else {
+            throw APIError.notFound("no form channel named \"\(name)\"; form channels: \(configuration.forms.keys.sorted().joined(separator: ", "))")
         }
         let cors = try corsHeaders(request, form: form)
         let dimensions = [("channel", name)]
@@ -86,19 +69,20 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
         inFlight.increment()
         defer { inFlight.decrement() }
         do {
-            let response = try await accept(request, context: context, form: form, cors: cors)
-            Counter(label: "complaint_gateway_form_posts_total", dimensions: dimensions + [("status", "\(response.status.code)")]).increment()
-            Timer(label: "complaint_gateway_form_post_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            let response = try await accept(request, context: context, form: form, auth: configuration.auth, cors: cors)
+            Counter(label: ChannelMetrics.formPosts, dimensions: dimensions + [("status", "\(response.status.code)")]).increment()
+            Timer(label: ChannelMetrics.formPostDuration, dimensions: dimensions, preferredDisplayUnit: .seconds)
                 .record(duration: ContinuousClock.now - started)
             return response
         } catch var error as APIError {
-            Counter(label: "complaint_gateway_form_posts_total", dimensions: dimensions + [("status", "\(error.status.code)")]).increment()
+            Counter(label: ChannelMetrics.formPosts, dimensions: dimensions + [("status", "\(error.status.code)")]).increment()
             for field in cors { error.headers.append(field) }
             throw error
         }
     }
 
-    private func accept(_ request: Request, context: GatewayRequestContext, form: FormChannel, cors: HTTPFields) async throws -> Response {
+    private func accept(_ request: Request, context: GatewayRequestContext, form: FormChannel, auth: TokenAuthenticator,
+                        cors: HTTPFields) async throws -> Response {
         let intake = form.intake, name = form.channel.name
         if intake.requiresToken { _ = try auth.require(.formsWrite, for: request) }
         if let limiter = form.channelLimiter, case .limited(let retry) = limiter.acquire(name) {
@@ -258,7 +242,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     /// `OPTIONS` preflight from browsers posting JSON or custom headers.
     func preflight(_ request: Request, context: GatewayRequestContext) throws -> Response {
         let name = context.parameters.get("channel") ?? ""
-        guard let form = channels[name] else { throw APIError.notFound("no form channel named \"\(name)\"") }
+        guard let form = live.current.forms[name] else { throw APIError.notFound("no form channel named \"\(name)\"") }
         var headers = try corsHeaders(request, form: form)
         headers[.accessControlAllowMethods] = "POST, OPTIONS"
         headers[.accessControlAllowHeaders] = "Content-Type, Idempotency-Key, \(RequestSignature.headerName)"

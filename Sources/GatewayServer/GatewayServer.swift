@@ -13,10 +13,12 @@ import ServiceLifecycle
 /// Generic over the store and the dedup stage, the parts a deployment swaps.
 public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     public let pipeline: IngestPipeline<Store, Dedup>
-    public let channels: [ConfiguredChannel]
+    /// Channels, tokens and sinks in effect; replaced by each reload.
+    public let live: LiveConfiguration
+    /// Reloads `channels.conf` (SIGHUP, `POST /v1/admin/reload`); nil when the
+    /// server was built without a file to reload.
+    public let reloader: ConfigReloader?
     public let settings: ServerSettings
-    public let auth: TokenAuthenticator
-    public let sinks: [SinkSettings]
     public let registry: PrometheusCollectorRegistry
     public let readiness = ServerReadiness()
     /// Wakes live streams after this process commits.
@@ -27,27 +29,35 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public var streamHeartbeat: Duration = .seconds(15)
     public let logger: Logger
 
+    /// - Parameter reloading: where reloads read the file from, and the
+    ///   configuration at start-up (for the sections only a restart applies).
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
-                tokens: [APIToken] = [], sinks: [SinkSettings] = [], registry: PrometheusCollectorRegistry, logger: Logger) {
-        self.sinks = sinks
-        self.auth = TokenAuthenticator(tokens: tokens)
+                tokens: [APIToken] = [], sinks: [SinkSettings] = [], registry: PrometheusCollectorRegistry, logger: Logger,
+                reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
+        let live = LiveConfiguration(channels: channels, tokens: tokens, sinks: sinks)
+        self.live = live
+        self.reloader = reloading.map { ConfigReloader(live: live, source: $0.source, startup: $0.startup, logger: logger) }
         self.pipeline = pipeline
-        self.channels = channels
         self.settings = settings
         self.connections = ConnectionLimiter(limit: settings.maxConnections)
         self.registry = registry
         self.logger = logger
+        ChannelMetrics.declare(live.current)
     }
+
+    /// The channels in effect now.
+    public var channels: [ConfiguredChannel] { live.current.channels }
 
     /// The routes, behind the JSON error middleware.
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
-        HealthController(store: pipeline.store, archive: pipeline.archive, readiness: readiness, registry: registry).addRoutes(to: router)
-        FormIntakeController(pipeline: pipeline, channels: channels, auth: auth, notifier: notifier,
+        HealthController(store: pipeline.store, archive: pipeline.archive, live: live, readiness: readiness, registry: registry).addRoutes(to: router)
+        FormIntakeController(pipeline: pipeline, live: live, notifier: notifier,
                              bodyTimeout: .seconds(settings.bodyTimeout), storeTimeout: .seconds(settings.storeTimeout),
                              logger: logger).addRoutes(to: router)
-        FeedController(store: pipeline.store, auth: auth, notifier: notifier, privacy: privacy, heartbeat: streamHeartbeat).addRoutes(to: router)
+        FeedController(store: pipeline.store, live: live, notifier: notifier, readiness: readiness, heartbeat: streamHeartbeat).addRoutes(to: router)
+        AdminController(live: live, reloader: reloader).addRoutes(to: router)
         return router
     }
 
@@ -76,44 +86,51 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
 
     /// The drop-folder watcher.
     public func makeDropFolderService() -> DropFolderService<Store, Dedup> {
-        DropFolderService(pipeline: pipeline, channels: channels, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
+        DropFolderService(pipeline: pipeline, live: live, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
     }
 
     /// The feed poller (channels with poll targets).
     public func makeFeedPollerService() -> FeedPollerService<Store, Dedup> {
-        FeedPollerService(pipeline: pipeline, channels: channels, notifier: notifier, logger: logger)
+        FeedPollerService(pipeline: pipeline, live: live, notifier: notifier, logger: logger)
     }
 
-    /// What readers without the `pii` scope see of each channel's complaints.
-    var privacy: PersonalDataPolicy { PersonalDataPolicy(channels: channels) }
-
-    /// One delivery service per `[[sink]]`.
-    public func makeSinkServices() throws -> [SinkService<Store>] {
-        try sinks.map { SinkService(sink: $0, store: pipeline.store, delivery: try makeDelivery(for: $0, privacy: privacy), notifier: notifier, logger: logger) }
+    /// One delivery worker per `[[sink]]`, following reloads.
+    public func makeSinkSupervisor() -> SinkSupervisor<Store> {
+        SinkSupervisor(store: pipeline.store, live: live, notifier: notifier, logger: logger)
     }
 
     /// Recovers interrupted inputs, then runs everything until SIGTERM/SIGINT.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let recovered = try await pipeline.recoverInterrupted(channels: channels)
         if recovered > 0 { logger.notice("recovered interrupted inputs", metadata: ["count": "\(recovered)"]) }
-        let folders = makeDropFolderService()
-        let poller = makeFeedPollerService()
-        logger.notice("serving", metadata: [
-            "listen": "\(settings.host):\(settings.port)",
-            "form_channels": "\(channels.filter { $0.httpIntake != nil }.map(\.name).joined(separator: ","))",
-            "drop_folder_channels": "\(folders.channelNames.joined(separator: ","))",
-            "polled_channels": "\(poller.channelNames.joined(separator: ","))",
-            "sinks": "\(sinks.map(\.name).joined(separator: ","))",
-        ])
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: makeApplication(onRunning: onRunning)), .init(service: folders), .init(service: poller)]
-                + (try makeSinkServices()).map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [],
-            logger: logger)
+        let configuration = live.current
+        let logger = self.logger, host = settings.host
+        let application = makeApplication { port in
+            // Said once the port is bound, never before.
+            logger.notice("serving", metadata: [
+                "listen": "\(host):\(port)",
+                "form_channels": "\(configuration.forms.keys.sorted().joined(separator: ","))",
+                "drop_folder_channels": "\(configuration.channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }.map(\.name).joined(separator: ","))",
+                "polled_channels": "\(configuration.channels.filter { !$0.pollTargets.isEmpty }.map(\.name).joined(separator: ","))",
+                "sinks": "\(configuration.sinks.map(\.name).joined(separator: ","))",
+            ])
+            await onRunning(port)
+        }
+        // Shut down last to first: the announcer first (readiness off, live
+        // streams end), then sinks, pollers and folders finish what they hold,
+        // and the listener last, once in-flight posts are answered.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application), .init(service: makeDropFolderService()), .init(service: makeFeedPollerService()),
+            .init(service: makeSinkSupervisor()),
+        ]
+        if let reloader { services.append(.init(service: ReloadOnHangup(reloader: reloader))) }
+        services.append(.init(service: ShutdownAnnouncer(readiness: readiness, notifier: notifier, grace: settings.shutdownGrace, logger: logger)))
+        var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                              cancellationSignals: [], logger: logger)
         // In-flight posts and files get this long to finish; then they are cancelled
         // (what was archived but not finished is recovered at the next start).
-        configuration.maximumGracefulShutdownDuration = .seconds(settings.shutdownGrace)
-        try await ServiceGroup(configuration: configuration).run()
+        group.maximumGracefulShutdownDuration = .seconds(settings.shutdownGrace)
+        try await ServiceGroup(configuration: group).run()
+        logger.notice("stopped")
     }
 }

@@ -3,17 +3,6 @@ import Hummingbird
 import Prometheus
 import Synchronization
 
-/// Whether the server's parts have started, for `/readyz`.
-public final class ServerReadiness: Sendable {
-    private let started = Atomic<Bool>(false)
-
-    public init() {}
-
-    public var channelsStarted: Bool { started.load(ordering: .acquiring) }
-
-    public func markStarted() { started.store(true, ordering: .releasing) }
-}
-
 /// `GET /healthz` (the process answers), `GET /readyz` (the store answers,
 /// the archive can be written and the channels have started: send traffic),
 /// `GET /metrics` (Prometheus text format) and `GET /openapi.json` (the API's
@@ -21,19 +10,25 @@ public final class ServerReadiness: Sendable {
 public struct HealthController<Store: ComplaintStore>: Sendable {
     let store: Store
     let archive: RawArchive
+    let live: LiveConfiguration
     let readiness: ServerReadiness
     let registry: PrometheusCollectorRegistry
 
-    public init(store: Store, archive: RawArchive, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
+    public init(store: Store, archive: RawArchive, live: LiveConfiguration, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
         self.store = store
         self.archive = archive
+        self.live = live
         self.readiness = readiness
         self.registry = registry
     }
 
     struct Status: Encodable {
+        /// `ok`; `ready`, `degraded` (a channel cannot take input, the rest
+        /// can: still 200) or `not_ready` (503).
         var status: String
         var checks: [String: String]?
+        /// Per channel: `ok`, or why its input cannot be taken.
+        var channels: [String: String]?
     }
 
     public func addRoutes(to router: Router<GatewayRequestContext>) {
@@ -65,9 +60,22 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             } else {
                 checks["archive"] = "ok"
             }
-            checks["channels"] = readiness.channelsStarted ? "started" : "starting"
-            ready = ready && readiness.channelsStarted
-            return JSONBody.response(ready ? .ok : .serviceUnavailable, Status(status: ready ? "ready" : "not_ready", checks: checks),
+            checks["channels"] = readiness.isStopping ? "stopping" : readiness.channelsStarted ? "started" : "starting"
+            ready = ready && readiness.channelsStarted && !readiness.isStopping
+            // A drop folder that is missing or unreadable is one channel's
+            // problem, not the server's: reported, but forms still flow.
+            let configuration = live.current
+            let channels = try await BlockingIO.run { () -> [String: String] in
+                var states: [String: String] = [:]
+                for channel in configuration.channels {
+                    let problems = channel.watchedFolderProblems()
+                    states[channel.name] = problems.isEmpty ? "ok" : problems.map { "\($0.key) \($0.path) \($0.reason)" }.joined(separator: "; ")
+                }
+                return states
+            }
+            let degraded = channels.values.contains { $0 != "ok" }
+            return JSONBody.response(ready ? .ok : .serviceUnavailable,
+                                     Status(status: ready ? (degraded ? "degraded" : "ready") : "not_ready", checks: checks, channels: channels),
                                      headers: ready ? [:] : [.retryAfter: "1"])
         }
         router.get("/openapi.json") { _, _ in
@@ -82,6 +90,7 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)
+            buffer += ProcessMetrics.text().utf8
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }

@@ -416,6 +416,34 @@ public enum OpenAPIDocument {
         ],
         "type": "object"
       },
+      "ConfigProblem": {
+        "additionalProperties": false,
+        "properties": {
+          "file": {
+            "type": "string"
+          },
+          "key": {
+            "type": "string"
+          },
+          "line": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "message": {
+            "type": "string"
+          },
+          "text": {
+            "description": "As `check` prints it.",
+            "type": "string"
+          }
+        },
+        "required": [
+          "file",
+          "message",
+          "text"
+        ],
+        "type": "object"
+      },
       "Error": {
         "additionalProperties": false,
         "properties": {
@@ -485,9 +513,73 @@ public enum OpenAPIDocument {
         ],
         "type": "object"
       },
+      "ReloadOutcome": {
+        "additionalProperties": false,
+        "properties": {
+          "added": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "applied": {
+            "type": "boolean"
+          },
+          "changed": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "generation": {
+            "minimum": 0,
+            "type": "integer"
+          },
+          "problems": {
+            "items": {
+              "$ref": "#/components/schemas/ConfigProblem"
+            },
+            "type": "array"
+          },
+          "removed": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "restart_required": {
+            "items": {
+              "enum": [
+                "server",
+                "storage",
+                "archive",
+                "dedup"
+              ]
+            },
+            "type": "array"
+          }
+        },
+        "required": [
+          "applied",
+          "generation",
+          "added",
+          "removed",
+          "changed",
+          "restart_required",
+          "problems"
+        ],
+        "type": "object"
+      },
       "Status": {
         "additionalProperties": false,
         "properties": {
+          "channels": {
+            "additionalProperties": {
+              "type": "string"
+            },
+            "description": "Per channel: ok, or why it cannot take input (a missing drop folder).",
+            "type": "object"
+          },
           "checks": {
             "additionalProperties": {
               "type": "string"
@@ -498,6 +590,7 @@ public enum OpenAPIDocument {
             "enum": [
               "ok",
               "ready",
+              "degraded",
               "not_ready"
             ]
           }
@@ -607,7 +700,7 @@ public enum OpenAPIDocument {
             }
           }
         },
-        "summary": "Store reachable and channels started"
+        "summary": "Store reachable, archive writable, channels started; per-channel state"
       }
     },
     "/schemas/complaint-v1.json": {
@@ -625,6 +718,69 @@ public enum OpenAPIDocument {
           }
         },
         "summary": "The complaint/v1 JSON Schema (CloudEvents dataschema)"
+      }
+    },
+    "/v1/admin/reload": {
+      "post": {
+        "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive] and [dedup] only at the next start (listed in restart_required).",
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "Applied."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No or unknown token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          },
+          "422": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "Not applied: the file has problems."
+          },
+          "503": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Started without a file to reload."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Re-read channels.conf (as SIGHUP does)"
       }
     },
     "/v1/complaints": {

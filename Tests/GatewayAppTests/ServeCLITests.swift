@@ -10,10 +10,10 @@ import GatewayTestSupport
 @Suite("complaint-gateway serve")
 struct ServeCLITests {
     /// Starts `serve` and returns the process and its port (from the "listening on" line).
-    static func start(in dir: URL) throws -> (Process, Int, Pipe) {
+    static func start(in dir: URL, logLevel: String = "warning") throws -> (Process, Int, Pipe) {
         let process = Process()
         process.executableURL = ProcessRunner.gatewayExecutable
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--log-level", logLevel]
         process.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -134,6 +134,30 @@ struct ServeCLITests {
         func send(_ text: String) {
             let bytes = Array(text.utf8)
             _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+        }
+
+        /// What arrives until `marker` has been read, the server closes, or
+        /// `deadline` seconds pass; and whether the server closed.
+        func read(until marker: String?, deadline seconds: Double) -> (text: String, closed: Bool) {
+            var out: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, 200)
+                if ready < 0 && errno == EINTR { continue }
+                if ready <= 0 { continue }
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return (String(decoding: out, as: UTF8.self), true) }
+                out += buffer[0..<n]
+                if let marker, String(decoding: out, as: UTF8.self).contains(marker) { break }
+            }
+            return (String(decoding: out, as: UTF8.self), false)
+        }
+
+        func readToClose(deadline seconds: Double) -> (text: String, closed: Bool) {
+            read(until: nil, deadline: seconds)
         }
 
         /// Everything until the server closes the connection.

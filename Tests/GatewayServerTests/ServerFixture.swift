@@ -35,6 +35,10 @@ struct ServerFixture {
     let archive: RawArchive
     let channels: [ConfiguredChannel]
     let tokens: [APIToken]
+    let config: GatewayConfig
+    let plugins: [any ChannelPlugin]
+    /// The configuration as a file, which `POST /v1/admin/reload` re-reads.
+    var configFile: URL { dir.url.appendingPathComponent("channels.conf") }
 
     static let formChannel = """
         [[channel]]
@@ -62,6 +66,14 @@ struct ServerFixture {
         let loaded = try TestChannels.load(config, plugins: plugins, baseDirectory: dir.url)
         channels = loaded.channels
         tokens = loaded.config.tokens
+        self.config = loaded.config
+        self.plugins = plugins
+        _ = try dir.write("channels.conf", config)
+    }
+
+    /// Replaces the configuration file (then reload over HTTP).
+    func rewriteConfig(_ text: String) throws {
+        _ = try dir.write("channels.conf", text)
     }
 
     /// Runs a server for the duration of `body`, which gets its base URL.
@@ -75,15 +87,18 @@ struct ServerFixture {
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
         let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)
-        var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, tokens: tokens,
-                                   registry: TestMetrics.registry, logger: logger)
+        let path = configFile.path, registry = PluginRegistry(plugins)
+        let source: ConfigSource = { () throws(ConfigError) in try ConfigLoader(registry: registry).load(path: path) }
+        var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, tokens: tokens, sinks: config.sinks,
+                                   registry: TestMetrics.registry, logger: logger, reloading: (source: source, startup: config))
         server.streamHeartbeat = heartbeat
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
         let folders = server.makeDropFolderService()
         // Stopped as `serve` stops (graceful shutdown, then cancellation after a
         // grace), so the test output does not fill with cancelled-connection errors.
-        var configuration = ServiceGroupConfiguration(services: [.init(service: app), .init(service: folders)], logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [.init(service: app), .init(service: folders),
+                                                                 .init(service: server.makeSinkSupervisor())], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         let services = ServiceGroup(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -162,6 +177,7 @@ enum TestTokens {
     static let reader = "reader-token-0123456789abcdef"
     static let analyst = "analyst-token-0123456789abcdef"
     static let poster = "poster-token-0123456789abcdef"
+    static let admin = "admin-token-0123456789abcdef"
 
     /// `[[token]]` tables for a test config.
     static let config = """
@@ -180,12 +196,18 @@ enum TestTokens {
         name = "poster"
         secret = { env = "CG_TEST_POSTER_TOKEN" }
         scopes = ["forms:write"]
+
+        [[token]]
+        name = "admin"
+        secret = { env = "CG_TEST_ADMIN_TOKEN" }
+        scopes = ["admin"]
         """
 
     static func export() {
         setenv("CG_TEST_READER_TOKEN", reader, 1)
         setenv("CG_TEST_ANALYST_TOKEN", analyst, 1)
         setenv("CG_TEST_POSTER_TOKEN", poster, 1)
+        setenv("CG_TEST_ADMIN_TOKEN", admin, 1)
     }
 
     static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }

@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     var listen: String?
 
     func run() async throws {
+        // Until the reload service traps SIGHUP, a hang-up must not kill the
+        // process (its default action); `kill -HUP` early is then a no-op.
+        signal(SIGHUP, SIG_IGN)
         let logger = global.logger("complaint-gateway.serve")
         do {
             let env = try GatewayEnvironment.load(global)
@@ -35,13 +38,20 @@ struct ServeCommand: AsyncParsableCommand {
                 settings.host = parsed.host
                 settings.port = parsed.port
             }
+            try await ListenAddressCheck.verify(host: settings.host, port: settings.port)
             settings.maxConnections = DescriptorLimit.raise(fitting: settings.maxConnections, logger: logger)
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
+            var pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
                                           dedup: env.dedupStage, logger: logger)
+            pipeline.inputLogLevel = .notice
+            let path = global.config
+            let source: ConfigSource = { () throws(ConfigError) in
+                try ConfigLoader(registry: BuiltinPlugins.registry).load(path: path)
+            }
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
-                                       tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger)
+                                       tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger,
+                                       reloading: (source: source, startup: env.config))
             let host = settings.host
             try await server.run { port in
                 // One line on stdout that scripts and tests wait for.
@@ -49,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch let error as ValidationError {
             throw error
+        } catch let error as ListenAddressCheck.Unavailable {
+            // A deployment problem, like a bad configuration: EX_CONFIG.
+            StandardError.write("complaint-gateway: \(error)")
+            throw GatewayExit.config
         } catch {
             throw GatewayExit.report(error)
         }

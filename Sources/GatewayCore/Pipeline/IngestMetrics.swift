@@ -25,6 +25,20 @@ public enum IngestMetrics {
     /// Clusters flagged as mass complaints.
     public static let massComplaints = "complaint_gateway_mass_complaints_total"
 
+    /// Creates a channel's counters at zero, so `/metrics` lists them from
+    /// start-up: Prometheus `rate()` and `absent()` need a series before the
+    /// first complaint.
+    public static func declare(channel: String) {
+        let dimensions = [("channel", channel)]
+        for label in [received, stored, duplicate, quarantined, skipped] {
+            Counter(label: label, dimensions: dimensions).increment(by: 0)
+        }
+        for verdict in ["unique", "duplicate", "near_duplicate"] {
+            Counter(label: dedupVerdicts, dimensions: [("channel", channel), ("verdict", verdict)]).increment(by: 0)
+        }
+        Counter(label: massComplaints).increment(by: 0)
+    }
+
     static func recordDedup(_ result: CommitResult, channel: String) {
         let unique = result.inserted - result.duplicates - result.nearDuplicates
         for (verdict, count) in [("unique", unique), ("duplicate", result.duplicates), ("near_duplicate", result.nearDuplicates)] where count > 0 {

@@ -61,7 +61,8 @@ extension IngestPipeline {
                     let result: IntakeFileResult
                     do {
                         let report = self.completed(whole, outcome: try await promise.value)
-                        self.finished(report, channel: file.channel, raw: whole.commit.input.start.object.sha256, since: started)
+                        self.finished(report, channel: file.channel, raw: whole.commit.input.start.object.sha256, source: file.url.path,
+                                      since: started)
                         result = .ingested(report)
                     } catch {
                         result = .failed(error)

@@ -27,6 +27,11 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
     /// Commits whole small inputs, many per transaction; shared by every copy
     /// of this pipeline (one per process).
     public let committer: GroupCommitter<Store, Dedup>
+    /// The level of the one line logged per finished input (channel, source,
+    /// counts, duration) and of its quarantined records: `serve` raises it to
+    /// `.notice` so the default log shows every input; CLI runs keep `.debug`
+    /// and report through their own output.
+    public var inputLogLevel: Logger.Level = .debug
 
     public init(archive: RawArchive, store: Store, dedup: Dedup, normalizer: Normalizer = Normalizer(),
                 batchSize: Int = 2000, logger: Logger = Logger(label: "complaint-gateway.pipeline")) {
@@ -87,7 +92,7 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         } else {
             report = try await stream(&parse, start: parse.start, progress: progress)
         }
-        finished(report, channel: channel, raw: object.sha256, since: started)
+        finished(report, channel: channel, raw: object.sha256, source: sourceName, since: started)
         return report
     }
 
@@ -120,9 +125,21 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         return report
     }
 
-    func finished(_ report: IngestReport, channel: ConfiguredChannel, raw: String, since started: ContinuousClock.Instant) {
-        logger.debug("ingested", metadata: ["channel": "\(channel.name)", "raw": "\(raw)", "counts": "\(report.counts)"])
-        IngestMetrics.record(report.counts, channel: channel.name, duration: ContinuousClock.now - started)
+    func finished(_ report: IngestReport, channel: ConfiguredChannel, raw: String, source: String, since started: ContinuousClock.Instant) {
+        let duration = ContinuousClock.now - started
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        logger.log(level: inputLogLevel, "ingested input", metadata: [
+            "channel": "\(channel.name)", "source": "\(source)", "raw": "\(raw)", "counts": "\(report.counts)",
+            "duration_ms": "\(Int(milliseconds.rounded()))"])
+        // Every quarantined record is worth a person's look; the sample holds
+        // the first ones (the rest are in `complaint-gateway quarantine`).
+        let quarantineLevel = inputLogLevel >= .notice ? Logger.Level.warning : inputLogLevel
+        for rejection in report.rejections {
+            logger.log(level: quarantineLevel, "quarantined", metadata: [
+                "channel": "\(channel.name)", "source": "\(source)", "raw": "\(raw)",
+                "location": "\(rejection.location ?? "-")", "reason": "\(rejection.reason)"])
+        }
+        IngestMetrics.record(report.counts, channel: channel.name, duration: duration)
     }
 
     /// Records a commit's conflicts, metrics and mass complaints in `report`.

@@ -31,10 +31,16 @@ public struct SinkService<Store: ComplaintStore>: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        await run(until: StopSignal())
+    }
+
+    /// Delivers until `stop` (a reload that removes or changes the sink) or
+    /// graceful shutdown; the event in hand is finished or left for the next run.
+    public func run(until stop: StopSignal) async {
+        while !stop.isStopped {
             let delivered: Bool
             do {
-                delivered = try await deliverPending()
+                delivered = try await deliverPending(stop: stop)
             } catch is CancellationError {
                 return
             } catch {
@@ -53,12 +59,12 @@ public struct SinkService<Store: ComplaintStore>: Service {
     }
 
     /// Delivers the next page of pending events; false when there were none.
-    public func deliverPending() async throws -> Bool {
+    public func deliverPending(stop: StopSignal? = nil) async throws -> Bool {
         let cursor = try await store.sinkCursor(sink.name)
         let events = try await store.feed(after: cursor, limit: 100)
         guard !events.isEmpty else { return false }
         for event in events {
-            if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
+            if Task.isShuttingDownGracefully || Task.isCancelled || stop?.isStopped == true { throw CancellationError() }
             if sink.accepts(event) { try await deliverWithRetry(event) }
             try await store.advanceSink(sink.name, to: event.sequence)
         }
@@ -70,7 +76,7 @@ public struct SinkService<Store: ComplaintStore>: Service {
         for attempt in 1...sink.maxAttempts {
             do {
                 try await delivery.deliver(event)
-                Counter(label: "complaint_gateway_sink_deliveries_total", dimensions: [("sink", sink.name), ("result", "delivered")]).increment()
+                Counter(label: ChannelMetrics.sinkDeliveries, dimensions: [("sink", sink.name), ("result", "delivered")]).increment()
                 return
             } catch {
                 lastError = "\(error)"
@@ -82,7 +88,7 @@ public struct SinkService<Store: ComplaintStore>: Service {
                 if Task.isShuttingDownGracefully { throw CancellationError() }
             }
         }
-        Counter(label: "complaint_gateway_sink_deliveries_total", dimensions: [("sink", sink.name), ("result", "dead_letter")]).increment()
+        Counter(label: ChannelMetrics.sinkDeliveries, dimensions: [("sink", sink.name), ("result", "dead_letter")]).increment()
         try await store.addDeadLetter(DeadLetter(sink: sink.name, sequence: event.sequence, attempts: sink.maxAttempts, error: lastError))
         logger.error("event moved to dead letters", metadata: ["sink": "\(sink.name)", "sequence": "\(event.sequence)", "error": "\(lastError)"])
     }
