@@ -25,13 +25,16 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     let bodyTimeout: Duration
     /// The most a post waits for its commit (`[server] store_timeout_seconds`).
     let storeTimeout: Duration
+    /// `[server] trusted_proxies`: whose `X-Forwarded-For` names the client.
+    let trustedProxies: [IPRange]
     let logger: Logger
 
     public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration,
                 notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
-                storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), logger: Logger) {
+                storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), trustedProxies: [IPRange] = [], logger: Logger) {
         self.pipeline = pipeline
         self.live = live
+        self.trustedProxies = trustedProxies
         self.bodyTimeout = bodyTimeout
         self.storeTimeout = storeTimeout
         self.notifier = notifier
@@ -90,7 +93,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
                            message: "channel \(name) takes at most \(limiter.limit) posts; retry in \(retry) s",
                            headers: [.retryAfter: "\(retry)"])
         }
-        if let limiter = form.clientLimiter, case .limited(let retry) = limiter.acquire(context.clientAddress) {
+        if let limiter = form.clientLimiter, case .limited(let retry) = limiter.acquire(context.clientAddress(of: request, trusting: trustedProxies)) {
             throw APIError(.tooManyRequests, code: "rate_limited",
                            message: "at most \(limiter.limit) posts per client; retry in \(retry) s",
                            headers: [.retryAfter: "\(retry)"])
@@ -135,7 +138,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
                            headers: [.retryAfter: "5"])
         }
 
-        var metadata = [HTTPIntake.MetadataKey.remoteAddress: context.clientAddress]
+        var metadata = [HTTPIntake.MetadataKey.remoteAddress: context.clientAddress(of: request, trusting: trustedProxies)]
         if let key { metadata[HTTPIntake.MetadataKey.idempotencyKey] = key }
         if let agent = request.headers[.userAgent] { metadata[HTTPIntake.MetadataKey.userAgent] = String(agent.prefix(512)) }
         let report: IngestReport

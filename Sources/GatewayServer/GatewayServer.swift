@@ -55,7 +55,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         HealthController(store: pipeline.store, archive: pipeline.archive, live: live, readiness: readiness, registry: registry).addRoutes(to: router)
         FormIntakeController(pipeline: pipeline, live: live, notifier: notifier,
                              bodyTimeout: .seconds(settings.bodyTimeout), storeTimeout: .seconds(settings.storeTimeout),
-                             logger: logger).addRoutes(to: router)
+                             trustedProxies: settings.trustedProxies, logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, live: live, notifier: notifier, readiness: readiness, heartbeat: streamHeartbeat).addRoutes(to: router)
         AdminController(live: live, reloader: reloader).addRoutes(to: router)
         return router

@@ -348,13 +348,23 @@ public final class PostgresComplaintStore: ComplaintStore {
     // MARK: Quarantine and archive manifest
 
     public func quarantined(limit: Int) async throws -> [QuarantineRecord] {
-        try await rows("""
-            SELECT id, channel, raw_sha256, location, reason, excerpt, created_at FROM quarantine ORDER BY id DESC LIMIT $1
-            """, [Int64(limit)]).map { row in
+        try await quarantineRecords("ORDER BY id DESC LIMIT $1", [Int64(limit)])
+    }
+
+    public func quarantined(after: Int64, limit: Int) async throws -> [QuarantineRecord] {
+        try await quarantineRecords("WHERE id > $1 ORDER BY id LIMIT $2", [after, Int64(limit)])
+    }
+
+    private func quarantineRecords(_ clause: String, _ bindings: [SQLArgument]) async throws -> [QuarantineRecord] {
+        try await rows("SELECT id, channel, raw_sha256, location, reason, excerpt, created_at FROM quarantine \(clause)", bindings).map { row in
             let c = row.makeRandomAccess()
             return QuarantineRecord(id: try c.required(0), channel: try c.required(1), rawSHA256: try c.required(2),
                                     location: try c.at(3), reason: try c.required(4), excerpt: try c.at(5), createdAt: try c.required(6))
         }
+    }
+
+    public func latestFeedSequence() async throws -> Int64 {
+        try await rows("SELECT COALESCE(MAX(seq), 0) FROM feed_events").first?.makeRandomAccess().required(0, Int64.self) ?? 0
     }
 
     public func clearQuarantine(sha256: String, channel: String) async throws {

@@ -45,7 +45,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 try db.execute(sql: "PRAGMA cache_size = -32768")
             }
             pool = try DatabasePool(path: path.path, configuration: config)
-            try SQLiteMigrations.migrator.migrate(pool)
+            try turn.exclusively { try SQLiteMigrations.migrator.migrate(pool) }
         } catch {
             // Whatever keeps the database from opening (missing folder, no space,
             // a lock) is an outage for the caller: inputs stay archived and can be
@@ -402,18 +402,32 @@ public final class SQLiteComplaintStore: ComplaintStore {
     }
 
     public func quarantined(limit: Int) async throws -> [QuarantineRecord] {
+        try await quarantineRecords("ORDER BY id DESC LIMIT ?", [limit])
+    }
+
+    public func quarantined(after: Int64, limit: Int) async throws -> [QuarantineRecord] {
+        try await quarantineRecords("WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
+    }
+
+    private func quarantineRecords(_ clause: String, _ arguments: StatementArguments) async throws -> [QuarantineRecord] {
         try await guarded {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT id, channel, raw_sha256, location, reason, excerpt, created_at
-                    FROM quarantine ORDER BY id DESC LIMIT ?
-                    """, arguments: [limit]).map { row in
+                    FROM quarantine \(clause)
+                    """, arguments: arguments).map { row in
                     let created: String = row["created_at"]
                     return QuarantineRecord(id: row["id"], channel: row["channel"], rawSHA256: row["raw_sha256"],
                                             location: row["location"], reason: row["reason"], excerpt: row["excerpt"],
                                             createdAt: RFC3339.date(from: created) ?? Date(timeIntervalSince1970: 0))
                 }
             }
+        }
+    }
+
+    public func latestFeedSequence() async throws -> Int64 {
+        try await guarded {
+            try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM feed_events") ?? 0 }
         }
     }
 

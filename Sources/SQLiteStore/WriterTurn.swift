@@ -25,9 +25,12 @@ final class WriterTurn: Sendable {
     static let stepAside: Duration = .milliseconds(5)
     private static let poll: useconds_t = 1_000
 
+    private let turnPath: String
+
     init(store: URL, timeout: TimeInterval) {
         self.timeout = timeout
-        fd = open(store.path + "-turn", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        turnPath = store.path + "-turn"
+        fd = open(turnPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     }
 
     deinit {
@@ -46,6 +49,24 @@ final class WriterTurn: Sendable {
             usleep(Self.poll)
             return true
         }
+    }
+
+    /// Runs `body` (the schema migrations) while no other process runs its own.
+    ///
+    /// GRDB reads which migrations are applied before it takes the write
+    /// lock, so two processes opening a new store at once (`feed --follow`
+    /// started beside the first `ingest`) both ran the first migration and one
+    /// failed ("duplicate column name"). An exclusive `flock` on the turn file
+    /// serializes them; flock locks are separate from the fcntl marks above.
+    /// Opens its own descriptor: the store's folder may not have existed when
+    /// this turn was made.
+    func exclusively<T>(_ body: () throws -> T) throws -> T {
+        let lock = open(turnPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { return try body() }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(lock, LOCK_UN) }
+        return try body()
     }
 
     /// Called inside each write transaction: this process is no longer waiting.

@@ -36,7 +36,10 @@ struct ServeCLITests {
             }
         }
         process.terminate()
-        throw ServeError("serve did not report its port")
+        process.waitUntilExit()
+        // What serve said before it ended, so a failure explains itself.
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        throw ServeError("serve did not report its port (exit \(process.terminationStatus)): \(said)")
     }
 
     struct ServeError: Error, CustomStringConvertible {

@@ -33,6 +33,11 @@ struct ServeOperationsCLITests {
         message = { to = "body" }
         """
     static let token = "ops-test-token-0123456789abcdef"
+
+    /// Every test's serve reads the token from the environment it inherits.
+    init() {
+        setenv("CG_OPS_TEST_TOKEN", Self.token, 1)
+    }
     static let secondForm = """
 
         [[channel]]
@@ -76,7 +81,6 @@ struct ServeOperationsCLITests {
 
     @Test("SIGHUP: a channel added, a broken file refused and logged, then a channel removed")
     func reloadOnHangup() async throws {
-        setenv("CG_OPS_TEST_TOKEN", Self.token, 1)
         let dir = try TemporaryDirectory("serve-hup")
         try dir.write("channels.conf", Self.config)
         let (process, port, err) = try ServeCLITests.start(in: dir.url)
@@ -150,7 +154,6 @@ struct ServeOperationsCLITests {
 
     @Test("SIGTERM with a live stream open: the stream ends and serve exits long before the grace period")
     func streamEndsAtShutdown() async throws {
-        setenv("CG_OPS_TEST_TOKEN", Self.token, 1)
         let dir = try TemporaryDirectory("serve-stream")
         try dir.write("channels.conf", Self.config)
         let (process, port, err) = try ServeCLITests.start(in: dir.url, logLevel: "notice")

@@ -24,7 +24,7 @@ public struct CallLogPlugin: ChannelPlugin {
             OptionSpec("header", .boolean, default: "true for mapped, false for asterisk",
                        help: "Whether the first row is a header."),
             OptionSpec("delimiter", .string, default: ",", help: "Field delimiter; \"\\t\" for tab."),
-            OptionSpec("encoding", .string, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
+            OptionSpec("encoding", .charset, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
             OptionSpec("default_country", .string, default: "CN", help: "Country for national phone numbers (ISO 3166 code)."),
             OptionSpec("time_zone", .string, default: "UTC", help: "IANA time zone of times written without an offset."),
             OptionSpec("match_queues", .stringArray, help: "Calls to these queues are complaints."),

@@ -207,7 +207,7 @@ struct CallLogSettingsTests {
             columns = { start = 1, notes = 1000000 }
             """)
         #expect(problems.count == 2)
-        #expect(problems.contains { $0.message.contains("expected a string") })
+        #expect(problems.contains { $0.message.contains("expected a charset name") })
         #expect(problems.contains { $0.message.contains("column 1000000 is beyond the last column a call log can have (1000)") })
         #expect(Self.problems("format = \"mapped\"\nheader = false\ncolumns = { start = 1, notes = 1000 }").isEmpty)
     }

@@ -21,7 +21,7 @@ public struct EmailPlugin: ChannelPlugin {
         [
             OptionSpec("drop_folder", .watchedFolder,
                        help: "Folder this channel ingests: .eml and mbox files, or a Maildir (its new/ and cur/)."),
-            OptionSpec("default_charset", .string, default: "gb18030",
+            OptionSpec("default_charset", .charset, default: "gb18030",
                        help: "Charset for text with no usable label (unlabelled 8-bit headers and bodies)."),
             OptionSpec("max_message_bytes", .integer, default: "26214400",
                        help: "Largest message accepted, in bytes; larger ones are quarantined."),

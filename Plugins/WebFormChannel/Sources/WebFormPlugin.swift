@@ -14,7 +14,7 @@ public struct WebFormPlugin: ChannelPlugin {
         [
             OptionSpec("fields", .namedTables(FormFieldSpec.options), required: true,
                        help: "The form's fields, one inline table each under [channel.fields]; undeclared fields land in attributes."),
-            OptionSpec("charset", .string, default: "utf-8",
+            OptionSpec("charset", .charset, default: "utf-8",
                        help: "Charset of posts that name none (legacy Chinese sites post GBK: \"gbk\")."),
             OptionSpec("honeypot", .string, help: "A hidden field people never fill; a post that fills it is answered 202 but quarantined as spam, never fed."),
             OptionSpec("submission_id_field", .string, help: "A field with a client-generated submission id; a repeated post with the same id is the same complaint."),

@@ -5,13 +5,24 @@ import GatewayCore
 struct ChannelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channels",
-        abstract: "List the built-in channel plugins with their options, and the configured channels."
+        abstract: "List the keys of every section and channel type, and the configured channels."
     )
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        print("Channel types:")
+        print("Sections:")
+        let sections: [(String, [OptionSpec])] = [
+            ("[server]", ConfigLoader.serverOptions), ("[storage]", ConfigLoader.storageOptions),
+            ("[archive]", ConfigLoader.archiveOptions), ("[dedup]", ConfigLoader.dedupOptions),
+            ("[[token]]", ConfigLoader.tokenOptions), ("[[sink]]", SinkSettings.options),
+        ]
+        for (name, options) in sections {
+            print("  \(name)")
+            for option in options { print(Self.describe(option, indent: "    ")) }
+        }
+        print("")
+        print("Channel types ([[channel]] with type = ...):")
         for plugin in BuiltinPlugins.registry.plugins {
             print("  \(plugin.type): \(plugin.summary)")
             for option in plugin.options {

@@ -6,7 +6,11 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration file and report every problem with its line and key.",
-        discussion: "Exits 0 when the file is valid, 78 when it has problems."
+        discussion: """
+            Exits 0 when the file is valid, 78 when it has problems. A drop folder that does not \
+            exist or cannot be read is a warning (the file is valid; the channel takes no files \
+            until the folder is there).
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -16,6 +20,9 @@ struct CheckCommand: AsyncParsableCommand {
             let env = try GatewayEnvironment.load(global)
             let list = env.channels.map { "\($0.name) (\($0.plugin.type))" }.joined(separator: ", ")
             print("\(global.config): OK, \(env.channels.count) channel\(env.channels.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": \(list)")")
+            for problem in env.channels.flatMap({ $0.watchedFolderProblems() }) {
+                StandardError.write("\(global.config): warning: \(problem)")
+            }
         } catch let error as ConfigError {
             StandardError.write(error.description)
             StandardError.write("\(global.config): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")

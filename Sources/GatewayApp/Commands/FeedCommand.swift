@@ -7,7 +7,11 @@ struct FeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "Print the normalized feed as NDJSON, one CloudEvents 1.0 event per line.",
-        discussion: "Each event's `sequence` is its position; pass the last one seen as --after to resume."
+        discussion: """
+            Each event's `sequence` is its position; pass the last one seen as --after to resume. \
+            With --follow, it keeps printing new events as they are committed (by `serve` or \
+            another `ingest`) until interrupted.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -17,6 +21,9 @@ struct FeedCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Print at most this many events (default: all).")
     var limit: Int?
+
+    @Flag(name: .shortAndLong, help: "Keep printing new events as they are committed (like tail -f).")
+    var follow = false
 
     func run() async throws {
         _ = global.logger("complaint-gateway.feed")
@@ -28,7 +35,12 @@ struct FeedCommand: AsyncParsableCommand {
             let out = FileHandle.standardOutput
             while remaining > 0 {
                 let page = try await store.feed(after: cursor, limit: min(remaining, 1000))
-                if page.isEmpty { break }
+                if page.isEmpty {
+                    guard follow else { break }
+                    // Commits by another process wake nothing here: look again shortly.
+                    try await Task.sleep(for: .milliseconds(500))
+                    continue
+                }
                 var chunk = ""
                 for event in page {
                     chunk += try CloudEvent(event).jsonLine() + "\n"
@@ -37,6 +49,8 @@ struct FeedCommand: AsyncParsableCommand {
                 cursor = page.last!.sequence
                 remaining -= page.count
             }
+        } catch is CancellationError {
+            return
         } catch {
             throw GatewayExit.report(error)
         }

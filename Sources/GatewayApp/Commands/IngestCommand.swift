@@ -70,16 +70,21 @@ struct IngestCommand: AsyncParsableCommand {
             let recovered = try await pipeline.recoverInterrupted(channels: env.channels)
             if recovered > 0 { print("recovered \(recovered) interrupted input\(recovered == 1 ? "" : "s")") }
             var work: [IntakeFile] = []
+            var unscannable: [WatchedFolderProblem] = []
             if files.isEmpty {
                 let targets = try channel.map { [try env.channel(named: $0)] } ?? env.channels
                 for target in targets {
-                    for (_, folder) in target.plugin.watchedFolders(in: target.settings) {
+                    // A folder that is missing or unreadable is said, not taken for an empty one.
+                    let problems = target.watchedFolderProblems()
+                    unscannable += problems
+                    for problem in problems { StandardError.write("complaint-gateway: \(problem)") }
+                    for (_, folder) in target.plugin.watchedFolders(in: target.settings) where !problems.contains(where: { $0.path == folder.path }) {
                         let listing = try target.plugin.inputFiles(in: folder)
                         Self.warn(listing.skipped, logger: logger)
                         work += listing.files.map { IntakeFile(url: $0, channel: target, skipIfFinished: true) }
                     }
                 }
-                if work.isEmpty {
+                if work.isEmpty && unscannable.isEmpty {
                     print("nothing to ingest: no files in the drop folders")
                 }
             } else {
@@ -112,6 +117,10 @@ struct IngestCommand: AsyncParsableCommand {
             if let fatal = summary.fatal { throw fatal }
             print("ingested \(summary.inputs) input\(summary.inputs == 1 ? "" : "s"): \(summary.total)")
             if summary.failures > 0 { throw summary.failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
+            if !unscannable.isEmpty { throw GatewayExit.noInput }
+            // An input quarantined whole is a failed input (the README's exit 1),
+            // though nothing is lost: it waits in quarantine for `replay`.
+            if summary.quarantinedInputs > 0 { throw GatewayExit.someInputsFailed }
         } catch let error as ValidationError {
             throw error
         } catch {

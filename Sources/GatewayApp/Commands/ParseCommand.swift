@@ -16,6 +16,10 @@ struct ParseCommand: AsyncParsableCommand {
             """
     )
 
+    /// Taken like every command's (`--log-level` applies; `--config` is
+    /// accepted and unused: parse needs no configuration file).
+    @OptionGroup var global: GlobalOptions
+
     @Option(name: .long, help: "Channel plugin type (see `complaint-gateway channels`).")
     var type: String
 
@@ -29,6 +33,7 @@ struct ParseCommand: AsyncParsableCommand {
     var files: [String]
 
     func run() async throws {
+        _ = global.logger("complaint-gateway.parse")
         do {
             let channel = try makeChannel()
             let normalizer = Normalizer()

@@ -28,7 +28,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only inputs received before this RFC 3339 time.", valueName: "time"))
     var until: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only the input with this SHA-256.", valueName: "sha256"))
+    @Option(name: .long, help: ArgumentHelp("Only the input with this SHA-256, or a unique prefix of it (as `quarantine` prints).",
+                                            valueName: "sha256"))
     var raw: String?
 
     @Flag(name: .long, help: "Only inputs with quarantine entries.")
@@ -44,7 +45,9 @@ struct ReplayCommand: AsyncParsableCommand {
         if let since, RFC3339.date(from: since) == nil { throw ValidationError("--since: not an RFC 3339 time: \(since)") }
         if let until, RFC3339.date(from: until) == nil { throw ValidationError("--until: not an RFC 3339 time: \(until)") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of inputs per second") }
-        if let raw, raw.count != 64 || !raw.allSatisfy(\.isHexDigit) { throw ValidationError("--raw takes a 64-digit hex SHA-256") }
+        if let raw, DigestPrefix.normalize(raw) == nil {
+            throw ValidationError("--raw takes a SHA-256 or a prefix of at least 6 hex digits, got \"\(raw)\"")
+        }
     }
 
     func run() async throws {
@@ -52,10 +55,12 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             let env = try GatewayEnvironment.load(global)
             if let channel { _ = try env.channel(named: channel) }
-            let pipeline = IngestPipeline(archive: try env.openArchive(), store: try await env.openStore(),
-                                          dedup: env.dedupStage, logger: logger)
+            let store = try await env.openStore()
+            let pipeline = IngestPipeline(archive: try env.openArchive(), store: store, dedup: env.dedupStage, logger: logger)
+            var digest: String? = nil
+            if let raw, let prefix = DigestPrefix.normalize(raw) { digest = try await DigestPrefix.resolve(prefix, in: store) }
             let filter = ReplayFilter(channel: channel, since: since.flatMap(RFC3339.date(from:)),
-                                      until: until.flatMap(RFC3339.date(from:)), sha256: raw?.lowercased(),
+                                      until: until.flatMap(RFC3339.date(from:)), sha256: digest,
                                       quarantinedOnly: quarantined)
             let progress = ProgressReporter(label: dryRun ? "replay (dry run)" : "replay")
             let summary = try await Replayer(pipeline: pipeline).run(filter, channels: env.channels, dryRun: dryRun, rate: rate) { s in
@@ -75,6 +80,8 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             for sha in summary.missingObjects { StandardError.write("missing from the archive: \(sha)") }
             if !summary.missingObjects.isEmpty { throw GatewayExit.someInputsFailed }
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw GatewayExit.report(error)
         }

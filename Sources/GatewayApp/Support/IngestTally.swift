@@ -10,6 +10,8 @@ final class IngestTally: Sendable {
         var total = IngestCounts()
         /// Files that could not be read (exit 1, or 66 when none could).
         var failures = 0
+        /// Inputs the parser could not read to their end, now in quarantine (exit 1).
+        var quarantinedInputs = 0
         /// The first failure of the archive or the store: the run exits with it.
         var fatal: (any Error)?
     }
@@ -29,8 +31,12 @@ final class IngestTally: Sendable {
             state.withLock {
                 $0.inputs += 1
                 $0.total += report.counts
+                if report.inputQuarantined { $0.quarantinedInputs += 1 }
             }
             if printEach { print("\(file.channel.name) \(file.url.path): \(report.counts)") }
+            if report.inputQuarantined, let reason = report.rejections.last?.reason {
+                StandardError.write("complaint-gateway: \(file.url.path) quarantined: \(PersonalTextScrubber().scrub(reason))")
+            }
         case .alreadyIngested:
             logger.debug("already ingested", metadata: ["file": "\(file.url.path)"])
         case .claimedElsewhere:

@@ -75,6 +75,8 @@ public struct ConfigLoader: Sendable {
                    help: "Connections served at once; beyond it requests get 503 with Retry-After, except /healthz and /readyz."),
         OptionSpec("store_timeout_seconds", .integer, default: "\(ServerSettings.defaultStoreTimeout)",
                    help: "The most a form post waits for the store to commit it; then it is answered 503 store_unavailable (nothing acknowledged, retry with the same Idempotency-Key)."),
+        OptionSpec("trusted_proxies", .stringArray,
+                   help: "Addresses or CIDR ranges of reverse proxies (\"127.0.0.1\", \"10.0.0.0/8\"): from them, the client is the last address in X-Forwarded-For that is not itself a trusted proxy. Absent: the connection's peer is the client."),
     ]
     /// Keys of the `[dedup]` table.
     public static let dedupOptions: [OptionSpec] = [
@@ -189,6 +191,13 @@ public struct ConfigLoader: Sendable {
                 server.port = parsed.port
             } else {
                 problem("server.listen", "server: listen: \"\(listen)\" is not HOST:PORT with a port from 0 to 65535")
+            }
+        }
+        for proxy in serverValues["trusted_proxies"]?.stringArrayValue ?? [] {
+            if let range = IPRange(proxy) {
+                server.trustedProxies.append(range)
+            } else {
+                problem("server.trusted_proxies", "server: trusted_proxies: \"\(proxy)\" is not an IP address or a CIDR range such as \"10.0.0.0/8\"")
             }
         }
         let serverNumbers: [(String, Int, Int, WritableKeyPath<ServerSettings, Int>)] = [

@@ -47,6 +47,11 @@ public indirect enum ConfigValue: Sendable, Equatable {
         return nil
     }
 
+    public var arrayValue: [ConfigValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     public var tableValue: [String: ConfigValue]? {
         if case .table(let t) = self { return t }
         return nil

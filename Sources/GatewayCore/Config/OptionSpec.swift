@@ -24,10 +24,15 @@ public struct OptionSpec: Sendable {
         case stringOrInteger
         /// A folder the gateway watches; no two channels may watch the same one.
         case watchedFolder
+        /// A charset name iconv knows (`utf-8`, `gbk`, `gb18030`, `big5`, …),
+        /// checked by the loader, so a bad one is reported even when another
+        /// key of the channel is wrong too.
+        case charset
 
         var description: String {
             switch self {
             case .string, .watchedFolder: "a string"
+            case .charset: "a charset name"
             case .integer: "an integer"
             case .number: "a number"
             case .boolean: "a boolean"
@@ -70,6 +75,8 @@ public struct OptionSpec: Sendable {
                 return "\"\(name)\" must be a table such as { ... }, found \(entry.kindName)"
             }
             return nil
+        case (.charset, .string(let label)):
+            return Charset(label: label) == nil ? "unknown charset \"\(label)\"; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"big5\"" : nil
         case (.choice(let allowed), .string(let s)):
             return allowed.contains(s) ? nil : "\"\(s)\" is not allowed; expected \(kind.description)"
         default:

@@ -26,6 +26,9 @@ public struct ServerSettings: Sendable, Equatable {
     /// answered 503 (nothing acknowledged; the archived post is finished by
     /// recovery or by the client's retry, which dedup makes harmless).
     public var storeTimeout = ServerSettings.defaultStoreTimeout
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client
+    /// rate limits and the recorded remote address); empty: the peer is the client.
+    public var trustedProxies: [IPRange] = []
 
     public init() {}
 

@@ -10,6 +10,9 @@ public struct IngestReport: Sendable, Equatable {
     public var rejections: [Rejection] = []
     /// The manifest id of the ingestion.
     public var ingestion: Int64 = 0
+    /// The parser could not read the input to its end: what was read is
+    /// kept and the input itself is in quarantine (`ingest` exits 1).
+    public var inputQuarantined = false
 
     /// Large inputs (a million-row CSV) report counts; only the first ids and
     /// rejections are kept so memory stays flat.

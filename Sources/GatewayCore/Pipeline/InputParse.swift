@@ -75,6 +75,7 @@ struct InputParse {
                 : "stopped after \(counts.read) records: \(rejection.reason)"
             // Reasons may quote the input; logs at the default level carry no personal data.
             log.warning("input quarantined", metadata: ["reason": "\(PersonalTextScrubber().scrub(rejection.description))"])
+            report.inputQuarantined = true
             reject(rejection)
         }
     }

@@ -76,6 +76,14 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.quarantined(limit: limit)
     }
 
+    public func quarantined(after: Int64, limit: Int) async throws -> [QuarantineRecord] {
+        try await base.quarantined(after: after, limit: limit)
+    }
+
+    public func latestFeedSequence() async throws -> Int64 {
+        try await base.latestFeedSequence()
+    }
+
     public func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord] {
         try await base.archivedObjects(after: after, limit: limit)
     }

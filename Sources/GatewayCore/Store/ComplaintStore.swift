@@ -69,6 +69,13 @@ public protocol ComplaintStore: Sendable {
     /// The most recent quarantine entries, newest first.
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
 
+    /// Quarantine entries with an id greater than `after`, oldest first
+    /// (`tap --quarantined` follows them as they are committed).
+    func quarantined(after: Int64, limit: Int) async throws -> [QuarantineRecord]
+
+    /// The sequence of the newest feed event; 0 when the feed is empty.
+    func latestFeedSequence() async throws -> Int64
+
     /// Archive manifest entries with a digest greater than `after`, in digest
     /// order: lets a caller walk the whole archive a page at a time.
     func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord]
