@@ -46,6 +46,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
             }
             pool = try DatabasePool(path: path.path, configuration: config)
             try turn.exclusively { try SQLiteMigrations.migrator.migrate(pool) }
+            // A store migrated by a newer gateway (a rollback without restoring the
+            // backup): refused rather than misread, as the PostgreSQL store does.
+            if try pool.read({ try SQLiteMigrations.migrator.hasBeenSuperseded($0) }) {
+                throw StoreUnavailableError(reason: "\(path.path) was migrated by a newer gateway than this one; upgrade the gateway or restore the backup taken before the upgrade")
+            }
         } catch {
             // Whatever keeps the database from opening (missing folder, no space,
             // a lock) is an outage for the caller: inputs stay archived and can be
