@@ -162,6 +162,14 @@ struct ServeOperationsCLITests {
         let stream = try ServeCLITests.RawConnection(port: port)
         stream.send("GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(Self.token)\r\n\r\n")
         let opened = Date()
+        // One line per input at the default level: channel, source, counts, duration.
+        #expect(try await ServeCLITests.post(URL(string: "http://127.0.0.1:\(port)/v1/forms/web")!, "email=log%40example.cn&message=logged").0 == 202)
+        #expect(try await eventually { log.text.contains("ingested input") }, "\(log.text)")
+        let line = log.text.split(separator: "\n").first { $0.contains("ingested input") }.map(String.init) ?? ""
+        for part in ["channel=web", "duration_ms=", "source=POST /v1/forms/web", "counts="] {
+            #expect(line.contains(part), "\(part) in \(line)")
+        }
+        #expect(!line.contains("log@example.cn"), "no personal data in the log line")
         // The stream's first bytes (its retry line) arrive before SIGTERM.
         let (first, _) = stream.read(until: "retry:", deadline: 30)
         #expect(first.contains("retry:"), "\(first)")
@@ -174,6 +182,7 @@ struct ServeOperationsCLITests {
         // The grace period is 120 s; ending the stream at once takes seconds.
         #expect(Date().timeIntervalSince(opened) < 60)
         #expect(log.text.contains("shutting down"), "each shutdown step is logged: \(log.text)")
+        #expect(log.text.contains("stopped"), "\(log.text)")
     }
 
     @Test("a port already in use: one clear line, exit 78, nothing claims to be serving")

@@ -129,4 +129,42 @@ struct LiveReloadTests {
             #expect(((page.json["events"] as? [Any]) ?? []).count == 60)
         }
     }
+
+    @Test("a sink added by a reload delivers the feed from its start; removed, it stops; added back, it resumes at its cursor")
+    func sinkReload() async throws {
+        let f = try ServerFixture(config: Self.base)
+        let folder = f.dir.url.appendingPathComponent("feed-files")
+        let withSink = Self.base + """
+
+            [[sink]]
+            name = "files"
+            type = "ndjson"
+            path = "feed-files"
+            pii = true
+            """
+        func delivered() throws -> [String] {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()) ?? []
+            return try files.flatMap { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8).split(separator: "\n").map(String.init) }
+        }
+        try await f.withServer { base in
+            let form = base.appending(path: "v1/forms/web")
+            let reload = base.appending(path: "v1/admin/reload")
+            #expect(try await client.post(form, "email=s1%40example.cn&topic=outage&message=first").status == 202)
+            try f.rewriteConfig(withSink)
+            #expect(try await client.send("POST", reload, headers: Self.admin).status == 200)
+            #expect(try await eventually { try delivered().contains { $0.contains("s1@example.cn") } }, "the event before the sink existed")
+            #expect(try await client.post(form, "email=s2%40example.cn&topic=outage&message=second").status == 202)
+            #expect(try await eventually { try delivered().contains { $0.contains("s2@example.cn") } })
+
+            // Removed: later events wait in the feed; added back, it picks up at its cursor.
+            try f.rewriteConfig(Self.base)
+            #expect(try await client.send("POST", reload, headers: Self.admin).status == 200)
+            #expect(try await client.post(form, "email=s3%40example.cn&topic=outage&message=third").status == 202)
+            try f.rewriteConfig(withSink)
+            #expect(try await client.send("POST", reload, headers: Self.admin).status == 200)
+            #expect(try await eventually { try delivered().contains { $0.contains("s3@example.cn") } })
+            let lines = try delivered()
+            #expect(lines.count == 3, "each event once: \(lines.count)")
+        }
+    }
 }
