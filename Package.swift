@@ -13,6 +13,11 @@ let channelPlugins = [
     "WebFormChannel",
 ]
 
+/// System libraries a plugin uses beyond the core's (the email plugin speaks IMAP through libcurl).
+let pluginSystemLibraries: [String: [Target.Dependency]] = [
+    "EmailChannel": ["CCurl"],
+]
+
 let strictSwift6: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
 ]
@@ -28,6 +33,11 @@ var targets: [Target] = [
         name: "CLibXML2",
         pkgConfig: "libxml-2.0",
         providers: [.apt(["libxml2-dev"])]
+    ),
+    .systemLibrary(
+        name: "CCurl",
+        pkgConfig: "libcurl",
+        providers: [.apt(["libcurl4-openssl-dev"])]
     ),
     .target(
         name: "GatewayCore",
@@ -161,7 +171,7 @@ var targets: [Target] = [
 for plugin in channelPlugins {
     targets.append(.target(
         name: plugin,
-        dependencies: ["ComplaintModel", "GatewayCore", "ChannelSupport"],
+        dependencies: ["ComplaintModel", "GatewayCore", "ChannelSupport"] + (pluginSystemLibraries[plugin] ?? []),
         path: "Plugins/\(plugin)/Sources",
         swiftSettings: strictSwift6
     ))

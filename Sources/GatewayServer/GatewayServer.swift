@@ -23,6 +23,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let readiness = ServerReadiness()
     /// Wakes live streams after this process commits.
     public let notifier = FeedNotifier()
+    /// Failing remote sources (IMAP folders), for `/readyz`.
+    public let sourceHealth = SourceHealth()
     /// Open connections against `[server] max_connections`.
     public let connections: ConnectionLimiter
     /// Idle live streams send a comment this often.
@@ -52,7 +54,8 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(JSONErrorMiddleware())
-        HealthController(store: pipeline.store, archive: pipeline.archive, live: live, readiness: readiness, registry: registry).addRoutes(to: router)
+        HealthController(store: pipeline.store, archive: pipeline.archive, live: live, readiness: readiness, sources: sourceHealth,
+                         registry: registry).addRoutes(to: router)
         FormIntakeController(pipeline: pipeline, live: live, notifier: notifier,
                              bodyTimeout: .seconds(settings.bodyTimeout), storeTimeout: .seconds(settings.storeTimeout),
                              trustedProxies: settings.trustedProxies, logger: logger).addRoutes(to: router)
@@ -94,6 +97,11 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         FeedPollerService(pipeline: pipeline, live: live, notifier: notifier, logger: logger)
     }
 
+    /// One fetching worker per remote source (IMAP folder), following reloads.
+    public func makeRemoteSourceService() -> RemoteSourceService<Store, Dedup> {
+        RemoteSourceService(pipeline: pipeline, live: live, health: sourceHealth, notifier: notifier, logger: logger)
+    }
+
     /// One delivery worker per `[[sink]]`, following reloads.
     public func makeSinkSupervisor() -> SinkSupervisor<Store> {
         SinkSupervisor(store: pipeline.store, live: live, notifier: notifier, logger: logger)
@@ -111,7 +119,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
                 "listen": "\(host):\(port)",
                 "form_channels": "\(configuration.forms.keys.sorted().joined(separator: ","))",
                 "drop_folder_channels": "\(configuration.channels.filter { !$0.plugin.watchedFolders(in: $0.settings).isEmpty }.map(\.name).joined(separator: ","))",
-                "polled_channels": "\(configuration.channels.filter { !$0.pollTargets.isEmpty }.map(\.name).joined(separator: ","))",
+                "polled_channels": "\(configuration.channels.filter { !$0.pollTargets.isEmpty || !$0.remoteSources.isEmpty }.map(\.name).joined(separator: ","))",
                 "sinks": "\(configuration.sinks.map(\.name).joined(separator: ","))",
             ])
             await onRunning(port)
@@ -121,7 +129,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         // and the listener last, once in-flight posts are answered.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: application), .init(service: makeDropFolderService()), .init(service: makeFeedPollerService()),
-            .init(service: makeSinkSupervisor()),
+            .init(service: makeRemoteSourceService()), .init(service: makeSinkSupervisor()),
         ]
         if let reloader { services.append(.init(service: ReloadOnHangup(reloader: reloader))) }
         services.append(.init(service: ShutdownAnnouncer(readiness: readiness, notifier: notifier, grace: settings.shutdownGrace, logger: logger)))

@@ -12,9 +12,12 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
     let archive: RawArchive
     let live: LiveConfiguration
     let readiness: ServerReadiness
+    let sources: SourceHealth
     let registry: PrometheusCollectorRegistry
 
-    public init(store: Store, archive: RawArchive, live: LiveConfiguration, readiness: ServerReadiness, registry: PrometheusCollectorRegistry) {
+    public init(store: Store, archive: RawArchive, live: LiveConfiguration, readiness: ServerReadiness, sources: SourceHealth = SourceHealth(),
+                registry: PrometheusCollectorRegistry) {
+        self.sources = sources
         self.store = store
         self.archive = archive
         self.live = live
@@ -72,7 +75,7 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
                     states[channel.name] = problems.isEmpty ? "ok" : problems.map { "\($0.key) \($0.path) \($0.reason)" }.joined(separator: "; ")
                 }
                 return states
-            }
+            }.merging(sources.problems()) { folder, source in folder == "ok" ? source : folder + "; " + source }
             let degraded = channels.values.contains { $0 != "ok" }
             return JSONBody.response(ready ? .ok : .serviceUnavailable,
                                      Status(status: ready ? (degraded ? "degraded" : "ready") : "not_ready", checks: checks, channels: channels),

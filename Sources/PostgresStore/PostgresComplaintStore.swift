@@ -363,6 +363,17 @@ public final class PostgresComplaintStore: ComplaintStore {
         }
     }
 
+    public func sourcePosition(_ key: String) async throws -> String? {
+        try await rows("SELECT position FROM source_positions WHERE key = $1", [key]).first?.makeRandomAccess().required(0, String.self)
+    }
+
+    public func saveSourcePosition(_ key: String, _ position: String) async throws {
+        try await execute("""
+            INSERT INTO source_positions (key, position, updated_at) VALUES ($1, $2, now())
+            ON CONFLICT (key) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+            """, [key, position])
+    }
+
     public func latestFeedSequence() async throws -> Int64 {
         try await rows("SELECT COALESCE(MAX(seq), 0) FROM feed_events").first?.makeRandomAccess().required(0, Int64.self) ?? 0
     }

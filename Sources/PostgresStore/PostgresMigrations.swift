@@ -183,5 +183,9 @@ enum PostgresMigrations {
         Migration(version: 3, name: "band keys with each dedup entry", statements: [
             "ALTER TABLE dedup_entries ADD COLUMN bands bytea",
         ]),
+        // Where each remote source (an IMAP folder) was last read up to.
+        Migration(version: 4, name: "positions of remote sources", statements: [
+            "CREATE TABLE source_positions (key text PRIMARY KEY, position text NOT NULL, updated_at timestamptz NOT NULL)",
+        ]),
     ]
 }

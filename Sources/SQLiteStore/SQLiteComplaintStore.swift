@@ -430,6 +430,23 @@ public final class SQLiteComplaintStore: ComplaintStore {
         }
     }
 
+    public func sourcePosition(_ key: String) async throws -> String? {
+        try await guarded {
+            try await pool.read { db in try String.fetchOne(db, sql: "SELECT position FROM source_positions WHERE key = ?", arguments: [key]) }
+        }
+    }
+
+    public func saveSourcePosition(_ key: String, _ position: String) async throws {
+        try await guarded {
+            try await write { db in
+                try db.execute(sql: """
+                    INSERT INTO source_positions (key, position, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+                    """, arguments: [key, position, RFC3339.string(from: Date())])
+            }
+        }
+    }
+
     public func latestFeedSequence() async throws -> Int64 {
         try await guarded {
             try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM feed_events") ?? 0 }

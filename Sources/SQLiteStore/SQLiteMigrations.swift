@@ -193,6 +193,17 @@ enum SQLiteMigrations {
                 ALTER TABLE dedup_entries ADD COLUMN bands BLOB;
                 """)
         }
+        m.registerMigration("v8: positions of remote sources") { db in
+            try db.execute(sql: """
+                -- Where each remote source (an IMAP folder) was last read up to, so a
+                -- restart resumes there: 'UIDVALIDITY:UID' for IMAP.
+                CREATE TABLE source_positions (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    position TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -29,7 +29,18 @@ public struct EmailPlugin: ChannelPlugin {
                        help: "Deepest nesting of multiparts and embedded messages that is parsed."),
             OptionSpec("automated", .choice(EmailSettings.AutomatedPolicy.allCases.map(\.rawValue)), default: "feed",
                        help: "Bounces, auto-replies and list mail: \"feed\" stores them flagged (automated), \"quarantine\" holds them for review."),
+            OptionSpec("imap", .table(IMAPSettings.options),
+                       help: "A mailbox `serve` reads over IMAP: { url = \"imaps://HOST/FOLDER\", user = \"…\", password = { env = \"…\" } }."),
+            OptionSpec("poll_interval_seconds", .integer, default: "60", help: "imap: the wait between rounds when no mail is new."),
+            OptionSpec("after_ingest", .string, default: "keep",
+                       help: "imap: what happens to a message once its complaint is committed: \"keep\", \"seen\" (flag it \\Seen) or \"move:FOLDER\"."),
         ]
+    }
+
+    /// One source per IMAP folder of the `imap` table.
+    public func remoteSources(_ settings: ChannelSettings) throws -> [any RemoteSource] {
+        guard let imap = try IMAPSettings(settings, maxMessageBytes: settings.int("max_message_bytes") ?? 25 << 20) else { return [] }
+        return imap.folders.map { IMAPMailbox(settings: imap, folder: $0, channel: settings.name) }
     }
 
     public func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser {

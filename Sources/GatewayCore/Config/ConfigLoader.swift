@@ -10,18 +10,21 @@ public struct ConfiguredChannel: Sendable {
     public var httpIntake: HTTPIntake?
     /// What the server polls for the channel, when its plugin polls.
     public var pollTargets: [PollTarget]
+    /// What the server fetches for the channel one input at a time (IMAP folders).
+    public var remoteSources: [any RemoteSource]
     /// Attributes that are not personal (`ChannelPlugin.sharedAttributes`).
     public var sharedAttributes: Set<String>
 
     public var name: String { settings.name }
 
     public init(settings: ChannelSettings, plugin: any ChannelPlugin, parser: any ChannelParser, httpIntake: HTTPIntake? = nil,
-                pollTargets: [PollTarget] = []) {
+                pollTargets: [PollTarget] = [], remoteSources: [any RemoteSource] = []) {
         self.settings = settings
         self.plugin = plugin
         self.parser = parser
         self.httpIntake = httpIntake
         self.pollTargets = pollTargets
+        self.remoteSources = remoteSources
         self.sharedAttributes = plugin.sharedAttributes(settings)
     }
 }
@@ -413,12 +416,14 @@ public struct ConfigLoader: Sendable {
             var parser: (any ChannelParser)? = nil
             var intake: HTTPIntake? = nil
             var polls: [PollTarget] = []
-            for step in 0..<3 {
+            var remotes: [any RemoteSource] = []
+            for step in 0..<4 {
                 do {
                     switch step {
                     case 0: parser = try plugin.makeParser(settings)
                     case 1: intake = try plugin.httpIntake(settings)
-                    default: polls = try plugin.pollTargets(settings)
+                    case 2: polls = try plugin.pollTargets(settings)
+                    default: remotes = try plugin.remoteSources(settings)
                     }
                 } catch let error as ConfigError {
                     problems += error.problems
@@ -429,7 +434,8 @@ public struct ConfigLoader: Sendable {
                 }
             }
             if ok, let parser {
-                channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser, httpIntake: intake, pollTargets: polls))
+                channels.append(ConfiguredChannel(settings: settings, plugin: plugin, parser: parser, httpIntake: intake, pollTargets: polls,
+                                                  remoteSources: remotes))
             }
         }
         guard problems.isEmpty else {

@@ -44,6 +44,12 @@ public protocol ChannelPlugin: Sendable {
     /// - Throws: `ConfigError`, as `makeParser`.
     func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget]
 
+    /// Where the server fetches this channel's inputs one by one (IMAP
+    /// folders); none by default.
+    ///
+    /// - Throws: `ConfigError`, as `makeParser`.
+    func remoteSources(_ settings: ChannelSettings) throws -> [any RemoteSource]
+
     /// The attribute keys of this channel's complaints that say nothing about a
     /// person (a queue, a duration, a feed's title), shown to readers without
     /// the `pii` scope. Every other attribute is personal and masked
@@ -63,6 +69,8 @@ extension ChannelPlugin {
     }
 
     public func pollTargets(_ settings: ChannelSettings) throws -> [PollTarget] { [] }
+
+    public func remoteSources(_ settings: ChannelSettings) throws -> [any RemoteSource] { [] }
 
     public func sharedAttributes(_ settings: ChannelSettings) -> Set<String> { [] }
 

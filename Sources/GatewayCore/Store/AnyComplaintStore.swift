@@ -84,6 +84,14 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.latestFeedSequence()
     }
 
+    public func sourcePosition(_ key: String) async throws -> String? {
+        try await base.sourcePosition(key)
+    }
+
+    public func saveSourcePosition(_ key: String, _ position: String) async throws {
+        try await base.saveSourcePosition(key, position)
+    }
+
     public func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord] {
         try await base.archivedObjects(after: after, limit: limit)
     }

@@ -76,6 +76,12 @@ public protocol ComplaintStore: Sendable {
     /// The sequence of the newest feed event; 0 when the feed is empty.
     func latestFeedSequence() async throws -> Int64
 
+    /// Where a remote source was last read up to (`RemoteSource.key`); nil before its first input.
+    func sourcePosition(_ key: String) async throws -> String?
+
+    /// Saves a remote source's position, after the input before it is committed.
+    func saveSourcePosition(_ key: String, _ position: String) async throws
+
     /// Archive manifest entries with a digest greater than `after`, in digest
     /// order: lets a caller walk the whole archive a page at a time.
     func archivedObjects(after: String, limit: Int) async throws -> [ArchivedObjectRecord]

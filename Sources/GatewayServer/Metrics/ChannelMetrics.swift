@@ -8,6 +8,7 @@ enum ChannelMetrics {
     static let formPostDuration = "complaint_gateway_form_post_duration_seconds"
     static let feedPolls = "complaint_gateway_feed_polls_total"
     static let sinkDeliveries = "complaint_gateway_sink_deliveries_total"
+    static let sourceFetches = "complaint_gateway_source_fetches_total"
 
     static func declare(_ configuration: ServingConfiguration) {
         for channel in configuration.channels {
@@ -15,6 +16,11 @@ enum ChannelMetrics {
             if channel.httpIntake != nil {
                 for status in ["202"] {
                     Counter(label: formPosts, dimensions: [("channel", channel.name), ("status", status)]).increment(by: 0)
+                }
+            }
+            if !channel.remoteSources.isEmpty {
+                for result in ["ingested", "empty", "error"] {
+                    Counter(label: sourceFetches, dimensions: [("channel", channel.name), ("result", result)]).increment(by: 0)
                 }
             }
             if !channel.pollTargets.isEmpty {

@@ -1,0 +1,10 @@
+/// Where and as whom a channel reads its mailbox (the `imap` table).
+struct IMAPAccount: Sendable, Equatable {
+    /// `imaps://host[:port]` or `imap://host[:port]`, without a path.
+    var base: String
+    var user: String
+    var password: [UInt8]
+    /// A CA bundle to trust instead of the system's (a private CA, a test's certificate).
+    var caFile: String?
+    var timeoutSeconds: Int
+}
