@@ -74,11 +74,13 @@ public struct RemoteSourceService<Store: ComplaintStore, Dedup: DedupStage>: Ser
             }
         }
         try? await pipeline.store.releaseLease("source:\(source.key)", owner: owner)
+        // A stopped worker (its channel removed or changed) no longer speaks for the source.
+        health.succeeded(source.key)
     }
 
     /// One batch: returns the inputs done and whether the batch was full (more waiting).
     func round(_ source: any RemoteSource, for channel: ConfiguredChannel, stop: StopSignal, log: Logger) async throws -> (Int, Bool) {
-        let limit = 100
+        let limit = source.batchSize
         let position = try await pipeline.store.sourcePosition(source.key)
         let items = try await source.pending(after: position, limit: limit)
         var done = 0

@@ -122,3 +122,37 @@ struct OperatorCLITests {
         #expect(!r.lines.isEmpty)
     }
 }
+
+/// `check --connect` logs in to each IMAP folder, as an admin's "test
+/// connection" button would.
+@Suite("check --connect against Dovecot", .enabled(if: DovecotTestServer.isAvailable))
+struct CheckConnectCLITests {
+    @Test("folder counts when the login works; exit 1 with the reason when it does not")
+    func connect() async throws {
+        let dovecot = try DovecotTestServer()
+        try dovecot.append(Data("Subject: one\r\n\r\nbody\r\n".utf8))
+        try dovecot.append(Data("Subject: two\r\n\r\nbody\r\n".utf8))
+        let dir = try TemporaryDirectory("check-connect")
+        func conf(_ variable: String) -> String {
+            """
+            [storage]
+            path = "state/c.sqlite"
+            [[channel]]
+            name = "mailbox"
+            type = "email"
+            imap = { url = "\(dovecot.imapsURL)/INBOX", user = "\(dovecot.user)", password = { env = "\(variable)" }, ca_file = "\(dovecot.caFile)" }
+            """
+        }
+        setenv("CG_CHECK_GOOD_PASSWORD", dovecot.password, 1)
+        setenv("CG_CHECK_BAD_PASSWORD", "not-the-password", 1)
+        _ = try dir.write("channels.conf", conf("CG_CHECK_GOOD_PASSWORD"))
+        let good = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["check", "--connect"], in: dir.url)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("mailbox \(dovecot.imapsURL)/INBOX: INBOX: 2 messages,"), "\(good.stdout)")
+        _ = try dir.write("channels.conf", conf("CG_CHECK_BAD_PASSWORD"))
+        let bad = try await ProcessRunner.run(ProcessRunner.gatewayExecutable, ["check", "--connect"], in: dir.url)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("cannot connect"), "\(bad.stdout)")
+        #expect(!bad.stdout.contains("not-the-password"))
+    }
+}

@@ -312,7 +312,7 @@ struct ConfigLoaderTests {
             scopes = []
             """)
         let messages = problems.map { "\($0.line ?? 0): \($0.message)" }
-        #expect(problems.contains { $0.line == 3 && $0.message.contains("expected a table") }, "\(messages)")
+        #expect(problems.contains { $0.line == 3 && $0.message.contains("a secret is never written inline") }, "\(messages)")
         #expect(problems.contains { $0.line == 8 && $0.message.contains("CG_CONFIG_TEST_UNSET is not set") }, "\(messages)")
         #expect(problems.contains { $0.line == 9 && $0.message.contains("unknown scope \"feed:write\"") }, "\(messages)")
         #expect(problems.contains { $0.line == 13 && $0.message.contains("shorter than 16 bytes") }, "\(messages)")

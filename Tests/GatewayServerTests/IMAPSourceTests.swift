@@ -185,4 +185,21 @@ struct IMAPSourceTests {
             #expect(stored)
         }
     }
+
+    @Test("a message deleted between SEARCH and FETCH is reported gone, not an error; the next one is fetched")
+    func deletedBetweenSearchAndFetch() async throws {
+        let dovecot = try DovecotTestServer()
+        try dovecot.append(Self.message(1))
+        try dovecot.append(Self.message(2))
+        let h = try Harness(dovecot: dovecot)
+        let source = try #require(h.channels[0].remoteSources.first)
+        let items = try await source.pending(after: nil, limit: 10)
+        #expect(items.map(\.identifier) == ["1", "2"])
+        try dovecot.command("UID STORE 1 +FLAGS (\\Deleted)", folder: "INBOX")
+        try dovecot.command("EXPUNGE", folder: "INBOX")
+        let gone = try await source.download(items[0])
+        #expect(gone == nil)
+        let second = try await source.download(items[1])
+        #expect(second.map { String(decoding: $0, as: UTF8.self).contains("Broadband down 2") } == true)
+    }
 }

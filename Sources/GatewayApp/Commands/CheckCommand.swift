@@ -15,6 +15,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Also log in to each remote source (IMAP folder) and show what is there; exits 1 if one cannot be reached.")
+    var connect = false
+
     func run() async throws {
         do {
             let env = try GatewayEnvironment.load(global)
@@ -23,10 +26,29 @@ struct CheckCommand: AsyncParsableCommand {
             for problem in env.channels.flatMap({ $0.watchedFolderProblems() }) {
                 StandardError.write("\(global.config): warning: \(problem)")
             }
+            if connect { try await probeRemoteSources(env.channels) }
+        } catch let exit as ExitCode {
+            throw exit
         } catch let error as ConfigError {
             StandardError.write(error.description)
             StandardError.write("\(global.config): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s")")
             throw GatewayExit.config
         }
+    }
+
+    /// The admin's "test connection": every remote source, one line each.
+    func probeRemoteSources(_ channels: [ConfiguredChannel]) async throws {
+        var failed = 0
+        for channel in channels {
+            for source in channel.remoteSources {
+                do {
+                    print("\(channel.name) \(source.displayName): \(try await source.probe())")
+                } catch {
+                    failed += 1
+                    print("\(channel.name) \(source.displayName): cannot connect: \(error)")
+                }
+            }
+        }
+        if failed > 0 { throw GatewayExit.someInputsFailed }
     }
 }

@@ -75,6 +75,9 @@ public struct OptionSpec: Sendable {
                 return "\"\(name)\" must be a table such as { ... }, found \(entry.kindName)"
             }
             return nil
+        case (.table(let nested), .string) where nested.map(\.key) == ["env", "file"]:
+            // A secret written inline ends up in repositories and tickets.
+            return "a secret is never written inline; write { env = \"VARIABLE\" } or { file = \"PATH\" } and keep the value there"
         case (.charset, .string(let label)):
             return Charset(label: label) == nil ? "unknown charset \"\(label)\"; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"big5\"" : nil
         case (.choice(let allowed), .string(let s)):

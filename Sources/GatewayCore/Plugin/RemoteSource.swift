@@ -17,6 +17,8 @@ public protocol RemoteSource: Sendable {
     var displayName: String { get }
     /// The wait between rounds when nothing is pending.
     var interval: Duration { get }
+    /// Inputs listed per round (the next round follows at once while more wait).
+    var batchSize: Int { get }
 
     /// What arrived after `position` (nil: from the start), oldest first, at
     /// most `limit`. A source whose numbering restarted (an IMAP UIDVALIDITY
@@ -31,6 +33,10 @@ public protocol RemoteSource: Sendable {
 
     /// Logs in and describes what is there ("INBOX: 12 messages"), for `check --connect`.
     func probe() async throws -> String
+}
+
+extension RemoteSource {
+    public var batchSize: Int { 100 }
 }
 
 /// One input a remote source holds.

@@ -27,6 +27,9 @@ final class IMAPMailbox: RemoteSource {
     var key: String { "imap:\(channel):\(settings.account.user)@\(settings.account.base)/\(folder)" }
     var displayName: String { "\(settings.account.base)/\(folder)" }
     var interval: Duration { settings.interval }
+    var batchSize: Int { settings.batchSize }
+    /// UIDs per SEARCH: at most about 7 KB of answer.
+    static let searchWindow: UInt64 = 1000
 
     /// The folder as a URL path segment.
     private var path: String { "/" + (folder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? folder) }
@@ -44,10 +47,23 @@ final class IMAPMailbox: RemoteSource {
             }
             var first: UInt64 = 1
             if let position, let saved = IMAPPosition(position), saved.validity == validity { first = saved.uid + 1 }
-            if let next = IMAPResponse.number(after: "UIDNEXT", in: status), first >= next { return [] }
-            let answer = String(decoding: try session.perform(path: path, command: "UID SEARCH UID \(first):*"), as: UTF8.self)
-            // "n:*" also matches the highest UID when it is below n: keep only new ones.
-            let uids = IMAPResponse.searchResults(answer).filter { $0 >= first }.sorted().prefix(limit)
+            guard let next = IMAPResponse.number(after: "UIDNEXT", in: status) else {
+                throw IMAPSession.Failure(code: -1, description: "no UIDNEXT in the STATUS answer for \(folder)")
+            }
+            // In windows of UIDs, so no answer line is long: with one SEARCH over a
+            // folder of 10,000 (a 45 KB line) UIDs went missing through libcurl
+            // here, and the fetches after it returned the wrong messages
+            // (scripts/bench-imap); 2,000 at once (9 KB) were read right.
+            var uids: [UInt64] = []
+            var low = first
+            while uids.count < limit && low < next {
+                let high = min(low + Self.searchWindow - 1, next - 1)
+                let answer = String(decoding: try session.perform(path: path, command: "UID SEARCH UID \(low):\(high)"), as: UTF8.self)
+                // "n:m" also matches the highest UID when all are below n: keep only the window's.
+                uids += IMAPResponse.searchResults(answer).filter { $0 >= low && $0 <= high }.sorted()
+                low = high + 1
+            }
+            uids = Array(uids.prefix(limit))
             return uids.map { uid in
                 RemoteItem(identifier: String(uid), position: IMAPPosition(validity: validity, uid: uid).description,
                            metadata: ["imap_folder": folder, "imap_uid": String(uid), "imap_uidvalidity": String(validity)])
@@ -61,7 +77,17 @@ final class IMAPMailbox: RemoteSource {
         return try await run { session in
             // With UIDVALIDITY in the URL, libcurl refuses a renumbered folder
             // rather than fetch another message under this UID.
-            let data = try session.perform(path: "\(path);UIDVALIDITY=\(position.validity)/;UID=\(position.uid)")
+            let data: Data
+            do {
+                data = try session.perform(path: "\(path);UIDVALIDITY=\(position.validity)/;UID=\(position.uid)")
+            } catch let failure as IMAPSession.Failure {
+                // A message expunged since the SEARCH: the server answers the
+                // FETCH with no message, which libcurl reports as a parse failure.
+                // Gone is not an error; anything else is.
+                let answer = String(decoding: try session.perform(path: path, command: "UID SEARCH UID \(position.uid)"), as: UTF8.self)
+                if IMAPResponse.searchResults(answer).contains(position.uid) { throw failure }
+                return nil
+            }
             return data.isEmpty ? nil : data
         }
     }
