@@ -77,10 +77,10 @@ struct IMAPSourceTests {
         try dovecot.append(Self.message(1))
         try dovecot.append(Self.chineseMessage())
         try await h.running { _ in
-            let ok1 = try await eventually { try await h.complaints().count == 2 }
+            let ok1 = try await eventually(within: 120) { try await h.complaints().count == 2 }
             #expect(ok1)
             try dovecot.append(Self.message(3))
-            let ok2 = try await eventually { try await h.complaints().count == 3 }
+            let ok2 = try await eventually(within: 120) { try await h.complaints().count == 3 }
             #expect(ok2, "mail appended between polls")
         }
         let events = try await h.complaints()
@@ -92,7 +92,7 @@ struct IMAPSourceTests {
         // Stopped, one more arrives; started again: only the new one is fetched.
         try dovecot.append(Self.message(4))
         try await h.running { _ in
-            let ok3 = try await eventually { try await h.complaints().count == 4 }
+            let ok3 = try await eventually(within: 120) { try await h.complaints().count == 4 }
             #expect(ok3)
         }
         #expect(try await h.complaints().count == 4, "nothing fetched twice into the feed")
@@ -106,13 +106,13 @@ struct IMAPSourceTests {
         let h = try Harness(dovecot: dovecot, extra: "after_ingest = \"\(action)\"")
         for n in 1...3 { try dovecot.append(Self.message(n)) }
         try await h.running { _ in
-            let ok4 = try await eventually { try await h.complaints().count == 3 }
+            let ok4 = try await eventually(within: 120) { try await h.complaints().count == 3 }
             #expect(ok4)
             if action == "seen" {
-                let ok5 = try await eventually { try dovecot.uids("SEEN") == [1, 2, 3] }
+                let ok5 = try await eventually(within: 120) { try dovecot.uids("SEEN") == [1, 2, 3] }
                 #expect(ok5)
             } else {
-                let ok6 = try await eventually { try dovecot.uids(in: "INBOX").isEmpty && dovecot.uids(in: "Processed").count == 3 }
+                let ok6 = try await eventually(within: 120) { try dovecot.uids(in: "INBOX").isEmpty && dovecot.uids(in: "Processed").count == 3 }
                 #expect(ok6)
             }
         }
@@ -125,15 +125,15 @@ struct IMAPSourceTests {
         let h = try Harness(dovecot: dovecot)
         for n in 1...2 { try dovecot.append(Self.message(n)) }
         try await h.running { _ in
-            let stored = try await eventually { try await h.complaints().count == 2 }
+            let stored = try await eventually(within: 120) { try await h.complaints().count == 2 }
             #expect(stored)
         }
         try dovecot.renumber(validity: 42)
         try dovecot.append(Self.message(3))
         try await h.running { _ in
-            let ok7 = try await eventually { try await h.complaints().count == 3 }
+            let ok7 = try await eventually(within: 120) { try await h.complaints().count == 3 }
             #expect(ok7)
-            let ok8 = try await eventually { try await h.store.sourcePosition(h.channels[0].remoteSources[0].key)?.hasPrefix("42:") == true }
+            let ok8 = try await eventually(within: 120) { try await h.store.sourcePosition(h.channels[0].remoteSources[0].key)?.hasPrefix("42:") == true }
             #expect(ok8)
         }
         #expect(try await h.complaints().count == 3, "the two earlier messages were recognized, not stored again")
@@ -145,13 +145,13 @@ struct IMAPSourceTests {
         let h = try Harness(dovecot: dovecot)
         try await h.running { health in
             dovecot.stop()
-            let ok9 = try await eventually { health.problems()["mailbox"]?.contains("failing") == true }
+            let ok9 = try await eventually(within: 120) { health.problems()["mailbox"]?.contains("failing") == true }
             #expect(ok9, "the outage shows on /readyz")
             try dovecot.start()
             try dovecot.append(Self.message(1))
             let ok10 = try await eventually(within: 60) { try await h.complaints().count == 1 }
             #expect(ok10, "backoff retries until it is back")
-            let ok11 = try await eventually { health.problems()["mailbox"] == nil }
+            let ok11 = try await eventually(within: 120) { health.problems()["mailbox"] == nil }
             #expect(ok11)
         }
     }
@@ -163,7 +163,7 @@ struct IMAPSourceTests {
         let h = fault == "password" ? try Harness(dovecot: dovecot, password: "wrong-password-000")
                                     : try Harness(dovecot: dovecot, trust: false)
         try await h.running { health in
-            let ok12 = try await eventually { health.problems()["mailbox"] != nil }
+            let ok12 = try await eventually(within: 120) { health.problems()["mailbox"] != nil }
             #expect(ok12)
             let reason = health.problems()["mailbox"] ?? ""
             if fault == "password" {
@@ -181,7 +181,7 @@ struct IMAPSourceTests {
         try dovecot.append(Self.message(1))
         let h = try Harness(dovecot: dovecot, url: dovecot.imapURL + "/INBOX")
         try await h.running { _ in
-            let stored = try await eventually { try await h.complaints().count == 1 }
+            let stored = try await eventually(within: 120) { try await h.complaints().count == 1 }
             #expect(stored)
         }
     }

@@ -101,11 +101,14 @@ public final class DovecotTestServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let deadline = Date().addingTimeInterval(30)
+        // Ready means a login works, not only that the ports are open: on a busy
+        // machine the auth process comes up later, and a client that logs in
+        // before it is refused ("auth service reported temporary failure").
+        let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if Self.accepts(imapPort) && Self.accepts(imapsPort) { return }
+            if Self.accepts(imapPort) && Self.accepts(imapsPort), (try? command("STATUS INBOX (MESSAGES)")) != nil { return }
             guard process.isRunning else { break }
-            usleep(50_000)
+            usleep(100_000)
         }
         let log = (try? String(contentsOf: dir.path("dovecot.log"), encoding: .utf8)) ?? ""
         throw Failure("dovecot did not start: \(log.suffix(2000))")
