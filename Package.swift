@@ -100,6 +100,11 @@ var targets: [Target] = [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ],
+        // The operator console's page, code and style, compiled in.
+        resources: [
+            .embedInCode("Console/Assets/console.html"), .embedInCode("Console/Assets/login.html"),
+            .embedInCode("Console/Assets/app.js"), .embedInCode("Console/Assets/app.css"),
+        ],
         swiftSettings: strictSwift6
     ),
     .target(

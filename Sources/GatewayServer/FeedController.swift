@@ -108,9 +108,8 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
     }
 
     func event(_ event: FeedEvent, pii: Bool) -> CloudEvent {
-        var cloud = CloudEvent(event)
-        if !pii { cloud.data = PIIMask.apply(cloud.data, policy: live.current.privacy) }
-        return cloud
+        let privacy = live.current.privacy
+        return CloudEvent(pii ? event : event.mapComplaint { PIIMask.apply($0, policy: privacy) })
     }
 
     func page(_ request: Request, pii: Bool) async throws -> Response {

@@ -27,6 +27,11 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     public let sourceHealth = SourceHealth()
     /// Open connections against `[server] max_connections`.
     public let connections: ConnectionLimiter
+    /// Signed-in console sessions, and replays started from the console.
+    public let consoleSessions = ConsoleSessions()
+    public let consoleReplays = ConsoleReplayJobs()
+    /// The `[incidents]` levels in effect (a restart applies a change), shown by the console.
+    public let incidents: IncidentSettings
     /// Idle live streams send a comment this often.
     public var streamHeartbeat: Duration = .seconds(15)
     public let logger: Logger
@@ -34,8 +39,9 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
     /// - Parameter reloading: where reloads read the file from, and the
     ///   configuration at start-up (for the sections only a restart applies).
     public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
-                tokens: [APIToken] = [], sinks: [SinkSettings] = [], registry: PrometheusCollectorRegistry, logger: Logger,
-                reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
+                tokens: [APIToken] = [], sinks: [SinkSettings] = [], incidents: IncidentSettings = IncidentSettings(),
+                registry: PrometheusCollectorRegistry, logger: Logger, reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
+        self.incidents = incidents
         let live = LiveConfiguration(channels: channels, tokens: tokens, sinks: sinks)
         self.live = live
         self.reloader = reloading.map { ConfigReloader(live: live, source: $0.source, startup: $0.startup, logger: logger) }
@@ -45,6 +51,7 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
         self.registry = registry
         self.logger = logger
         ChannelMetrics.declare(live.current)
+        IngestMetrics.declare(incidentLevels: incidents.levels)
     }
 
     /// The channels in effect now.
@@ -61,6 +68,10 @@ public struct GatewayServer<Store: ComplaintStore, Dedup: DedupStage>: Sendable 
                              trustedProxies: settings.trustedProxies, logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, live: live, notifier: notifier, readiness: readiness, heartbeat: streamHeartbeat).addRoutes(to: router)
         AdminController(live: live, reloader: reloader).addRoutes(to: router)
+        let access = ConsoleAccess(live: live, sessions: consoleSessions)
+        ConsoleController(access: access).addRoutes(to: router)
+        ConsoleAPI(pipeline: pipeline, live: live, access: access, reloader: reloader, sources: sourceHealth, incidents: incidents,
+                   replays: consoleReplays, notifier: notifier).addRoutes(to: router)
         return router
     }
 

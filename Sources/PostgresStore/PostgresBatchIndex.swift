@@ -29,6 +29,8 @@ final class PostgresBatchIndex: DedupIndex {
     private(set) var lastEntry: Int64?
     /// Clusters flagged as mass complaints since the last `takeFlagged`.
     private var flagged: [String] = []
+    /// Incident levels raised in this transaction (`PostgresIncidentRows`).
+    var raised: [IncidentRaise] = []
     var pending = PendingDedupWrites()
 
     // What is known about identities: `personOf` answers for the keys in
@@ -62,6 +64,21 @@ final class PostgresBatchIndex: DedupIndex {
     func takeFlagged() -> [String] {
         defer { flagged = [] }
         return flagged
+    }
+
+    func incidentRank(cluster: String) throws -> Int {
+        try PostgresIncidentRows.rank(cluster: cluster, raised: raised, tx: tx)
+    }
+
+    func raiseIncident(_ raise: IncidentRaise) throws {
+        try PostgresIncidentRows.raise(raise, tx: tx)
+        raised.append(raise)
+    }
+
+    /// The levels raised since the last call.
+    func takeRaised() -> [IncidentRaise] {
+        defer { raised = [] }
+        return raised
     }
 
     static func day(_ date: Date) -> Int64 {

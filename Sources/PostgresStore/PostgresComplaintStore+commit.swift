@@ -10,6 +10,7 @@ extension PostgresComplaintStore {
         try await commitTransaction { tx, index in
             let commit = try PostgresCommit(inputs.map(\.batch), dedup: dedup, index: index, tx: tx)
             var outcomes: [IntakeOutcome] = []
+            var raised: [[IncidentRaise]] = []
             for (position, prepared) in inputs.enumerated() {
                 let input = prepared.input
                 let ingestion = try Self.insertIngestion(input.start, tx: tx)
@@ -20,9 +21,14 @@ extension PostgresComplaintStore {
                 try tx.execute("UPDATE ingestions SET status = $1, counts = $2, finished_at = now() WHERE id = $3",
                                [input.status.rawValue, String(decoding: try JSONEncoder().encode(counts), as: UTF8.self), ingestion])
                 result.massComplaints = index.takeFlagged()
+                raised.append(index.takeRaised())
                 outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
             }
             try commit.flush()
+            // After the flush, so each event's counts include the complaints that raised it.
+            for (position, raises) in raised.enumerated() where !raises.isEmpty {
+                outcomes[position].result.incidents = try PostgresIncidentRows.announce(raises, tx: tx)
+            }
             return outcomes
         }
     }
@@ -35,7 +41,9 @@ extension PostgresComplaintStore {
             _ = try commit.apply(0, ingestion: ingestion, result: &result)
             try Self.insertQuarantine(quarantine, ingestion: ingestion, tx: tx)
             result.massComplaints = index.takeFlagged()
+            let raises = index.takeRaised()
             try commit.flush()
+            result.incidents = try PostgresIncidentRows.announce(raises, tx: tx)
             return result
         }
     }

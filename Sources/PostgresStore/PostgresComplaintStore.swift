@@ -255,14 +255,13 @@ public final class PostgresComplaintStore: ComplaintStore {
 
     // MARK: Feed and complaints
 
-    private static let feedColumns = "f.seq, f.type, f.committed_at, r.document"
+    private static let feedColumns = "f.seq, f.type, f.committed_at, r.document, f.payload"
 
     private static func feedEvent(_ row: PostgresRow, decoder: JSONDecoder) throws -> FeedEvent {
         let cells = row.makeRandomAccess()
-        let document = try cells.required(3, String.self)
-        return FeedEvent(sequence: try cells.required(0), type: FeedEventType(rawValue: try cells.required(1, String.self)) ?? .received,
-                         complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)),
-                         committedAt: try cells.required(2, Date.self))
+        return try FeedEvent.decode(sequence: try cells.required(0), type: try cells.required(1, String.self),
+                                    committedAt: try cells.required(2, Date.self), document: try cells.at(3, String.self),
+                                    payload: try cells.at(4, String.self), decoder: decoder)
     }
 
     public func feed(after: Int64, limit: Int) async throws -> [FeedEvent] {
@@ -273,7 +272,7 @@ public final class PostgresComplaintStore: ComplaintStore {
         let decoder = JSONDecoder()
         return try await rows("""
             SELECT \(Self.feedColumns)
-            FROM feed_events f JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+            FROM feed_events f LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
             WHERE f.seq > $1
               AND ($2::text IS NULL OR f.channel = $2)
               AND ($3::text IS NULL OR f.dedup_status = $3)
@@ -527,7 +526,8 @@ public final class PostgresComplaintStore: ComplaintStore {
     public func clusters(_ query: ClusterQuery) async throws -> [ClusterRecord] {
         try await rows("""
             SELECT k.complaint_id, k.size, k.customers, k.first_seen, k.last_seen, k.flagged_at, k.flagged_customers,
-                   substr(COALESCE(NULLIF((r.document::jsonb)->>'body', ''), (r.document::jsonb)->>'subject', ''), 1, 120)
+                   substr(COALESCE(NULLIF((r.document::jsonb)->>'body', ''), (r.document::jsonb)->>'subject', ''), 1, 120),
+                   (SELECT level FROM incidents i WHERE i.cluster = k.complaint_id)
             FROM dedup_clusters k
             LEFT JOIN complaints c ON c.id = k.complaint_id
             LEFT JOIN complaint_revisions r ON r.rowid = c.current_rowid
@@ -541,7 +541,7 @@ public final class PostgresComplaintStore: ComplaintStore {
             return ClusterRecord(id: try c.required(0), size: Int(try c.required(1, Int32.self)), customers: Int(try c.required(2, Int32.self)),
                                  firstSeen: Date(timeIntervalSince1970: try c.required(3)), lastSeen: Date(timeIntervalSince1970: try c.required(4)),
                                  flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)), flaggedCustomers: flaggedCustomers.map(Int.init),
-                                 excerpt: excerpt?.replacingOccurrences(of: "\n", with: " ") ?? "")
+                                 excerpt: excerpt?.replacingOccurrences(of: "\n", with: " ") ?? "", level: try c.at(8, String.self))
         }
     }
 

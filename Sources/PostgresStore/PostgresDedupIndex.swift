@@ -14,11 +14,28 @@ final class PostgresDedupIndex: DedupIndex {
     private(set) var lastEntry: Int64?
     /// Clusters flagged as mass complaints in this transaction (their public ids).
     private(set) var flagged: [String] = []
+    /// Incident levels raised in this transaction (`PostgresIncidentRows`).
+    var raised: [IncidentRaise] = []
 
     /// The clusters flagged since the last call (one input's, in a group commit).
     func takeFlagged() -> [String] {
         defer { flagged = [] }
         return flagged
+    }
+
+    func incidentRank(cluster: String) throws -> Int {
+        try PostgresIncidentRows.rank(cluster: cluster, raised: raised, tx: tx)
+    }
+
+    func raiseIncident(_ raise: IncidentRaise) throws {
+        try PostgresIncidentRows.raise(raise, tx: tx)
+        raised.append(raise)
+    }
+
+    /// The levels raised since the last call.
+    func takeRaised() -> [IncidentRaise] {
+        defer { raised = [] }
+        return raised
     }
 
     init(_ tx: BlockingTransaction) {

@@ -187,5 +187,24 @@ enum PostgresMigrations {
         Migration(version: 4, name: "positions of remote sources", statements: [
             "CREATE TABLE source_positions (key text PRIMARY KEY, position text NOT NULL, updated_at timestamptz NOT NULL)",
         ]),
+        // The [incidents] level each cluster has reached, by its public id (so a
+        // rebuilt dedup index keeps it), and incident.level_changed events' data.
+        Migration(version: 5, name: "incident levels", statements: [
+            """
+            CREATE TABLE incidents (
+                cluster text PRIMARY KEY,
+                rank integer NOT NULL,
+                level text NOT NULL,
+                customers integer NOT NULL,
+                window_minutes integer NOT NULL,
+                first_raised_at double precision NOT NULL,
+                raised_at double precision NOT NULL,
+                seq bigint
+            )
+            """,
+            "CREATE INDEX dedup_clusters_by_complaint ON dedup_clusters (complaint_id)",
+            "CREATE INDEX ingestions_by_channel_time ON ingestions (channel, received_at)",
+            "ALTER TABLE feed_events ADD COLUMN payload text",
+        ]),
     ]
 }

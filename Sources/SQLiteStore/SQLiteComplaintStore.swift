@@ -131,6 +131,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                     try db.cachedStatement(sql: "UPDATE ingestions SET status = ?, counts = ?, finished_at = ? WHERE id = ?")
                         .execute(arguments: [input.status.rawValue, try Self.encodeCounts(counts), now, ingestion])
                     result.massComplaints = index.takeFlagged()
+                    result.incidents = try Self.announce(index.takeRaised(), now: now, db: db)
                     outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
                 }
                 return outcomes
@@ -163,6 +164,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 _ = try Self.apply(batch, ingestion: ingestion, dedup: dedup, index: index, now: now, db: db, result: &result)
                 try Self.insertQuarantine(quarantine, ingestion: ingestion, now: now, db: db)
                 result.massComplaints = index.flagged
+                result.incidents = try Self.announce(index.takeRaised(), now: now, db: db)
                 return result
             }
         }
@@ -267,20 +269,11 @@ public final class SQLiteComplaintStore: ComplaintStore {
             try await pool.read { db in
                 let decoder = JSONDecoder()
                 return try Row.fetchAll(db, sql: """
-                    SELECT f.seq, f.type, f.committed_at, r.document
+                    SELECT f.seq, f.type, f.committed_at, r.document, f.payload
                     FROM feed_events f
-                    JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+                    LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
                     WHERE f.seq > ? ORDER BY f.seq LIMIT ?
-                    """, arguments: [after, limit]).map { row in
-                    let document: String = row["document"]
-                    let type: String = row["type"]
-                    let committed: String = row["committed_at"]
-                    return FeedEvent(
-                        sequence: row["seq"],
-                        type: FeedEventType(rawValue: type) ?? .received,
-                        complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)),
-                        committedAt: RFC3339.date(from: committed) ?? Date(timeIntervalSince1970: 0))
-                }
+                    """, arguments: [after, limit]).map { try Self.feedEvent($0, decoder: decoder) }
             }
         }
     }
@@ -296,29 +289,28 @@ public final class SQLiteComplaintStore: ComplaintStore {
                 // dedup status from the revision's document: no extra columns to keep
                 // in step. A rare channel is found by scanning the events after the cursor.
                 return try Row.fetchAll(db, sql: """
-                    SELECT f.seq, f.type, f.committed_at, r.document
+                    SELECT f.seq, f.type, f.committed_at, r.document, f.payload
                     FROM feed_events f
-                    JOIN complaint_revisions r ON r.rowid = f.revision_rowid
-                    JOIN complaints c ON c.id = f.complaint_id
+                    LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+                    LEFT JOIN complaints c ON c.id = f.complaint_id AND f.payload IS NULL
                     WHERE f.seq > ?1
                       AND (?2 IS NULL OR c.channel = ?2)
                       AND (?3 IS NULL OR json_extract(r.document, '$.dedup.status') = ?3)
-                      AND (?4 = 1 OR json_extract(r.document, '$.dedup.status') NOT IN ('duplicate', 'near_duplicate'))
+                      AND (?4 = 1 OR COALESCE(json_extract(r.document, '$.dedup.status'), '') NOT IN ('duplicate', 'near_duplicate'))
                       AND (?6 = 1 OR json_extract(r.document, '$.automated') IS NULL)
                     ORDER BY f.seq LIMIT ?5
                     """, arguments: [query.after, query.channel, query.dedupStatus, query.includeDuplicates, query.limit,
-                                     query.includeAutomated]).map { row in
-                    let document: String = row["document"]
-                    let type: String = row["type"]
-                    let committed: String = row["committed_at"]
-                    return FeedEvent(
-                        sequence: row["seq"],
-                        type: FeedEventType(rawValue: type) ?? .received,
-                        complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)),
-                        committedAt: RFC3339.date(from: committed) ?? Date(timeIntervalSince1970: 0))
-                }
+                                     query.includeAutomated]).map { try Self.feedEvent($0, decoder: decoder) }
             }
         }
+    }
+
+    /// A feed row: `seq`, `type`, `committed_at`, and the revision's `document` or the event's `payload`.
+    static func feedEvent(_ row: Row, decoder: JSONDecoder) throws -> FeedEvent {
+        let committed: String = row["committed_at"]
+        return try FeedEvent.decode(sequence: row["seq"], type: row["type"],
+                                    committedAt: RFC3339.date(from: committed) ?? Date(timeIntervalSince1970: 0),
+                                    document: row["document"], payload: row["payload"], decoder: decoder)
     }
 
     public func sinkCursor(_ sink: String) async throws -> Int64 {
@@ -663,6 +655,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
             try await pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT k.complaint_id, k.size, k.customers, k.first_seen, k.last_seen, k.flagged_at, k.flagged_customers,
+                           (SELECT level FROM incidents i WHERE i.cluster = k.complaint_id) AS level,
                            substr(COALESCE(NULLIF(json_extract(r.document, '$.body'), ''), json_extract(r.document, '$.subject'), ''), 1, 120) AS excerpt
                     FROM dedup_clusters k
                     LEFT JOIN complaints c ON c.id = k.complaint_id
@@ -677,7 +670,8 @@ public final class SQLiteComplaintStore: ComplaintStore {
                                          firstSeen: Date(timeIntervalSince1970: first), lastSeen: Date(timeIntervalSince1970: last),
                                          flaggedAt: flagged.map(Date.init(timeIntervalSince1970:)),
                                          flaggedCustomers: row["flagged_customers"],
-                                         excerpt: (row["excerpt"] as String?)?.replacingOccurrences(of: "\n", with: " ") ?? "")
+                                         excerpt: (row["excerpt"] as String?)?.replacingOccurrences(of: "\n", with: " ") ?? "",
+                                         level: row["level"])
                 }
             }
         }
@@ -780,7 +774,7 @@ public final class SQLiteComplaintStore: ComplaintStore {
     /// Runs a store operation, turning "the database cannot be used right now"
     /// errors into `StoreUnavailableError` (retry later) and leaving the rest
     /// (bugs, constraint violations) as they are.
-    private func guarded<T>(_ body: () async throws -> T) async throws -> T {
+    func guarded<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -17,6 +17,9 @@ final class SQLiteDedupIndex: DedupIndex {
     private(set) var lastEntry: Int64?
     /// Clusters flagged as mass complaints in this transaction (their public ids).
     private(set) var flagged: [String] = []
+    /// Incident levels raised in this transaction, in order: their feed events
+    /// are written before it commits (`SQLiteComplaintStore+incidents`).
+    var raised: [IncidentRaise] = []
 
     init(_ db: Database, workingSet: DedupWorkingSet? = nil) {
         self.db = db

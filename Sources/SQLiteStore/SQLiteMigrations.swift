@@ -204,6 +204,30 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v9: incident levels") { db in
+            try db.execute(sql: """
+                -- The [incidents] level each cluster has reached, by the cluster's public id
+                -- (its first complaint's id), so a rebuilt dedup index keeps it; seq is the
+                -- feed event that announced the current level.
+                CREATE TABLE incidents (
+                    cluster TEXT PRIMARY KEY NOT NULL,
+                    rank INTEGER NOT NULL,
+                    level TEXT NOT NULL,
+                    customers INTEGER NOT NULL,
+                    window_minutes INTEGER NOT NULL,
+                    first_raised_at REAL NOT NULL,
+                    raised_at REAL NOT NULL,
+                    seq INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX incidents_by_raised_at ON incidents(raised_at);
+                CREATE INDEX dedup_clusters_by_complaint ON dedup_clusters(complaint_id);
+                -- Each channel's recent inputs (the console's counts and last input time).
+                CREATE INDEX ingestions_by_channel_time ON ingestions(channel, received_at);
+                -- An incident.level_changed event's data (JSON); NULL for a complaint
+                -- revision's event, whose document is in complaint_revisions.
+                ALTER TABLE feed_events ADD COLUMN payload TEXT;
+                """)
+        }
         return m
     }
 }

@@ -14,7 +14,7 @@ struct ChannelsCommand: AsyncParsableCommand {
         print("Sections:")
         let sections: [(String, [OptionSpec])] = [
             ("[server]", ConfigLoader.serverOptions), ("[storage]", ConfigLoader.storageOptions),
-            ("[archive]", ConfigLoader.archiveOptions), ("[dedup]", ConfigLoader.dedupOptions),
+            ("[archive]", ConfigLoader.archiveOptions), ("[dedup]", ConfigLoader.dedupOptions), ("[incidents]", IncidentSettings.options),
             ("[[token]]", ConfigLoader.tokenOptions), ("[[sink]]", SinkSettings.options),
         ]
         for (name, options) in sections {
@@ -52,6 +52,8 @@ struct ChannelsCommand: AsyncParsableCommand {
             line += "\n" + nested.map { describe($0, indent: indent + "  ") }.joined(separator: "\n")
         } else if case .namedTables(let nested) = option.kind {
             line += "\n\(indent)  Each NAME = { ... } takes:\n" + nested.map { describe($0, indent: indent + "    ") }.joined(separator: "\n")
+        } else if case .tableArray(let nested) = option.kind {
+            line += "\n\(indent)  Each { ... } takes:\n" + nested.map { describe($0, indent: indent + "    ") }.joined(separator: "\n")
         } else if case .choice(let values) = option.kind {
             line += " One of: \(values.joined(separator: ", "))."
         }

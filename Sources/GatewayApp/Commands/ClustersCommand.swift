@@ -56,11 +56,13 @@ struct ClustersCommand: AsyncParsableCommand {
                     ]
                     object["flagged_at"] = c.flaggedAt.map(RFC3339.string(from:)) ?? NSNull()
                     object["flagged_customers"] = c.flaggedCustomers ?? NSNull() as Any
+                    object["level"] = c.level ?? NSNull() as Any
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                     print(String(decoding: data, as: UTF8.self))
                 } else {
                     let flag = c.flaggedAt.map { " MASS COMPLAINT since \(RFC3339.string(from: $0)) (\(c.flaggedCustomers ?? 0) customers in the window)" } ?? ""
-                    print("\(c.id)  \(c.size) complaints, \(c.customers) customers, \(RFC3339.string(from: c.firstSeen)) … \(RFC3339.string(from: c.lastSeen))\(flag)")
+                    let level = c.level.map { " [\($0.uppercased())]" } ?? ""
+                    print("\(c.id)\(level)  \(c.size) complaints, \(c.customers) customers, \(RFC3339.string(from: c.firstSeen)) … \(RFC3339.string(from: c.lastSeen))\(flag)")
                     print("    \(c.excerpt)")
                 }
             }

@@ -50,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
                 try ConfigLoader(registry: BuiltinPlugins.registry).load(path: path)
             }
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
-                                       tokens: env.config.tokens, sinks: env.config.sinks, registry: registry, logger: logger,
+                                       tokens: env.config.tokens, sinks: env.config.sinks, incidents: env.config.dedup.incidents,
+                                       registry: registry, logger: logger,
                                        reloading: (source: source, startup: env.config))
             let host = settings.host
             try await server.run { port in

@@ -58,10 +58,17 @@ struct TapCommand: AsyncParsableCommand {
                 var lines: [UInt8] = []
                 let events = try await store.feed(FeedQuery(after: cursor, limit: 500, channel: channel))
                 for event in events {
-                    let complaint = pii ? event.complaint : PIIMask.apply(event.complaint, policy: privacy)
-                    lines += Array(#"{"event":"\#(event.type.rawValue)","sequence":\#(event.sequence),"complaint":"#.utf8)
-                    ComplaintJSON.write(complaint, contentOnly: false, into: &lines)
-                    lines += Array("}\n".utf8)
+                    switch event.body {
+                    case .complaint(let stored):
+                        let complaint = pii ? stored : PIIMask.apply(stored, policy: privacy)
+                        lines += Array(#"{"event":"\#(event.type.rawValue)","sequence":\#(event.sequence),"complaint":"#.utf8)
+                        ComplaintJSON.write(complaint, contentOnly: false, into: &lines)
+                        lines += Array("}\n".utf8)
+                    case .incident(let incident):
+                        // Its samples are masked already.
+                        lines += Array(#"{"event":"\#(event.type.rawValue)","sequence":\#(event.sequence),"incident":"#.utf8)
+                        lines += Array(try encoder.encode(incident)) + Array("}\n".utf8)
+                    }
                 }
                 cursor = events.last?.sequence ?? cursor
                 if quarantined {

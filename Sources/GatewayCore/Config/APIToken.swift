@@ -14,7 +14,7 @@ public struct APIToken: Sendable, Equatable {
         case feedRead = "feed:read"
         /// Post to form channels that set `require_token = true`.
         case formsWrite = "forms:write"
-        /// Everything.
+        /// Everything but personal data: reload, the console, every read.
         case admin
         /// See customers' email, phone and name unmasked.
         case pii
@@ -31,8 +31,10 @@ public struct APIToken: Sendable, Equatable {
         self.scopes = scopes
     }
 
-    /// Whether the token grants `scope` (`admin` grants every scope).
+    /// Whether the token grants `scope`: `admin` grants every scope but
+    /// `pii`, which is only ever granted by name (who may see customers'
+    /// personal data is decided apart from who runs the gateway).
     public func allows(_ scope: Scope) -> Bool {
-        scopes.contains(.admin) || scopes.contains(scope)
+        scopes.contains(scope) || (scope != .pii && scopes.contains(.admin))
     }
 }

@@ -105,7 +105,7 @@ public struct ConfigLoader: Sendable {
         OptionSpec("scopes", .stringArray, required: true,
                    help: "Any of: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."),
     ]
-    static let topLevelKeys = ["server", "storage", "archive", "dedup", "token", "sink", "channel"]
+    static let topLevelKeys = ["server", "storage", "archive", "dedup", "incidents", "token", "sink", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry) {
@@ -248,6 +248,10 @@ public struct ConfigLoader: Sendable {
             default: dedup.massComplaintCustomers = value
             }
         }
+
+        let incidentValues = validate(section("incidents", in: root, problem: problem), against: IncidentSettings.options,
+                                      path: "incidents", label: "incidents", problem: problem)
+        dedup.incidents = IncidentSettings.parse(incidentValues) { key, message in problem(key, message) }
 
         var tokens: [APIToken] = []
         switch root["token"] {
@@ -477,6 +481,14 @@ public struct ConfigLoader: Sendable {
             } else if case .namedTables(let nested) = option.kind, case .table(let entries) = v {
                 for name in entries.keys.sorted() {
                     validate(entries[name]!, against: nested, path: "\(keyPath).\(name)", label: "\(label) \(key).\(name)", problem: problem)
+                }
+            } else if case .tableArray(let nested) = option.kind, case .array(let items) = v {
+                for (i, item) in items.enumerated() {
+                    guard case .table = item else {
+                        problem("\(keyPath)[\(i)]", "\(label): \(key) #\(i + 1) must be a table such as { ... }, found \(item.kindName)", nil)
+                        continue
+                    }
+                    validate(item, against: nested, path: "\(keyPath)[\(i)]", label: "\(label) \(key) #\(i + 1)", problem: problem)
                 }
             }
         }

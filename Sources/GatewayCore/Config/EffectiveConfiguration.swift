@@ -23,7 +23,7 @@ public struct EffectiveConfiguration: Sendable {
         var out: [String] = []
         let sections: [(String, [OptionSpec])] = [
             ("server", ConfigLoader.serverOptions), ("storage", ConfigLoader.storageOptions),
-            ("archive", ConfigLoader.archiveOptions), ("dedup", ConfigLoader.dedupOptions),
+            ("archive", ConfigLoader.archiveOptions), ("dedup", ConfigLoader.dedupOptions), ("incidents", IncidentSettings.options),
         ]
         for (name, options) in sections {
             out.append("[\(name)]")

@@ -20,6 +20,9 @@ public struct OptionSpec: Sendable {
         /// A table of tables named freely by the user (`[channel.fields]` with one
         /// inline table per form field), each with the declared keys.
         case namedTables([OptionSpec])
+        /// An array of inline tables, each with the declared keys
+        /// (`levels = [{ name = "yellow", customers = 10, minutes = 60 }]`).
+        case tableArray([OptionSpec])
         /// A string or a 1-based integer (a CSV column by header name or position).
         case stringOrInteger
         /// A folder the gateway watches; no two channels may watch the same one.
@@ -40,6 +43,7 @@ public struct OptionSpec: Sendable {
             case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
             case .table: "a table"
             case .namedTables: "a table of tables"
+            case .tableArray: "an array of tables"
             case .stringOrInteger: "a string or an integer"
             }
         }
@@ -67,6 +71,8 @@ public struct OptionSpec: Sendable {
              (.number, .double), (.number, .integer),
              (.stringOrInteger, .string), (.stringOrInteger, .integer), (.table, .table):
             return nil
+        case (.tableArray, .array):
+            return nil  // each item is checked by the loader, so every bad item is reported
         case (.stringArray, _):
             return value.stringArrayValue == nil ? "expected \(kind.description), found \(value.kindName)" : nil
         case (.namedTables, .table(let entries)):

@@ -65,9 +65,15 @@ public struct SinkSettings: Sendable, Equatable {
         self.rotateBytes = rotateBytes
     }
 
-    /// Whether the sink takes this event.
+    /// Whether the sink takes this event: an incident event counts as every
+    /// channel its complaints came through.
     public func accepts(_ event: FeedEvent) -> Bool {
-        (channels.isEmpty || channels.contains(event.complaint.channel.name)) && (types.isEmpty || types.contains(event.type.rawValue))
+        guard types.isEmpty || types.contains(event.type.rawValue) else { return false }
+        guard !channels.isEmpty else { return true }
+        switch event.body {
+        case .complaint(let complaint): return channels.contains(complaint.channel.name)
+        case .incident(let incident): return incident.channels.contains { channels.contains($0) }
+        }
     }
 
     /// Keys of a `[[sink]]` table.
@@ -76,7 +82,7 @@ public struct SinkSettings: Sendable, Equatable {
         OptionSpec("type", .choice(Kind.allCases.map(\.rawValue)), required: true, help: "webhook or ndjson."),
         OptionSpec("url", .string, help: "webhook: the http(s) URL each event is POSTed to."),
         SecretValue.option("secret", help: "webhook: HMAC-SHA256 key for the X-Signature header."),
-        OptionSpec("channels", .stringArray, help: "Only these channels' events (default: all)."),
+        OptionSpec("channels", .stringArray, help: "Only these channels' events (default: all); an incident event is sent when one of its channels is among them."),
         OptionSpec("types", .stringArray, help: "Only these event types, e.g. [\"complaint.received\"] (default: all)."),
         OptionSpec("max_attempts", .integer, default: "8", help: "webhook: attempts before an event goes to the dead letters."),
         OptionSpec("initial_backoff_ms", .integer, default: "1000", help: "webhook: first retry delay, doubled per attempt with jitter."),

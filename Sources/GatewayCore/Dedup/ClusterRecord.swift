@@ -16,9 +16,12 @@ public struct ClusterRecord: Sendable, Equatable {
     public var flaggedCustomers: Int?
     /// The beginning of the first complaint's text, for a person reading the list.
     public var excerpt: String
+    /// The `[incidents]` level it has reached, if any.
+    public var level: String?
 
     public init(id: String, size: Int, customers: Int, firstSeen: Date, lastSeen: Date, flaggedAt: Date? = nil,
-                flaggedCustomers: Int? = nil, excerpt: String = "") {
+                flaggedCustomers: Int? = nil, excerpt: String = "", level: String? = nil) {
+        self.level = level
         self.id = id
         self.size = size
         self.customers = customers

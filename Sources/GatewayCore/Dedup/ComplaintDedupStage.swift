@@ -17,7 +17,10 @@ import ComplaintModel
 ///    similar one's cluster at or above `clusterThreshold` (numbers not
 ///    contradicting, as for near-duplicates), else starts one;
 /// 4. a cluster with `massComplaintCustomers` distinct customers within
-///    `massComplaintWindow` is flagged as a mass complaint.
+///    `massComplaintWindow` is flagged as a mass complaint;
+/// 5. a cluster that reaches an `[incidents]` level above its own is raised
+///    to the highest level it reaches (the store puts an
+///    `incident.level_changed` event in the feed in the same transaction).
 ///
 /// Dedup only marks: every complaint is stored and reaches the feed.
 public struct ComplaintDedupStage: DedupStage {
@@ -146,6 +149,29 @@ public struct ComplaintDedupStage: DedupStage {
                 _ = try index.flagMassComplaint(cluster: membership.cluster, at: features.at, since: since, customers: customers)
             }
         }
+        try raiseIncidentLevel(membership, at: features.at, index: index)
         return membership.clusterComplaintID
+    }
+
+    /// Raises the cluster to the highest level above its own that it reaches
+    /// now. A level needs at least its count of complaints, so the customers
+    /// are counted only for levels the cluster's size allows.
+    private func raiseIncidentLevel(_ membership: ClusterMembership, at: Date, index: some DedupIndex) throws {
+        let levels = settings.incidents.levels
+        guard membership.size >= 2, let lowest = levels.first, membership.size >= lowest.customers else { return }
+        let current = try index.incidentRank(cluster: membership.clusterComplaintID)
+        guard current < levels.count else { return }
+        for rank in stride(from: levels.count, to: current, by: -1) {
+            let level = levels[rank - 1]
+            guard membership.size >= level.customers else { continue }
+            let customers = try index.recentCustomers(cluster: membership.cluster, since: at.addingTimeInterval(-level.window),
+                                                      cap: level.customers)
+            guard customers >= level.customers else { continue }
+            try index.raiseIncident(IncidentRaise(
+                clusterEntry: membership.cluster, cluster: membership.clusterComplaintID, level: level, rank: rank,
+                previous: current > 0 ? levels[current - 1].name : nil, customers: customers, at: at,
+                samples: settings.incidents.samples))
+            return
+        }
     }
 }

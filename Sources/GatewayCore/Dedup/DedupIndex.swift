@@ -30,6 +30,15 @@ public protocol DedupIndex {
     /// Marks `cluster` as a mass complaint at `at` unless it is already marked
     /// at or after `since`; true when it was marked now.
     func flagMassComplaint(cluster: Int64, at: Date, since: Date, customers: Int) throws -> Bool
+
+    /// The `[incidents]` rank the cluster with this public id has reached
+    /// (0: none yet). Kept by public id, so a rebuilt index does not raise
+    /// (and announce) a level again.
+    func incidentRank(cluster: String) throws -> Int
+
+    /// Records that a cluster reached a higher level; the store writes its
+    /// `incident.level_changed` event before the transaction commits.
+    func raiseIncident(_ raise: IncidentRaise) throws
 }
 
 /// One stored complaint as the dedup index knows it.

@@ -18,6 +18,8 @@ public struct DedupSettings: Sendable, Equatable {
     /// Distinct customers within `massComplaintWindow` that make a cluster a mass complaint.
     public var massComplaintCustomers = 20
     public var massComplaintWindow: TimeInterval = 3_600
+    /// The `[incidents]` levels: decided with the clusters, in the same transaction.
+    public var incidents = IncidentSettings()
 
     public init() {}
 }

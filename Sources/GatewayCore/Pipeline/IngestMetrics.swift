@@ -24,6 +24,15 @@ public enum IngestMetrics {
     public static let dedupVerdicts = "complaint_gateway_dedup_verdicts_total"
     /// Clusters flagged as mass complaints.
     public static let massComplaints = "complaint_gateway_mass_complaints_total"
+    /// Clusters that reached each `[incidents]` level (`level`).
+    public static let incidentLevels = "complaint_gateway_incident_levels_total"
+
+    /// Creates each configured level's counter at zero.
+    public static func declare(incidentLevels levels: [IncidentLevel]) {
+        for level in levels {
+            Counter(label: incidentLevels, dimensions: [("level", level.name)]).increment(by: 0)
+        }
+    }
 
     /// Creates a channel's counters at zero, so `/metrics` lists them from
     /// start-up: Prometheus `rate()` and `absent()` need a series before the
@@ -46,6 +55,9 @@ public enum IngestMetrics {
         }
         if !result.massComplaints.isEmpty {
             Counter(label: massComplaints).increment(by: result.massComplaints.count)
+        }
+        for incident in result.incidents {
+            Counter(label: incidentLevels, dimensions: [("level", incident.level)]).increment()
         }
     }
 

@@ -152,5 +152,10 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
         for cluster in result.massComplaints {
             log.warning("mass complaint: a cluster of similar complaints from many customers", metadata: ["cluster": "\(cluster)"])
         }
+        for incident in result.incidents {
+            log.warning("incident level reached", metadata: [
+                "cluster": "\(incident.cluster)", "level": "\(incident.level)", "customers": "\(incident.customers)",
+                "window_minutes": "\(incident.windowMinutes)", "channels": "\(incident.channels.joined(separator: ","))"])
+        }
     }
 }

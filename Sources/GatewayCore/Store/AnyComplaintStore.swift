@@ -152,6 +152,18 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.preview(complaints, dedup: dedup)
     }
 
+    public func incidents(activeSince: Date, limit: Int) async throws -> [IncidentRecord] {
+        try await base.incidents(activeSince: activeSince, limit: limit)
+    }
+
+    public func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail? {
+        try await base.incident(cluster: cluster, bucket: bucket, limit: limit)
+    }
+
+    public func channelActivity(hour: Date, day: Date) async throws -> [ChannelActivity] {
+        try await base.channelActivity(hour: hour, day: day)
+    }
+
     public func complaintCount() async throws -> Int {
         try await base.complaintCount()
     }

@@ -130,6 +130,18 @@ public protocol ComplaintStore: Sendable {
     /// Incident clusters matching `query`, most recently active first.
     func clusters(_ query: ClusterQuery) async throws -> [ClusterRecord]
 
+    /// Clusters with an `[incidents]` level whose last complaint arrived at
+    /// or after `activeSince`, highest level first, then most recent.
+    func incidents(activeSince: Date, limit: Int) async throws -> [IncidentRecord]
+
+    /// One incident cluster: its channels, its timeline in buckets of
+    /// `bucket` seconds and its newest `limit` complaints; nil when the cluster has no level.
+    func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail?
+
+    /// Per channel: complaints stored from inputs received since `hour` and
+    /// `day`, quarantine entries, the last input's time. Channels with no input are absent.
+    func channelActivity(hour: Date, day: Date) async throws -> [ChannelActivity]
+
     /// Empties the dedup index and builds it again from the stored complaints
     /// in feed order: identities, entries and clusters. Stored verdicts
     /// (`duplicate`, `near_duplicate` and their `of`) are kept as they are;
@@ -409,6 +421,8 @@ public struct CommitResult: Sendable, Equatable {
     public var nearDuplicates = 0
     /// Clusters this commit made mass complaints (their ids).
     public var massComplaints: [String] = []
+    /// Incident levels this commit raised, as their feed events carry them.
+    public var incidents: [IncidentLevelChange] = []
     /// Complaints refused because another input already holds their id
     /// (`DedupDecision.conflict`); each was quarantined in the same transaction.
     public var conflicts: [Rejection] = []
@@ -438,18 +452,60 @@ public struct CommitResult: Sendable, Equatable {
     }
 }
 
-/// One entry of the normalized feed: a complaint revision, in commit order.
+/// One entry of the normalized feed, in commit order: a complaint revision,
+/// or an incident cluster reaching a level.
 public struct FeedEvent: Sendable, Equatable {
     public var sequence: Int64
     public var type: FeedEventType
-    public var complaint: Complaint
+    public var body: Body
     public var committedAt: Date
+
+    /// What the event carries (the CloudEvent's `data`).
+    public enum Body: Sendable, Equatable {
+        case complaint(Complaint)
+        case incident(IncidentLevelChange)
+    }
 
     public init(sequence: Int64, type: FeedEventType, complaint: Complaint, committedAt: Date) {
         self.sequence = sequence
         self.type = type
-        self.complaint = complaint
+        self.body = .complaint(complaint)
         self.committedAt = committedAt
+    }
+
+    public init(sequence: Int64, incident: IncidentLevelChange, committedAt: Date) {
+        self.sequence = sequence
+        self.type = .incidentLevelChanged
+        self.body = .incident(incident)
+        self.committedAt = committedAt
+    }
+
+    /// The complaint revision; nil for an incident event.
+    public var complaint: Complaint? {
+        if case .complaint(let complaint) = body { complaint } else { nil }
+    }
+
+    public var incident: IncidentLevelChange? {
+        if case .incident(let incident) = body { incident } else { nil }
+    }
+
+    /// The same event with its complaint replaced (masking); an incident is kept.
+    public func mapComplaint(_ transform: (Complaint) -> Complaint) -> FeedEvent {
+        var copy = self
+        if case .complaint(let complaint) = body { copy.body = .complaint(transform(complaint)) }
+        return copy
+    }
+
+    /// Decodes a stored event: a complaint revision's document, or an incident's payload.
+    public static func decode(sequence: Int64, type: String, committedAt: Date, document: String?, payload: String?,
+                              decoder: JSONDecoder) throws -> FeedEvent {
+        if type == FeedEventType.incidentLevelChanged.rawValue, let payload {
+            return FeedEvent(sequence: sequence, incident: try decoder.decode(IncidentLevelChange.self, from: Data(payload.utf8)),
+                             committedAt: committedAt)
+        }
+        guard let document else { throw StoreCorruptError(reason: "feed event \(sequence) has neither a complaint nor a payload") }
+        return FeedEvent(sequence: sequence, type: FeedEventType(rawValue: type) ?? .received,
+                         complaint: try decoder.decode(Complaint.self, from: Data(document.utf8)), committedAt: committedAt)
     }
 }
 
@@ -509,6 +565,9 @@ public enum FeedEventType: String, Sendable, Codable, CaseIterable {
     /// of an earlier one (`data.dedup.of`): consumers that open a ticket per
     /// complaint attach it to the existing ticket instead.
     case duplicate = "complaint.duplicate"
+    /// An incident cluster reached an `[incidents]` level or went up one
+    /// (`data` is an `IncidentLevelChange`, not a complaint).
+    case incidentLevelChanged = "incident.level_changed"
 }
 
 /// The store could not be reached or written; the input is archived and can be

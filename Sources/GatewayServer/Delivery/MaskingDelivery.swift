@@ -8,8 +8,7 @@ struct MaskingDelivery: FeedDelivery {
     let privacy: PersonalDataPolicy
 
     func deliver(_ event: FeedEvent) async throws {
-        var masked = event
-        masked.complaint = PIIMask.apply(event.complaint, policy: privacy)
-        try await next.deliver(masked)
+        // An incident event's samples were masked when it was made.
+        try await next.deliver(event.mapComplaint { PIIMask.apply($0, policy: privacy) })
     }
 }

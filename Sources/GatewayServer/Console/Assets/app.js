@@ -1,0 +1,252 @@
+// Complaint Gateway console: plain JavaScript over the /v1/console JSON API.
+// Data is only ever placed with textContent (never as HTML).
+"use strict";
+
+const LABELS = {
+  en: {
+    title: "Complaint Gateway", channels: "Channels", quarantine: "Quarantine", incidents: "Incidents", replay: "Replay",
+    signOut: "Sign out", name: "Name", type: "Type", sources: "Sources", state: "State", lastHour: "Last hour", lastDay: "Last day",
+    quarantined: "Quarantined", lastInput: "Last input", reload: "Reload configuration", reloaded: "Configuration reloaded",
+    reloadFailed: "Reload refused", running: "running", failing: "failing", when: "When", channel: "Channel", reason: "Reason",
+    location: "Location", excerpt: "Excerpt", raw: "Raw input", download: "Download", dryRun: "Dry run", replayThis: "Replay this input",
+    confirmReplay: "Replay for real", level: "Level", customers: "Customers", complaints: "Complaints", firstSeen: "First seen",
+    lastSeen: "Last seen", open: "Open", noIncidents: "No open incidents", noQuarantine: "Quarantine is empty", inputs: "Inputs",
+    unchanged: "Unchanged", updated: "Updated", new: "New", stillFailing: "Still failing", changes: "Changes", field: "Field",
+    old: "Old", newValue: "New", since: "Since", onlyQuarantined: "Only quarantined inputs", allChannels: "All channels",
+    start: "Start replay", progress: "Progress", revision: "Revision", verdict: "Dedup verdict", duplicateOf: "Duplicate of",
+    cluster: "Cluster", customer: "Customer", text: "Text", back: "Back", levels: "Levels", loading: "Loading…",
+    replayDone: "Replay finished", timeline: "Complaints and new customers over time",
+  },
+  zh: {
+    title: "投诉接入网关", channels: "渠道", quarantine: "隔离区", incidents: "群体投诉", replay: "重放",
+    signOut: "退出", name: "名称", type: "类型", sources: "来源", state: "状态", lastHour: "近一小时", lastDay: "近一天",
+    quarantined: "已隔离", lastInput: "最近输入", reload: "重新加载配置", reloaded: "配置已重新加载",
+    reloadFailed: "重新加载被拒绝", running: "运行中", failing: "故障", when: "时间", channel: "渠道", reason: "原因",
+    location: "位置", excerpt: "摘录", raw: "原始输入", download: "下载", dryRun: "试运行", replayThis: "重放此输入",
+    confirmReplay: "确认重放", level: "级别", customers: "客户数", complaints: "投诉数", firstSeen: "首次出现",
+    lastSeen: "最近出现", open: "打开", noIncidents: "暂无群体投诉", noQuarantine: "隔离区为空", inputs: "输入数",
+    unchanged: "未变化", updated: "已更新", new: "新增", stillFailing: "仍失败", changes: "变更", field: "字段",
+    old: "原值", newValue: "新值", since: "起始日期", onlyQuarantined: "仅隔离的输入", allChannels: "全部渠道",
+    start: "开始重放", progress: "进度", revision: "版本", verdict: "去重结论", duplicateOf: "重复于",
+    cluster: "聚类", customer: "客户", text: "内容", back: "返回", levels: "级别设置", loading: "加载中…",
+    replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化",
+  },
+};
+let language = localStorage.getItem("console-language") || (navigator.language.startsWith("zh") ? "zh" : "en");
+const t = (key) => LABELS[language][key] || LABELS.en[key] || key;
+
+function h(tag, attributes, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else element.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+function time(value) {
+  if (!value) return "–";
+  const date = new Date(value);
+  return date.toLocaleString(language === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+}
+
+function status(text) { document.getElementById("status").textContent = text || ""; }
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    credentials: "same-origin",
+    ...options,
+    headers: { "X-Console-Request": "1", ...(options.body ? { "Content-Type": "application/json" } : {}), ...(options.headers || {}) },
+  });
+  if (response.status === 401) { location.href = "/console/login"; throw new Error("signed out"); }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok && response.status !== 422) throw new Error((body.error && body.error.message) || response.statusText);
+  return { status: response.status, body };
+}
+
+function table(headers, rows, id) {
+  return h("table", { id }, h("thead", {}, h("tr", {}, headers.map((header) => h("th", {}, t(header))))),
+    h("tbody", {}, rows));
+}
+
+function levelBadge(level, rank) { return h("span", { class: `level level-${rank}`, "data-level": level }, level); }
+
+function diffTable(diffs) {
+  if (!diffs.length) return h("p", {}, "–");
+  return h("div", {}, diffs.map((diff) => h("div", { class: "card diff" }, h("a", { href: `#complaint/${encodeURIComponent(diff.complaint_id)}` }, diff.complaint_id),
+    table(["field", "old", "newValue"], diff.changes.map((c) => h("tr", {}, h("td", {}, c.path), h("td", { class: "old" }, c.old), h("td", { class: "new" }, c.new)))))));
+}
+
+function summaryTable(result, id) {
+  return table(["inputs", "unchanged", "updated", "new", "stillFailing"], [h("tr", {},
+    h("td", { class: "num" }, result.inputs), h("td", { class: "num" }, result.unchanged), h("td", { class: "num" }, result.updated),
+    h("td", { class: "num" }, result.new), h("td", { class: "num" }, result.still_failing))], id);
+}
+
+const views = {
+  async channels(view) {
+    const { body } = await api("/v1/console/channels");
+    const rows = body.channels.map((c) => h("tr", { "data-channel": c.name },
+      h("td", {}, c.name), h("td", {}, c.type), h("td", {}, c.sources.join("\n")),
+      h("td", { class: `state-${c.state}` }, t(c.state), c.last_error ? h("div", {}, c.last_error) : null),
+      h("td", { class: "num", "data-field": "hour" }, c.complaints_last_hour), h("td", { class: "num", "data-field": "day" }, c.complaints_last_day),
+      h("td", { class: "num", "data-field": "quarantined" }, c.quarantined), h("td", {}, time(c.last_input_at))));
+    const result = h("p", { id: "reload-result" });
+    const reload = h("button", { id: "reload", type: "button", onclick: async () => {
+      const { status: code, body: outcome } = await api("/v1/console/reload", { method: "POST" });
+      result.textContent = code === 200
+        ? `${t("reloaded")}: +${outcome.added.length} −${outcome.removed.length} ~${outcome.changed.length}`
+        : `${t("reloadFailed")}: ${(outcome.problems || []).map((p) => p.text).join("; ")}`;
+    } }, t("reload"));
+    const levels = body.levels.map((l) => `${l.name} ≥ ${l.customers} ${t("customers")} / ${l.minutes} min`).join(" · ");
+    view.replaceChildren(h("h2", {}, t("channels")),
+      table(["name", "type", "sources", "state", "lastHour", "lastDay", "quarantined", "lastInput"], rows, "channels"),
+      h("p", {}, reload), result, levels ? h("p", {}, `${t("levels")}: ${levels}`) : null);
+  },
+
+  async quarantine(view) {
+    const { body } = await api("/v1/console/quarantine");
+    if (!body.entries.length) { view.replaceChildren(h("h2", {}, t("quarantine")), h("p", {}, t("noQuarantine"))); return; }
+    const rows = body.entries.map((e) => {
+      const panel = h("div", { class: "replay-panel" });
+      const dryRun = h("button", { type: "button", class: "dry-run", onclick: async () => {
+        const { body: result } = await api(`/v1/console/quarantine/${e.raw_sha256}/replay?dry_run=true&channel=${encodeURIComponent(e.channel)}`, { method: "POST" });
+        const confirm = h("button", { type: "button", class: "confirm-replay", onclick: async () => {
+          const { body: done } = await api(`/v1/console/quarantine/${e.raw_sha256}/replay?dry_run=false&channel=${encodeURIComponent(e.channel)}`, { method: "POST" });
+          panel.replaceChildren(h("p", { class: "replayed" }, `${t("replayDone")}: ${done.summary}`), summaryTable(done));
+        } }, t("confirmReplay"));
+        panel.replaceChildren(h("p", { class: "dry-run-result" }, `${t("dryRun")}: ${result.summary}`), summaryTable(result), diffTable(result.diffs), confirm);
+      } }, `${t("replayThis")} (${t("dryRun")})`);
+      return h("tr", { "data-raw": e.raw_sha256 },
+        h("td", {}, time(e.created_at)), h("td", {}, e.channel), h("td", { class: "reason" }, e.reason), h("td", {}, e.location || "–"),
+        h("td", {}, h("pre", { class: "excerpt" }, e.excerpt || "")),
+        h("td", {}, h("a", { href: `/v1/console/raw/${e.raw_sha256}`, download: true }, t("download")), h("br", {}), dryRun, panel));
+    });
+    view.replaceChildren(h("h2", {}, t("quarantine")), table(["when", "channel", "reason", "location", "excerpt", "raw"], rows, "quarantine"));
+  },
+
+  async incidents(view) {
+    const { body } = await api("/v1/console/incidents");
+    if (!body.incidents.length) { view.replaceChildren(h("h2", {}, t("incidents")), h("p", {}, t("noIncidents"))); return; }
+    const rows = body.incidents.map((i) => h("tr", { "data-cluster": i.cluster },
+      h("td", {}, levelBadge(i.level, i.rank)), h("td", { class: "num" }, `${i.customers} / ${i.window_minutes} min`),
+      h("td", { class: "num" }, i.complaints), h("td", {}, time(i.first_seen)), h("td", {}, time(i.last_seen)), h("td", {}, i.excerpt),
+      h("td", {}, h("a", { href: `#incident/${encodeURIComponent(i.cluster)}` }, t("open")))));
+    view.replaceChildren(h("h2", {}, t("incidents")), table(["level", "customers", "complaints", "firstSeen", "lastSeen", "excerpt", ""], rows, "incidents"));
+  },
+
+  async incident(view, cluster) {
+    const { body } = await api(`/v1/console/incidents/${encodeURIComponent(cluster)}`);
+    const i = body.incident;
+    const lines = body.complaints.map((c) => h("tr", {}, h("td", {}, time(c.received_at)), h("td", {}, c.channel), h("td", {}, c.customer),
+      h("td", {}, c.text), h("td", {}, h("a", { href: `#complaint/${encodeURIComponent(c.id)}` }, c.dedup_status))));
+    view.replaceChildren(h("h2", {}, levelBadge(i.level, i.rank), " ", i.excerpt),
+      h("p", {}, `${t("customers")}: ${i.total_customers} · ${t("complaints")}: ${i.complaints} · ${t("channels")}: ${body.channels.join(", ")}`),
+      h("h3", {}, t("timeline")), chart(body.timeline),
+      table(["when", "channel", "customer", "text", "verdict"], lines, "incident-complaints"));
+  },
+
+  async complaint(view, id) {
+    const { body } = await api(`/v1/console/complaints/${encodeURIComponent(id)}`);
+    const customer = Object.entries(body.customer).map(([k, v]) => `${k}: ${v}`).join(" · ");
+    const revisions = body.revisions.map((r) => h("div", { class: "card revision" },
+      h("strong", {}, `${t("revision")} ${r.revision}`), ` · ${time(r.received_at)} · `,
+      body.raw_downloadable ? h("a", { href: `/v1/console/raw/${r.raw_sha256}`, download: true }, `${t("raw")} ${r.raw_sha256.slice(0, 12)}…`) : `${t("raw")} ${r.raw_sha256.slice(0, 12)}…`,
+      r.changes.length ? table(["field", "old", "newValue"], r.changes.map((c) => h("tr", {}, h("td", {}, c.path), h("td", { class: "old" }, c.old), h("td", { class: "new" }, c.new)))) : null));
+    view.replaceChildren(h("h2", {}, body.subject || body.id),
+      h("p", {}, `${t("channel")}: ${body.channel} · ${t("customer")}: ${customer || "–"}`),
+      h("p", { id: "verdict" }, `${t("verdict")}: ${body.dedup_status}`,
+        body.duplicate_of ? h("span", {}, ` · ${t("duplicateOf")} `, h("a", { href: `#complaint/${encodeURIComponent(body.duplicate_of)}` }, body.duplicate_of)) : null,
+        body.score ? ` (${body.score})` : null,
+        body.cluster ? h("span", {}, ` · ${t("cluster")} `, h("a", { href: `#incident/${encodeURIComponent(body.cluster)}` }, body.cluster)) : null),
+      h("pre", {}, body.body), revisions);
+  },
+
+  async replay(view) {
+    const { body } = await api("/v1/console/channels");
+    const channel = h("select", { id: "replay-channel" }, h("option", { value: "" }, t("allChannels")), body.channels.map((c) => h("option", { value: c.name }, c.name)));
+    const since = h("input", { id: "replay-since", type: "date" });
+    const quarantined = h("input", { id: "replay-quarantined", type: "checkbox" });
+    const out = h("div", { id: "replay-result" });
+    const request = (dryRun) => JSON.stringify({ channel: channel.value || null, since: since.value || null, quarantined: quarantined.checked, dry_run: dryRun });
+    const follow = async (id) => {
+      const { body: job } = await api(`/v1/console/replays/${id}`);
+      out.replaceChildren(h("p", { id: "replay-progress", "data-state": job.state }, `${t("progress")}: ${job.inputs} / ${job.remaining_at_start} · ${job.state}${job.error ? " · " + job.error : ""}`),
+        summaryTable({ ...job }));
+      if (job.state === "running") setTimeout(() => follow(id), 500);
+    };
+    const dryRun = h("button", { type: "button", id: "replay-dry-run", onclick: async () => {
+      const { body: result } = await api("/v1/console/replays", { method: "POST", body: request(true) });
+      const start = h("button", { type: "button", id: "replay-start", onclick: async () => {
+        const { body: job } = await api("/v1/console/replays", { method: "POST", body: request(false) });
+        follow(job.id);
+      } }, t("start"));
+      out.replaceChildren(h("p", {}, `${t("dryRun")}: ${result.summary}`), summaryTable(result), diffTable(result.diffs), start);
+    } }, t("dryRun"));
+    view.replaceChildren(h("h2", {}, t("replay")), h("div", { class: "card" },
+      h("label", {}, `${t("channel")} `, channel), " ", h("label", {}, `${t("since")} `, since), " ",
+      h("label", {}, quarantined, ` ${t("onlyQuarantined")}`), " ", dryRun), out);
+  },
+};
+
+function chart(points) {
+  const width = 640, height = 160, pad = 24;
+  const max = Math.max(1, ...points.map((p) => p.complaints));
+  // At least 24 slots, so a young incident's few buckets are not drawn as walls.
+  const slot = (width - pad) / Math.max(24, points.length);
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "chart"); svg.setAttribute("viewBox", `0 0 ${width} ${height}`); svg.setAttribute("width", width); svg.setAttribute("height", height);
+  const bar = (cls, x, value, w) => {
+    const r = document.createElementNS(svg.namespaceURI, "rect");
+    const barHeight = (height - pad) * value / max;
+    r.setAttribute("class", cls); r.setAttribute("x", x); r.setAttribute("width", w); r.setAttribute("y", height - pad - barHeight); r.setAttribute("height", barHeight);
+    svg.append(r);
+  };
+  points.forEach((p, index) => {
+    const x = pad + index * slot;
+    bar("complaints", x, p.complaints, Math.max(1, slot * 0.45));
+    bar("customers", x + slot * 0.48, p.customers, Math.max(1, slot * 0.45));
+  });
+  const label = document.createElementNS(svg.namespaceURI, "text");
+  label.setAttribute("x", 0); label.setAttribute("y", 10); label.textContent = String(max);
+  svg.append(label);
+  if (points.length) {
+    const first = document.createElementNS(svg.namespaceURI, "text");
+    first.setAttribute("x", pad); first.setAttribute("y", height - 8); first.textContent = time(points[0].start);
+    svg.append(first);
+  }
+  return svg;
+}
+
+async function render() {
+  const [name, ...rest] = (location.hash.slice(1) || "channels").split("/");
+  const view = document.getElementById("view");
+  for (const link of document.querySelectorAll("header nav a")) link.classList.toggle("active", link.getAttribute("href") === `#${name}`);
+  for (const element of document.querySelectorAll("[data-label]")) element.textContent = t(element.dataset.label);
+  document.getElementById("language").textContent = language === "zh" ? "English" : "中文";
+  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+  status(t("loading"));
+  try {
+    await (views[name] || views.channels)(view, decodeURIComponent(rest.join("/")));
+    status("");
+  } catch (error) {
+    status(String(error.message || error));
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("language").addEventListener("click", () => {
+    language = language === "zh" ? "en" : "zh";
+    localStorage.setItem("console-language", language);
+    render();
+  });
+  window.addEventListener("hashchange", render);
+  render();
+  // Lists refresh on their own; a page with a form or a replay in progress does not.
+  setInterval(() => { const name = location.hash.slice(1) || "channels"; if (["channels", "incidents"].includes(name)) render(); }, 5000);
+});

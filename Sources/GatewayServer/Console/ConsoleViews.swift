@@ -1,0 +1,160 @@
+import Foundation
+import ComplaintModel
+import GatewayCore
+
+/// What the console's JSON endpoints answer (keys become snake_case).
+enum ConsoleViews {
+    struct Channel: Encodable {
+        var name: String
+        var type: String
+        /// Where input comes from: the form path, folders, feed URLs, mailboxes.
+        var sources: [String]
+        /// `running`, or `failing` with `lastError`.
+        var state: String
+        var lastError: String?
+        var complaintsLastHour: Int
+        var complaintsLastDay: Int
+        var quarantined: Int
+        var quarantinedLastDay: Int
+        var lastInputAt: Date?
+    }
+
+    struct Channels: Encodable {
+        var generation: Int
+        var levels: [Level]
+        var channels: [Channel]
+    }
+
+    struct Level: Encodable {
+        var name: String
+        var customers: Int
+        var minutes: Int
+    }
+
+    struct QuarantineEntry: Encodable {
+        var id: Int64
+        var channel: String
+        var rawSha256: String
+        var location: String?
+        var reason: String
+        var excerpt: String?
+        var createdAt: Date
+    }
+
+    struct Change: Encodable {
+        var path: String
+        var old: String
+        var new: String
+    }
+
+    struct Diff: Encodable {
+        var complaintId: String
+        var changes: [Change]
+    }
+
+    struct ReplayResult: Encodable {
+        var dryRun: Bool
+        var inputs: Int
+        var unchanged: Int
+        var updated: Int
+        var new: Int
+        var stillFailing: Int
+        var missingObjects: Int
+        var unknownChannels: [String]
+        var diffs: [Diff]
+        var summary: String
+    }
+
+    struct Incident: Encodable {
+        var cluster: String
+        var level: String
+        var rank: Int
+        var customers: Int
+        var windowMinutes: Int
+        var firstRaisedAt: Date
+        var raisedAt: Date
+        var complaints: Int
+        var totalCustomers: Int
+        var firstSeen: Date
+        var lastSeen: Date
+        var excerpt: String
+    }
+
+    struct IncidentDetail: Encodable {
+        var incident: Incident
+        var channels: [String]
+        var bucketMinutes: Int
+        var timeline: [IncidentPoint]
+        var complaints: [ComplaintLine]
+    }
+
+    struct ComplaintLine: Encodable {
+        var id: String
+        var channel: String
+        var receivedAt: String
+        var customer: String
+        var text: String
+        var dedupStatus: String
+    }
+
+    struct Revision: Encodable {
+        var revision: Int
+        var receivedAt: String
+        var rawSha256: String
+        var rawLocation: String?
+        var changes: [Change]
+    }
+
+    struct ComplaintDetail: Encodable {
+        var id: String
+        var channel: String
+        var sourceId: String
+        var subject: String?
+        var body: String
+        var customer: [String: String]
+        var dedupStatus: String
+        var duplicateOf: String?
+        var score: Double?
+        var cluster: String?
+        var revisions: [Revision]
+        var rawDownloadable: Bool
+    }
+
+    struct ReplayJob: Encodable {
+        var id: String
+        var state: String
+        var filter: [String: String]
+        var remainingAtStart: Int
+        var inputs: Int
+        var unchanged: Int
+        var updated: Int
+        var new: Int
+        var stillFailing: Int
+        var error: String?
+        var startedAt: Date
+        var finishedAt: Date?
+    }
+
+    static func diffs(_ diffs: [ComplaintDiff], pii: Bool) -> [Diff] {
+        let scrubber = PersonalTextScrubber()
+        return diffs.map { diff in
+            Diff(complaintId: diff.complaintID, changes: diff.changes.map {
+                Change(path: $0.path, old: pii ? $0.old : scrubber.scrub($0.old), new: pii ? $0.new : scrubber.scrub($0.new))
+            })
+        }
+    }
+
+    static func replayResult(_ summary: ReplaySummary, dryRun: Bool, pii: Bool) -> ReplayResult {
+        ReplayResult(dryRun: dryRun, inputs: summary.inputs, unchanged: summary.counts.duplicate, updated: summary.counts.updated,
+                     new: summary.counts.new, stillFailing: summary.counts.quarantined, missingObjects: summary.missingObjects.count,
+                     unknownChannels: Array(Set(summary.unknownChannels)).sorted(), diffs: diffs(summary.diffs, pii: pii),
+                     summary: summary.description)
+    }
+
+    static func incident(_ record: IncidentRecord, pii: Bool) -> Incident {
+        Incident(cluster: record.cluster, level: record.level, rank: record.rank, customers: record.customers,
+                 windowMinutes: record.windowMinutes, firstRaisedAt: record.firstRaisedAt, raisedAt: record.raisedAt,
+                 complaints: record.complaints, totalCustomers: record.totalCustomers, firstSeen: record.firstSeen,
+                 lastSeen: record.lastSeen, excerpt: pii ? record.excerpt : PersonalTextScrubber().scrub(record.excerpt))
+    }
+}
