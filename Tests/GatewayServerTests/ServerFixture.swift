@@ -80,17 +80,24 @@ struct ServerFixture {
     func withServer(scanInterval: Int = 1, heartbeat: Duration = .seconds(15),
                     configure: (inout ServerSettings) -> Void = { _ in },
                     _ body: (URL) async throws -> Void) async throws {
+        try await withServer(dedup: ExactDedupStage(), scanInterval: scanInterval, heartbeat: heartbeat, configure: configure, body)
+    }
+
+    /// Runs a server with the given dedup stage (the full one for clusters and incident levels).
+    func withServer<Dedup: DedupStage>(dedup: Dedup, scanInterval: Int = 1, heartbeat: Duration = .seconds(15),
+                                       configure: (inout ServerSettings) -> Void = { _ in },
+                                       _ body: (URL) async throws -> Void) async throws {
         var settings = ServerSettings()
         settings.port = 0
         settings.scanInterval = scanInterval
         configure(&settings)
         var logger = Logger(label: "test.server")
         logger.logLevel = .warning
-        let pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage(), logger: logger)
+        let pipeline = IngestPipeline(archive: archive, store: store, dedup: dedup, logger: logger)
         let path = configFile.path, registry = PluginRegistry(plugins)
         let source: ConfigSource = { () throws(ConfigError) in try ConfigLoader(registry: registry).load(path: path) }
         var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, tokens: tokens, sinks: config.sinks,
-                                   registry: TestMetrics.registry, logger: logger, reloading: (source: source, startup: config))
+                                   incidents: config.dedup.incidents, registry: TestMetrics.registry, logger: logger, reloading: (source: source, startup: config))
         server.streamHeartbeat = heartbeat
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
@@ -178,6 +185,7 @@ enum TestTokens {
     static let analyst = "analyst-token-0123456789abcdef"
     static let poster = "poster-token-0123456789abcdef"
     static let admin = "admin-token-0123456789abcdef"
+    static let lead = "lead-token-0123456789abcdef"
 
     /// `[[token]]` tables for a test config.
     static let config = """
@@ -201,9 +209,15 @@ enum TestTokens {
         name = "admin"
         secret = { env = "CG_TEST_ADMIN_TOKEN" }
         scopes = ["admin"]
+
+        [[token]]
+        name = "lead"
+        secret = { env = "CG_TEST_LEAD_TOKEN" }
+        scopes = ["admin", "pii"]
         """
 
     static func export() {
+        setenv("CG_TEST_LEAD_TOKEN", lead, 1)
         setenv("CG_TEST_READER_TOKEN", reader, 1)
         setenv("CG_TEST_ANALYST_TOKEN", analyst, 1)
         setenv("CG_TEST_POSTER_TOKEN", poster, 1)

@@ -1,0 +1,189 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GatewayCore
+import GatewayTestSupport
+import Testing
+
+/// The console's JSON endpoints over real HTTP, as the page uses them.
+@Suite("console API")
+struct ConsoleAPITests {
+    let client = TestHTTPClient.shared
+    static let admin = TestTokens.bearer(TestTokens.admin)
+    static let lead = TestTokens.bearer(TestTokens.lead)
+
+    static let inbox = """
+
+        [[channel]]
+        name = "inbox"
+        type = "lines"
+        inbox = "in"
+        """
+    static let config = ServerFixture.formChannel + TestTokens.config + inbox + """
+
+        [incidents]
+        levels = [{ name = "yellow", customers = 3, minutes = 60 }]
+        """
+
+    func json(_ result: HTTPResult) -> [String: Any] { result.json }
+
+    func get(_ base: URL, _ path: String, _ headers: [String: String] = admin) async throws -> HTTPResult {
+        try await client.send("GET", URL(string: base.absoluteString + path)!, headers: headers)
+    }
+
+    func post(_ base: URL, _ path: String, _ headers: [String: String] = admin, json: String? = nil) async throws -> HTTPResult {
+        var all = headers
+        if json != nil { all["Content-Type"] = "application/json" }
+        return try await client.send("POST", URL(string: base.absoluteString + path)!, headers: all, body: json.map { Data($0.utf8) })
+    }
+
+    static func channel(_ named: String, in result: HTTPResult) -> [String: Any]? {
+        (result.json["channels"] as? [[String: Any]])?.first { $0["name"] as? String == named }
+    }
+
+    @Test("channels: type, sources, state, counts that follow posts, the levels in effect")
+    func channels() async throws {
+        let f = try ServerFixture(config: Self.config)
+        try FileManager.default.createDirectory(at: f.dir.path("in"), withIntermediateDirectories: true)
+        try await f.withServer { base in
+            let before = try await get(base, "/v1/console/channels")
+            #expect(before.status == 200)
+            let web = try #require(Self.channel("web", in: before))
+            #expect(web["type"] as? String == "web_form" && web["state"] as? String == "running")
+            #expect(web["sources"] as? [String] == ["POST /v1/forms/web"])
+            #expect(web["complaints_last_hour"] as? Int == 0)
+            #expect((Self.channel("inbox", in: before)?["sources"] as? [String])?.first?.hasSuffix("/in") == true)
+            #expect((before.json["levels"] as? [[String: Any]])?.first?["name"] as? String == "yellow")
+
+            for i in 0..<2 {
+                #expect(try await client.post(base.appending(path: "v1/forms/web"),
+                                              "email=c\(i)%40example.cn&topic=billing&message=counted+\(i)").status == 202)
+            }
+            let after = try await get(base, "/v1/console/channels")
+            let counted = try #require(Self.channel("web", in: after))
+            #expect(counted["complaints_last_hour"] as? Int == 2 && counted["complaints_last_day"] as? Int == 2)
+            #expect(counted["last_input_at"] is String)
+
+            // A drop folder that went missing shows the channel failing, with why.
+            try FileManager.default.removeItem(at: f.dir.path("in"))
+            let failing = try #require(Self.channel("inbox", in: try await get(base, "/v1/console/channels")))
+            #expect(failing["state"] as? String == "failing")
+            #expect((failing["last_error"] as? String)?.contains("does not exist") == true, "\(failing)")
+        }
+    }
+
+    @Test("quarantine: newest first, masked without pii; raw download only with pii; dry run, then replay after the fix")
+    func quarantineAndReplay() async throws {
+        let f = try ServerFixture(config: Self.config)
+        try FileManager.default.createDirectory(at: f.dir.path("in"), withIntermediateDirectories: true)
+        try await f.withServer { base in
+            let bytes = "!b1|please call li.lei@example.cn about my bill\n"
+            _ = try f.dir.write("in/bad.txt", bytes)
+            #expect(try await eventually { ((try await get(base, "/v1/console/quarantine")).json["entries"] as? [Any])?.count == 1 })
+            let entry = try #require((try await get(base, "/v1/console/quarantine")).json["entries"] as? [[String: Any]]).first!
+            let digest = try #require(entry["raw_sha256"] as? String)
+            #expect(entry["channel"] as? String == "inbox")
+            #expect((entry["excerpt"] as? String)?.contains("l***@example.cn") == true, "masked for admin: \(entry)")
+            let unmasked = try #require((try await get(base, "/v1/console/quarantine", Self.lead)).json["entries"] as? [[String: Any]]).first!
+            #expect((unmasked["excerpt"] as? String)?.contains("li.lei@example.cn") == true, "pii sees it: \(unmasked)")
+
+            #expect(try await get(base, "/v1/console/raw/\(digest)").status == 403, "raw bytes need pii")
+            let raw = try await get(base, "/v1/console/raw/\(digest)", Self.lead)
+            #expect(raw.status == 200 && raw.text == bytes && raw.header("Content-Disposition")?.hasPrefix("attachment") == true)
+            #expect(try await get(base, "/v1/console/raw/not-a-digest", Self.lead).status == 400)
+            #expect(try await get(base, "/v1/console/raw/\(String(repeating: "0", count: 64))", Self.lead).status == 404)
+
+            let path = "/v1/console/quarantine/\(digest)/replay?channel=inbox"
+            let stillBroken = try await post(base, path + "&dry_run=true")
+            #expect(stillBroken.status == 200 && stillBroken.json["still_failing"] as? Int == 1 && stillBroken.json["new"] as? Int == 0)
+
+            // The parser's rule is fixed (here: another reject prefix); the dry run shows the complaint it would store.
+            try f.rewriteConfig(Self.config.replacingOccurrences(of: "inbox = \"in\"", with: "inbox = \"in\"\nreject_prefix = \"~\""))
+            #expect(try await post(base, "/v1/console/reload").status == 200)
+            let dry = try await post(base, path + "&dry_run=true")
+            #expect(dry.json["new"] as? Int == 1 && dry.json["still_failing"] as? Int == 0 && dry.json["dry_run"] as? Bool == true)
+            #expect(try await f.store.complaintCount() == 0, "a dry run writes nothing")
+            let done = try await post(base, path + "&dry_run=false")
+            #expect(done.status == 200 && done.json["new"] as? Int == 1)
+            #expect(try await f.store.complaintCount() == 1)
+            #expect(((try await get(base, "/v1/console/quarantine")).json["entries"] as? [Any])?.isEmpty == true, "the entry is cleared")
+            #expect(try await post(base, "/v1/console/quarantine/\(String(repeating: "0", count: 64))/replay").status == 404)
+        }
+    }
+
+    @Test("incidents by level with a timeline, and a complaint's revisions with their diff")
+    func incidentsAndComplaints() async throws {
+        let f = try ServerFixture(config: Self.config)
+        try FileManager.default.createDirectory(at: f.dir.path("in"), withIntermediateDirectories: true)
+        try await f.withServer(dedup: ComplaintDedupStage(settings: f.config.dedup)) { base in
+            #expect((try await get(base, "/v1/console/incidents")).json["incidents"] as? [Any] != nil)
+            let text = "幸福小区3号楼从今天下午两点开始停电，到现在还没有恢复，也没有任何通知，请尽快处理"
+            for i in 0..<3 {
+                let body = "email=n\(i)%40example.cn&name=Neighbour\(i)&topic=outage&message=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                #expect(try await client.post(base.appending(path: "v1/forms/web"), body).status == 202)
+            }
+            let list = try #require((try await get(base, "/v1/console/incidents")).json["incidents"] as? [[String: Any]])
+            let incident = try #require(list.first)
+            #expect(incident["level"] as? String == "yellow" && incident["customers"] as? Int == 3 && incident["complaints"] as? Int == 3)
+            let cluster = try #require(incident["cluster"] as? String)
+            let detail = try await get(base, "/v1/console/incidents/\(cluster)")
+            #expect(detail.status == 200 && detail.json["channels"] as? [String] == ["web"])
+            let timeline = try #require(detail.json["timeline"] as? [[String: Any]])
+            #expect(timeline.compactMap { $0["complaints"] as? Int }.reduce(0, +) == 3)
+            #expect(timeline.compactMap { $0["customers"] as? Int }.reduce(0, +) == 3)
+            let lines = try #require(detail.json["complaints"] as? [[String: Any]])
+            #expect(lines.count == 3 && lines.allSatisfy { ($0["customer"] as? String)?.contains("@example.cn") == true })
+            #expect(lines.allSatisfy { !(($0["customer"] as? String) ?? "").contains("Neighbour") }, "names masked without pii")
+            #expect(try await get(base, "/v1/console/incidents/no-such-cluster").status == 404)
+            #expect(try await get(base, "/v1/console/incidents?hours=0").status == 400)
+
+            // The feed carries the level event to API consumers too.
+            let feed = try await get(base, "/v1/complaints?limit=100", TestTokens.bearer(TestTokens.reader))
+            let types = (feed.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
+            #expect(types.filter { $0 == "incident.level_changed" }.count == 1, "\(types)")
+
+            // A complaint revised by a second input: both revisions, the second with its diff.
+            _ = try f.dir.write("in/first.txt", "r1|the meter reads 120 kWh\n")
+            let id = ComplaintIdentity.id(channel: "inbox", sourceID: "r1")
+            #expect(try await eventually { try await get(base, "/v1/console/complaints/\(id)").status == 200 })
+            _ = try f.dir.write("in/second.txt", "r1|the meter reads 210 kWh\n")
+            #expect(try await eventually {
+                ((try await get(base, "/v1/console/complaints/\(id)")).json["revisions"] as? [Any])?.count == 2
+            })
+            let complaint = try await get(base, "/v1/console/complaints/\(id)")
+            let revisions = try #require(complaint.json["revisions"] as? [[String: Any]])
+            #expect(revisions.map { $0["revision"] as? Int } == [2, 1], "newest first")
+            let changes = try #require(revisions[0]["changes"] as? [[String: Any]])
+            #expect(changes.contains { $0["path"] as? String == "body" && ($0["new"] as? String)?.contains("210") == true })
+            #expect(complaint.json["dedup_status"] as? String == "unique" && complaint.json["raw_downloadable"] as? Bool == false)
+            #expect(try await get(base, "/v1/console/complaints/\(id)", Self.lead).json["raw_downloadable"] as? Bool == true)
+            #expect(try await get(base, "/v1/console/complaints/nothing-here").status == 404)
+        }
+    }
+
+    @Test("replay with the CLI's filters: a dry run with its diff sample, then a run followed to its end")
+    func replayJob() async throws {
+        let f = try ServerFixture(config: Self.config)
+        try FileManager.default.createDirectory(at: f.dir.path("in"), withIntermediateDirectories: true)
+        try await f.withServer { base in
+            _ = try f.dir.write("in/a.txt", "a1|first\n!bad|second\n")
+            #expect(try await eventually { try await f.store.complaintCount() == 1 })
+            #expect(try await post(base, "/v1/console/replays", json: "{\"channel\":\"nope\"}").status == 404)
+            #expect(try await post(base, "/v1/console/replays", json: "{\"since\":\"yesterday\"}").status == 400)
+            #expect(try await post(base, "/v1/console/replays", json: "not json").status == 400)
+            let dry = try await post(base, "/v1/console/replays", json: #"{"channel":"inbox","quarantined":true,"dry_run":true}"#)
+            #expect(dry.status == 200 && dry.json["inputs"] as? Int == 1 && dry.json["unchanged"] as? Int == 1
+                    && dry.json["still_failing"] as? Int == 1, "\(dry.text)")
+
+            let started = try await post(base, "/v1/console/replays", json: #"{"channel":"inbox","since":"2020-01-01","dry_run":false}"#)
+            #expect(started.status == 202)
+            let id = try #require(started.json["id"] as? String)
+            #expect(try await eventually { (try await get(base, "/v1/console/replays/\(id)")).json["state"] as? String == "finished" })
+            let job = try await get(base, "/v1/console/replays/\(id)")
+            #expect(job.json["inputs"] as? Int == 1 && job.json["unchanged"] as? Int == 1 && job.json["remaining_at_start"] as? Int == 1)
+            #expect((job.json["filter"] as? [String: String])?["channel"] == "inbox")
+            #expect(try await get(base, "/v1/console/replays/unknown").status == 404)
+        }
+    }
+}
