@@ -169,6 +169,8 @@ var targets: [Target] = [
     .testTarget(
         name: "GatewayAppTests",
         dependencies: ["GatewayApp", "ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport"],
+        // The console's browser test (Playwright for Python), run by ConsoleBrowserTests.
+        exclude: ["Browser"],
         swiftSettings: strictSwift6
     ),
 ]

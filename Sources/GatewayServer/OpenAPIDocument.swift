@@ -31,57 +31,15 @@ public enum OpenAPIDocument {
         "type": "object"
       },
       "CloudEvent": {
-        "additionalProperties": false,
-        "description": "CloudEvents 1.0, structured mode (application/cloudevents+json).",
-        "properties": {
-          "data": {
-            "$ref": "#/components/schemas/Complaint"
+        "description": "CloudEvents 1.0, structured mode (application/cloudevents+json): a complaint revision, or an incident cluster reaching a level.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/ComplaintEvent"
           },
-          "datacontenttype": {
-            "const": "application/json"
-          },
-          "dataschema": {
-            "const": "urn:complaint-gateway:schema:complaint-v1",
-            "description": "The $id of the complaint/v1 schema, served at /schemas/complaint-v1.json."
-          },
-          "id": {
-            "type": "string"
-          },
-          "sequence": {
-            "pattern": "^[0-9]+$",
-            "type": "string"
-          },
-          "source": {
-            "pattern": "^/channels/",
-            "type": "string"
-          },
-          "specversion": {
-            "const": "1.0"
-          },
-          "time": {
-            "format": "date-time",
-            "type": "string"
-          },
-          "type": {
-            "enum": [
-              "complaint.received",
-              "complaint.updated",
-              "complaint.duplicate"
-            ]
+          {
+            "$ref": "#/components/schemas/IncidentEvent"
           }
-        },
-        "required": [
-          "specversion",
-          "id",
-          "source",
-          "type",
-          "time",
-          "datacontenttype",
-          "dataschema",
-          "sequence",
-          "data"
-        ],
-        "type": "object"
+        ]
       },
       "Complaint": {
         "$defs": {
@@ -416,6 +374,58 @@ public enum OpenAPIDocument {
         ],
         "type": "object"
       },
+      "ComplaintEvent": {
+        "additionalProperties": false,
+        "properties": {
+          "data": {
+            "$ref": "#/components/schemas/Complaint"
+          },
+          "datacontenttype": {
+            "const": "application/json"
+          },
+          "dataschema": {
+            "const": "urn:complaint-gateway:schema:complaint-v1",
+            "description": "The $id of the complaint/v1 schema, served at /schemas/complaint-v1.json."
+          },
+          "id": {
+            "type": "string"
+          },
+          "sequence": {
+            "pattern": "^[0-9]+$",
+            "type": "string"
+          },
+          "source": {
+            "pattern": "^/channels/",
+            "type": "string"
+          },
+          "specversion": {
+            "const": "1.0"
+          },
+          "time": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "type": {
+            "enum": [
+              "complaint.received",
+              "complaint.updated",
+              "complaint.duplicate"
+            ]
+          }
+        },
+        "required": [
+          "specversion",
+          "id",
+          "source",
+          "type",
+          "time",
+          "datacontenttype",
+          "dataschema",
+          "sequence",
+          "data"
+        ],
+        "type": "object"
+      },
       "ConfigProblem": {
         "additionalProperties": false,
         "properties": {
@@ -441,6 +451,534 @@ public enum OpenAPIDocument {
           "file",
           "message",
           "text"
+        ],
+        "type": "object"
+      },
+      "ConsoleChannels": {
+        "additionalProperties": false,
+        "properties": {
+          "channels": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "complaints_last_day": {
+                  "type": "integer"
+                },
+                "complaints_last_hour": {
+                  "type": "integer"
+                },
+                "last_error": {
+                  "type": "string"
+                },
+                "last_input_at": {
+                  "format": "date-time",
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "quarantined": {
+                  "type": "integer"
+                },
+                "quarantined_last_day": {
+                  "type": "integer"
+                },
+                "sources": {
+                  "items": {
+                    "type": "string"
+                  },
+                  "type": "array"
+                },
+                "state": {
+                  "enum": [
+                    "running",
+                    "failing"
+                  ]
+                },
+                "type": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "name",
+                "type",
+                "sources",
+                "state",
+                "complaints_last_hour",
+                "complaints_last_day",
+                "quarantined",
+                "quarantined_last_day"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          },
+          "generation": {
+            "minimum": 0,
+            "type": "integer"
+          },
+          "levels": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "customers": {
+                  "type": "integer"
+                },
+                "minutes": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "name",
+                "customers",
+                "minutes"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          }
+        },
+        "required": [
+          "generation",
+          "levels",
+          "channels"
+        ],
+        "type": "object"
+      },
+      "ConsoleComplaint": {
+        "additionalProperties": false,
+        "properties": {
+          "body": {
+            "type": "string"
+          },
+          "channel": {
+            "type": "string"
+          },
+          "cluster": {
+            "type": "string"
+          },
+          "customer": {
+            "additionalProperties": {
+              "type": "string"
+            },
+            "type": "object"
+          },
+          "dedup_status": {
+            "enum": [
+              "unique",
+              "duplicate",
+              "near_duplicate"
+            ]
+          },
+          "duplicate_of": {
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "raw_downloadable": {
+            "description": "True with scope pii: the raw input holds personal data as sent.",
+            "type": "boolean"
+          },
+          "revisions": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "changes": {
+                  "items": {
+                    "$ref": "#/components/schemas/FieldChange"
+                  },
+                  "type": "array"
+                },
+                "raw_location": {
+                  "type": "string"
+                },
+                "raw_sha256": {
+                  "type": "string"
+                },
+                "received_at": {
+                  "type": "string"
+                },
+                "revision": {
+                  "minimum": 1,
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "revision",
+                "received_at",
+                "raw_sha256",
+                "changes"
+              ],
+              "type": "object"
+            },
+            "minItems": 1,
+            "type": "array"
+          },
+          "score": {
+            "type": "number"
+          },
+          "source_id": {
+            "type": "string"
+          },
+          "subject": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "channel",
+          "source_id",
+          "body",
+          "customer",
+          "dedup_status",
+          "revisions",
+          "raw_downloadable"
+        ],
+        "type": "object"
+      },
+      "ConsoleIncident": {
+        "additionalProperties": false,
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "complaints": {
+            "type": "integer"
+          },
+          "customers": {
+            "type": "integer"
+          },
+          "excerpt": {
+            "type": "string"
+          },
+          "first_raised_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "first_seen": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "last_seen": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "level": {
+            "type": "string"
+          },
+          "raised_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "rank": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "total_customers": {
+            "type": "integer"
+          },
+          "window_minutes": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "cluster",
+          "level",
+          "rank",
+          "customers",
+          "window_minutes",
+          "first_raised_at",
+          "raised_at",
+          "complaints",
+          "total_customers",
+          "first_seen",
+          "last_seen",
+          "excerpt"
+        ],
+        "type": "object"
+      },
+      "ConsoleIncidentDetail": {
+        "additionalProperties": false,
+        "properties": {
+          "bucket_minutes": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "channels": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "complaints": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "customer": {
+                  "type": "string"
+                },
+                "dedup_status": {
+                  "type": "string"
+                },
+                "id": {
+                  "type": "string"
+                },
+                "received_at": {
+                  "type": "string"
+                },
+                "text": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "channel",
+                "received_at",
+                "customer",
+                "text",
+                "dedup_status"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          },
+          "incident": {
+            "$ref": "#/components/schemas/ConsoleIncident"
+          },
+          "timeline": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "complaints": {
+                  "type": "integer"
+                },
+                "customers": {
+                  "description": "Customers whose first complaint in the cluster fell in the bucket.",
+                  "type": "integer"
+                },
+                "start": {
+                  "format": "date-time",
+                  "type": "string"
+                }
+              },
+              "required": [
+                "start",
+                "complaints",
+                "customers"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          }
+        },
+        "required": [
+          "incident",
+          "channels",
+          "bucket_minutes",
+          "timeline",
+          "complaints"
+        ],
+        "type": "object"
+      },
+      "ConsoleIncidents": {
+        "additionalProperties": false,
+        "properties": {
+          "incidents": {
+            "items": {
+              "$ref": "#/components/schemas/ConsoleIncident"
+            },
+            "type": "array"
+          }
+        },
+        "required": [
+          "incidents"
+        ],
+        "type": "object"
+      },
+      "ConsoleQuarantine": {
+        "additionalProperties": false,
+        "properties": {
+          "entries": {
+            "items": {
+              "additionalProperties": false,
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "created_at": {
+                  "format": "date-time",
+                  "type": "string"
+                },
+                "excerpt": {
+                  "type": "string"
+                },
+                "id": {
+                  "type": "integer"
+                },
+                "location": {
+                  "type": "string"
+                },
+                "raw_sha256": {
+                  "pattern": "^[0-9a-f]{64}$",
+                  "type": "string"
+                },
+                "reason": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "channel",
+                "raw_sha256",
+                "reason",
+                "created_at"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          }
+        },
+        "required": [
+          "entries"
+        ],
+        "type": "object"
+      },
+      "ConsoleReplayJob": {
+        "additionalProperties": false,
+        "properties": {
+          "error": {
+            "type": "string"
+          },
+          "filter": {
+            "additionalProperties": {
+              "type": "string"
+            },
+            "type": "object"
+          },
+          "finished_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "id": {
+            "type": "string"
+          },
+          "inputs": {
+            "type": "integer"
+          },
+          "new": {
+            "type": "integer"
+          },
+          "remaining_at_start": {
+            "type": "integer"
+          },
+          "started_at": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "state": {
+            "enum": [
+              "running",
+              "finished",
+              "failed"
+            ]
+          },
+          "still_failing": {
+            "type": "integer"
+          },
+          "unchanged": {
+            "type": "integer"
+          },
+          "updated": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "id",
+          "state",
+          "filter",
+          "remaining_at_start",
+          "inputs",
+          "unchanged",
+          "updated",
+          "new",
+          "still_failing",
+          "started_at"
+        ],
+        "type": "object"
+      },
+      "ConsoleReplayResult": {
+        "additionalProperties": false,
+        "properties": {
+          "diffs": {
+            "items": {
+              "properties": {
+                "changes": {
+                  "items": {
+                    "$ref": "#/components/schemas/FieldChange"
+                  },
+                  "type": "array"
+                },
+                "complaint_id": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "complaint_id",
+                "changes"
+              ],
+              "type": "object"
+            },
+            "type": "array"
+          },
+          "dry_run": {
+            "type": "boolean"
+          },
+          "inputs": {
+            "type": "integer"
+          },
+          "missing_objects": {
+            "type": "integer"
+          },
+          "new": {
+            "type": "integer"
+          },
+          "still_failing": {
+            "type": "integer"
+          },
+          "summary": {
+            "type": "string"
+          },
+          "unchanged": {
+            "type": "integer"
+          },
+          "unknown_channels": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "updated": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "dry_run",
+          "inputs",
+          "unchanged",
+          "updated",
+          "new",
+          "still_failing",
+          "missing_objects",
+          "unknown_channels",
+          "diffs",
+          "summary"
         ],
         "type": "object"
       },
@@ -486,6 +1024,152 @@ public enum OpenAPIDocument {
         },
         "required": [
           "error"
+        ],
+        "type": "object"
+      },
+      "FieldChange": {
+        "additionalProperties": false,
+        "properties": {
+          "new": {
+            "type": "string"
+          },
+          "old": {
+            "type": "string"
+          },
+          "path": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "path",
+          "old",
+          "new"
+        ],
+        "type": "object"
+      },
+      "IncidentEvent": {
+        "additionalProperties": false,
+        "description": "A cluster of similar complaints reached an [incidents] level, or went up one. Written in the same transaction as the complaint that crossed the threshold.",
+        "properties": {
+          "data": {
+            "$ref": "#/components/schemas/IncidentLevelChange"
+          },
+          "datacontenttype": {
+            "const": "application/json"
+          },
+          "dataschema": {
+            "const": "urn:complaint-gateway:schema:incident-level-v1"
+          },
+          "id": {
+            "description": "incident.CLUSTER.LEVEL",
+            "type": "string"
+          },
+          "sequence": {
+            "pattern": "^[0-9]+$",
+            "type": "string"
+          },
+          "source": {
+            "const": "/incidents"
+          },
+          "specversion": {
+            "const": "1.0"
+          },
+          "subject": {
+            "description": "The cluster's id.",
+            "type": "string"
+          },
+          "time": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "type": {
+            "const": "incident.level_changed"
+          }
+        },
+        "required": [
+          "specversion",
+          "id",
+          "source",
+          "subject",
+          "type",
+          "time",
+          "datacontenttype",
+          "dataschema",
+          "sequence",
+          "data"
+        ],
+        "type": "object"
+      },
+      "IncidentLevelChange": {
+        "$id": "urn:complaint-gateway:schema:incident-level-v1",
+        "additionalProperties": false,
+        "properties": {
+          "channels": {
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "cluster": {
+            "description": "The cluster's id: its first complaint's id (dedup.cluster of its complaints).",
+            "type": "string"
+          },
+          "complaints": {
+            "minimum": 2,
+            "type": "integer"
+          },
+          "customers": {
+            "description": "Distinct customers within the level's window.",
+            "minimum": 2,
+            "type": "integer"
+          },
+          "first_seen": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "last_seen": {
+            "format": "date-time",
+            "type": "string"
+          },
+          "level": {
+            "type": "string"
+          },
+          "previous_level": {
+            "type": "string"
+          },
+          "rank": {
+            "description": "1 for the lowest configured level.",
+            "minimum": 1,
+            "type": "integer"
+          },
+          "samples": {
+            "description": "The first complaints' texts, personal data masked.",
+            "items": {
+              "type": "string"
+            },
+            "type": "array"
+          },
+          "total_customers": {
+            "minimum": 2,
+            "type": "integer"
+          },
+          "window_minutes": {
+            "minimum": 1,
+            "type": "integer"
+          }
+        },
+        "required": [
+          "cluster",
+          "level",
+          "rank",
+          "customers",
+          "window_minutes",
+          "complaints",
+          "total_customers",
+          "first_seen",
+          "last_seen",
+          "channels",
+          "samples"
         ],
         "type": "object"
       },
@@ -610,13 +1294,144 @@ public enum OpenAPIDocument {
     }
   },
   "info": {
-    "description": "Form intake, the normalized complaint feed (pages, one complaint, Server-Sent Events) and operations endpoints of `complaint-gateway serve`. Every error is `{\"error\": {\"code\", \"message\", \"fields\"?}}`.",
+    "description": "Form intake, the normalized complaint feed (pages, one complaint, Server-Sent Events; complaint revisions and incident level changes), the operator console's API and operations endpoints of `complaint-gateway serve`. Every error is `{\"error\": {\"code\", \"message\", \"fields\"?}}`.",
     "title": "Complaint Gateway",
     "version": "1"
   },
   "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
   "openapi": "3.1.0",
   "paths": {
+    "/console": {
+      "get": {
+        "description": "Needs a session (sign in at /console/login) or a bearer token with scope admin; without one, 401 with the sign-in form.",
+        "responses": {
+          "200": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The console page."
+          },
+          "401": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The sign-in form."
+          },
+          "403": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The token lacks admin."
+          }
+        },
+        "summary": "The operator console (HTML)"
+      }
+    },
+    "/console/login": {
+      "get": {
+        "responses": {
+          "200": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The form."
+          }
+        },
+        "summary": "The sign-in form"
+      },
+      "post": {
+        "description": "Sets an HttpOnly, SameSite=Strict session cookie (the token itself never reaches the browser) and redirects to /console.",
+        "requestBody": {
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "properties": {
+                  "token": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "token"
+                ],
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "303": {
+            "description": "Signed in.",
+            "headers": {
+              "Location": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Set-Cookie": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "Unknown token."
+          },
+          "403": {
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The token lacks admin."
+          }
+        },
+        "summary": "Sign in with a token that has scope admin"
+      }
+    },
+    "/console/logout": {
+      "post": {
+        "responses": {
+          "303": {
+            "description": "Signed out.",
+            "headers": {
+              "Location": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "summary": "End the session"
+      }
+    },
     "/healthz": {
       "get": {
         "responses": {
@@ -961,6 +1776,730 @@ public enum OpenAPIDocument {
           }
         ],
         "summary": "One complaint with its revisions, newest first"
+      }
+    },
+    "/v1/console/channels": {
+      "get": {
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleChannels"
+                }
+              }
+            },
+            "description": "Channels."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Each channel's type, sources, state, recent counts and last input; the [incidents] levels"
+      }
+    },
+    "/v1/console/complaints/{id}": {
+      "get": {
+        "parameters": [
+          {
+            "in": "path",
+            "name": "id",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleComplaint"
+                }
+              }
+            },
+            "description": "The complaint."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Unknown id."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "A complaint: every revision with its changes, the dedup verdict, the raw input"
+      }
+    },
+    "/v1/console/incidents": {
+      "get": {
+        "parameters": [
+          {
+            "in": "query",
+            "name": "hours",
+            "schema": {
+              "pattern": "^[0-9]+$",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "limit",
+            "schema": {
+              "pattern": "^[0-9]+$",
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleIncidents"
+                }
+              }
+            },
+            "description": "Incidents."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Bad parameter."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Clusters with an incident level active within `hours` (default 24), highest level first"
+      }
+    },
+    "/v1/console/incidents/{cluster}": {
+      "get": {
+        "parameters": [
+          {
+            "in": "path",
+            "name": "cluster",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "bucket_minutes",
+            "schema": {
+              "pattern": "^[0-9]+$",
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "limit",
+            "schema": {
+              "pattern": "^[0-9]+$",
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleIncidentDetail"
+                }
+              }
+            },
+            "description": "The incident."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Bad parameter."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No incident cluster with this id."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "One incident: timeline, channels, newest complaints"
+      }
+    },
+    "/v1/console/quarantine": {
+      "get": {
+        "parameters": [
+          {
+            "in": "query",
+            "name": "limit",
+            "schema": {
+              "pattern": "^[0-9]+$",
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleQuarantine"
+                }
+              }
+            },
+            "description": "Entries."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Bad parameter."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Quarantine entries, newest first (masked without scope pii)"
+      }
+    },
+    "/v1/console/quarantine/{sha256}/replay": {
+      "post": {
+        "parameters": [
+          {
+            "in": "path",
+            "name": "sha256",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "in": "query",
+            "name": "dry_run",
+            "schema": {
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          },
+          {
+            "in": "query",
+            "name": "channel",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleReplayResult"
+                }
+              }
+            },
+            "description": "What the replay did (or would do)."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Not a SHA-256."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin, or X-Console-Request missing."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No such input or channel."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Replay one archived input: a dry run by default, dry_run=false to write"
+      }
+    },
+    "/v1/console/raw/{sha256}": {
+      "get": {
+        "parameters": [
+          {
+            "in": "path",
+            "name": "sha256",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "description": "The bytes as received."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Not a SHA-256."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin or pii."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Not archived."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "An archived raw input (scope admin and pii)"
+      }
+    },
+    "/v1/console/reload": {
+      "post": {
+        "description": "With a session, send X-Console-Request: 1.",
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "Applied."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin, or X-Console-Request missing."
+          },
+          "422": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReloadOutcome"
+                }
+              }
+            },
+            "description": "Not applied."
+          },
+          "503": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Started without a file to reload."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Reload channels.conf (as POST /v1/admin/reload)"
+      }
+    },
+    "/v1/console/replays": {
+      "post": {
+        "requestBody": {
+          "content": {
+            "application/json": {
+              "schema": {
+                "properties": {
+                  "channel": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "dry_run": {
+                    "default": true,
+                    "type": "boolean"
+                  },
+                  "quarantined": {
+                    "type": "boolean"
+                  },
+                  "since": {
+                    "description": "A date or an RFC 3339 time.",
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "type": "object"
+              }
+            }
+          },
+          "required": true
+        },
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleReplayResult"
+                }
+              }
+            },
+            "description": "The dry run."
+          },
+          "202": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleReplayJob"
+                }
+              }
+            },
+            "description": "Started; follow GET /v1/console/replays/{id}."
+          },
+          "400": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Bad request."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin, or X-Console-Request missing."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Unknown channel."
+          },
+          "409": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "A replay is already running."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "Replay with the CLI's filters: a dry run answered at once, or a run started in the background"
+      }
+    },
+    "/v1/console/replays/{id}": {
+      "get": {
+        "parameters": [
+          {
+            "in": "path",
+            "name": "id",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsoleReplayJob"
+                }
+              }
+            },
+            "description": "The replay."
+          },
+          "401": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "No session or token."
+          },
+          "403": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Token lacks admin."
+          },
+          "404": {
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "description": "Unknown replay."
+          }
+        },
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "summary": "A replay's progress"
       }
     },
     "/v1/forms/{channel}": {

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import GatewayCore
 import GatewayTestSupport
+import Synchronization
 import Testing
 
 /// The console's JSON endpoints over real HTTP, as the page uses them.
@@ -26,16 +27,42 @@ struct ConsoleAPITests {
         levels = [{ name = "yellow", customers = 3, minutes = 60 }]
         """
 
-    func json(_ result: HTTPResult) -> [String: Any] { result.json }
+    /// Every response seen, checked against the OpenAPI document at the end of each test.
+    final class Responses: Sendable {
+        private let seen = Mutex<[OpenAPIValidator.Observed]>([])
+
+        func record(_ method: String, _ path: String, _ result: HTTPResult) {
+            var template = String(path.split(separator: "?")[0])
+            for (pattern, name) in [(#"^/v1/console/raw/[^/]+"#, "/v1/console/raw/{sha256}"),
+                                    (#"^/v1/console/quarantine/[^/]+/replay"#, "/v1/console/quarantine/{sha256}/replay"),
+                                    (#"^/v1/console/incidents/[^/]+"#, "/v1/console/incidents/{cluster}"),
+                                    (#"^/v1/console/complaints/[^/]+"#, "/v1/console/complaints/{id}"),
+                                    (#"^/v1/console/replays/[^/]+"#, "/v1/console/replays/{id}")] {
+                template = template.replacingOccurrences(of: pattern, with: name, options: .regularExpression)
+            }
+            seen.withLock { $0.append(.init(path: template, method: method.lowercased(), status: result.status, body: result.body)) }
+        }
+
+        func checkAgainstDocument() throws {
+            let problems = try OpenAPIValidator.violations(seen.withLock { $0 })
+            #expect(problems.isEmpty, "responses that break docs/openapi.json: \(problems)")
+        }
+    }
+    let responses = Responses()
 
     func get(_ base: URL, _ path: String, _ headers: [String: String] = admin) async throws -> HTTPResult {
-        try await client.send("GET", URL(string: base.absoluteString + path)!, headers: headers)
+        let result = try await client.send("GET", URL(string: base.absoluteString + path)!, headers: headers)
+        // The raw bytes are not JSON; every other answer is checked.
+        if !path.hasPrefix("/v1/console/raw/") || result.status != 200 { responses.record("GET", path, result) }
+        return result
     }
 
     func post(_ base: URL, _ path: String, _ headers: [String: String] = admin, json: String? = nil) async throws -> HTTPResult {
         var all = headers
         if json != nil { all["Content-Type"] = "application/json" }
-        return try await client.send("POST", URL(string: base.absoluteString + path)!, headers: all, body: json.map { Data($0.utf8) })
+        let result = try await client.send("POST", URL(string: base.absoluteString + path)!, headers: all, body: json.map { Data($0.utf8) })
+        responses.record("POST", path, result)
+        return result
     }
 
     static func channel(_ named: String, in result: HTTPResult) -> [String: Any]? {
@@ -71,6 +98,7 @@ struct ConsoleAPITests {
             #expect(failing["state"] as? String == "failing")
             #expect((failing["last_error"] as? String)?.contains("does not exist") == true, "\(failing)")
         }
+        try responses.checkAgainstDocument()
     }
 
     @Test("quarantine: newest first, masked without pii; raw download only with pii; dry run, then replay after the fix")
@@ -110,6 +138,7 @@ struct ConsoleAPITests {
             #expect(((try await get(base, "/v1/console/quarantine")).json["entries"] as? [Any])?.isEmpty == true, "the entry is cleared")
             #expect(try await post(base, "/v1/console/quarantine/\(String(repeating: "0", count: 64))/replay").status == 404)
         }
+        try responses.checkAgainstDocument()
     }
 
     @Test("incidents by level with a timeline, and a complaint's revisions with their diff")
@@ -140,6 +169,7 @@ struct ConsoleAPITests {
 
             // The feed carries the level event to API consumers too.
             let feed = try await get(base, "/v1/complaints?limit=100", TestTokens.bearer(TestTokens.reader))
+            #expect(feed.status == 200)
             let types = (feed.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
             #expect(types.filter { $0 == "incident.level_changed" }.count == 1, "\(types)")
 
@@ -160,6 +190,7 @@ struct ConsoleAPITests {
             #expect(try await get(base, "/v1/console/complaints/\(id)", Self.lead).json["raw_downloadable"] as? Bool == true)
             #expect(try await get(base, "/v1/console/complaints/nothing-here").status == 404)
         }
+        try responses.checkAgainstDocument()
     }
 
     @Test("replay with the CLI's filters: a dry run with its diff sample, then a run followed to its end")
@@ -185,5 +216,6 @@ struct ConsoleAPITests {
             #expect((job.json["filter"] as? [String: String])?["channel"] == "inbox")
             #expect(try await get(base, "/v1/console/replays/unknown").status == 404)
         }
+        try responses.checkAgainstDocument()
     }
 }

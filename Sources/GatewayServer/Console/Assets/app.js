@@ -32,6 +32,8 @@ const LABELS = {
     replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化",
   },
 };
+// What the last reload said: kept across the list's own refreshes.
+let lastReload = "";
 let language = localStorage.getItem("console-language") || (navigator.language.startsWith("zh") ? "zh" : "en");
 const t = (key) => LABELS[language][key] || LABELS.en[key] || key;
 
@@ -47,6 +49,12 @@ function h(tag, attributes, ...children) {
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
+}
+
+// Like replaceChildren, but arrays are flattened and absent parts skipped.
+function fill(element, ...children) {
+  element.replaceChildren(...children.flat(Infinity).filter((child) => child !== null && child !== undefined)
+    .map((child) => (child instanceof Node ? child : document.createTextNode(String(child)))));
 }
 
 function time(value) {
@@ -96,22 +104,23 @@ const views = {
       h("td", { class: `state-${c.state}` }, t(c.state), c.last_error ? h("div", {}, c.last_error) : null),
       h("td", { class: "num", "data-field": "hour" }, c.complaints_last_hour), h("td", { class: "num", "data-field": "day" }, c.complaints_last_day),
       h("td", { class: "num", "data-field": "quarantined" }, c.quarantined), h("td", {}, time(c.last_input_at))));
-    const result = h("p", { id: "reload-result" });
+    const result = h("p", { id: "reload-result" }, lastReload);
     const reload = h("button", { id: "reload", type: "button", onclick: async () => {
       const { status: code, body: outcome } = await api("/v1/console/reload", { method: "POST" });
-      result.textContent = code === 200
+      lastReload = code === 200
         ? `${t("reloaded")}: +${outcome.added.length} −${outcome.removed.length} ~${outcome.changed.length}`
         : `${t("reloadFailed")}: ${(outcome.problems || []).map((p) => p.text).join("; ")}`;
+      document.getElementById("reload-result").textContent = lastReload;
     } }, t("reload"));
-    const levels = body.levels.map((l) => `${l.name} ≥ ${l.customers} ${t("customers")} / ${l.minutes} min`).join(" · ");
-    view.replaceChildren(h("h2", {}, t("channels")),
+    const levels = body.levels.map((l) => `${l.name} ≥ ${l.customers} ${t("customers").toLowerCase()} / ${l.minutes} min`).join(" · ");
+    fill(view, h("h2", {}, t("channels")),
       table(["name", "type", "sources", "state", "lastHour", "lastDay", "quarantined", "lastInput"], rows, "channels"),
       h("p", {}, reload), result, levels ? h("p", {}, `${t("levels")}: ${levels}`) : null);
   },
 
   async quarantine(view) {
     const { body } = await api("/v1/console/quarantine");
-    if (!body.entries.length) { view.replaceChildren(h("h2", {}, t("quarantine")), h("p", {}, t("noQuarantine"))); return; }
+    if (!body.entries.length) { fill(view, h("h2", {}, t("quarantine")), h("p", {}, t("noQuarantine"))); return; }
     const rows = body.entries.map((e) => {
       const panel = h("div", { class: "replay-panel" });
       const dryRun = h("button", { type: "button", class: "dry-run", onclick: async () => {
@@ -127,17 +136,17 @@ const views = {
         h("td", {}, h("pre", { class: "excerpt" }, e.excerpt || "")),
         h("td", {}, h("a", { href: `/v1/console/raw/${e.raw_sha256}`, download: true }, t("download")), h("br", {}), dryRun, panel));
     });
-    view.replaceChildren(h("h2", {}, t("quarantine")), table(["when", "channel", "reason", "location", "excerpt", "raw"], rows, "quarantine"));
+    fill(view, h("h2", {}, t("quarantine")), table(["when", "channel", "reason", "location", "excerpt", "raw"], rows, "quarantine"));
   },
 
   async incidents(view) {
     const { body } = await api("/v1/console/incidents");
-    if (!body.incidents.length) { view.replaceChildren(h("h2", {}, t("incidents")), h("p", {}, t("noIncidents"))); return; }
+    if (!body.incidents.length) { fill(view, h("h2", {}, t("incidents")), h("p", {}, t("noIncidents"))); return; }
     const rows = body.incidents.map((i) => h("tr", { "data-cluster": i.cluster },
-      h("td", {}, levelBadge(i.level, i.rank)), h("td", { class: "num" }, `${i.customers} / ${i.window_minutes} min`),
+      h("td", {}, levelBadge(i.level, i.rank)), h("td", { class: "num", title: `${i.customers} ${t("customers")} / ${i.window_minutes} min` }, i.total_customers),
       h("td", { class: "num" }, i.complaints), h("td", {}, time(i.first_seen)), h("td", {}, time(i.last_seen)), h("td", {}, i.excerpt),
       h("td", {}, h("a", { href: `#incident/${encodeURIComponent(i.cluster)}` }, t("open")))));
-    view.replaceChildren(h("h2", {}, t("incidents")), table(["level", "customers", "complaints", "firstSeen", "lastSeen", "excerpt", ""], rows, "incidents"));
+    fill(view, h("h2", {}, t("incidents")), table(["level", "customers", "complaints", "firstSeen", "lastSeen", "excerpt", ""], rows, "incidents"));
   },
 
   async incident(view, cluster) {
@@ -145,7 +154,7 @@ const views = {
     const i = body.incident;
     const lines = body.complaints.map((c) => h("tr", {}, h("td", {}, time(c.received_at)), h("td", {}, c.channel), h("td", {}, c.customer),
       h("td", {}, c.text), h("td", {}, h("a", { href: `#complaint/${encodeURIComponent(c.id)}` }, c.dedup_status))));
-    view.replaceChildren(h("h2", {}, levelBadge(i.level, i.rank), " ", i.excerpt),
+    fill(view, h("h2", {}, levelBadge(i.level, i.rank), " ", i.excerpt),
       h("p", {}, `${t("customers")}: ${i.total_customers} · ${t("complaints")}: ${i.complaints} · ${t("channels")}: ${body.channels.join(", ")}`),
       h("h3", {}, t("timeline")), chart(body.timeline),
       table(["when", "channel", "customer", "text", "verdict"], lines, "incident-complaints"));
@@ -158,7 +167,7 @@ const views = {
       h("strong", {}, `${t("revision")} ${r.revision}`), ` · ${time(r.received_at)} · `,
       body.raw_downloadable ? h("a", { href: `/v1/console/raw/${r.raw_sha256}`, download: true }, `${t("raw")} ${r.raw_sha256.slice(0, 12)}…`) : `${t("raw")} ${r.raw_sha256.slice(0, 12)}…`,
       r.changes.length ? table(["field", "old", "newValue"], r.changes.map((c) => h("tr", {}, h("td", {}, c.path), h("td", { class: "old" }, c.old), h("td", { class: "new" }, c.new)))) : null));
-    view.replaceChildren(h("h2", {}, body.subject || body.id),
+    fill(view, h("h2", {}, body.subject || body.id),
       h("p", {}, `${t("channel")}: ${body.channel} · ${t("customer")}: ${customer || "–"}`),
       h("p", { id: "verdict" }, `${t("verdict")}: ${body.dedup_status}`,
         body.duplicate_of ? h("span", {}, ` · ${t("duplicateOf")} `, h("a", { href: `#complaint/${encodeURIComponent(body.duplicate_of)}` }, body.duplicate_of)) : null,
@@ -188,7 +197,7 @@ const views = {
       } }, t("start"));
       out.replaceChildren(h("p", {}, `${t("dryRun")}: ${result.summary}`), summaryTable(result), diffTable(result.diffs), start);
     } }, t("dryRun"));
-    view.replaceChildren(h("h2", {}, t("replay")), h("div", { class: "card" },
+    fill(view, h("h2", {}, t("replay")), h("div", { class: "card" },
       h("label", {}, `${t("channel")} `, channel), " ", h("label", {}, `${t("since")} `, since), " ",
       h("label", {}, quarantined, ` ${t("onlyQuarantined")}`), " ", dryRun), out);
   },
@@ -223,19 +232,26 @@ function chart(points) {
   return svg;
 }
 
+// Renders run one after another in any order (navigation, the timer): each
+// builds off-page and only the newest one is shown, so a slow refresh of one
+// view never replaces the view navigated to since.
+let renders = 0;
 async function render() {
+  const current = ++renders;
   const [name, ...rest] = (location.hash.slice(1) || "channels").split("/");
-  const view = document.getElementById("view");
   for (const link of document.querySelectorAll("header nav a")) link.classList.toggle("active", link.getAttribute("href") === `#${name}`);
   for (const element of document.querySelectorAll("[data-label]")) element.textContent = t(element.dataset.label);
   document.getElementById("language").textContent = language === "zh" ? "English" : "中文";
   document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
   status(t("loading"));
+  const built = document.createElement("div");
   try {
-    await (views[name] || views.channels)(view, decodeURIComponent(rest.join("/")));
+    await (views[name] || views.channels)(built, decodeURIComponent(rest.join("/")));
+    if (current !== renders) return;
+    document.getElementById("view").replaceChildren(...built.childNodes);
     status("");
   } catch (error) {
-    status(String(error.message || error));
+    if (current === renders) status(String(error.message || error));
   }
 }
 
