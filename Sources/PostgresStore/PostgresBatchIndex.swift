@@ -22,7 +22,7 @@ import GatewayCore
 /// - everything this batch added: kept here until `flush`.
 ///
 /// Holds the commit lock's transaction: no other instance writes meanwhile.
-final class PostgresBatchIndex: DedupIndex {
+final class PostgresBatchIndex: DedupIndex, PostgresIncidentIndex {
     let tx: BlockingTransaction
     let workingSet: DedupWorkingSet
     /// The entry `add` stored last, for the store to link it to its complaint.
@@ -64,21 +64,6 @@ final class PostgresBatchIndex: DedupIndex {
     func takeFlagged() -> [String] {
         defer { flagged = [] }
         return flagged
-    }
-
-    func incidentRank(cluster: String) throws -> Int {
-        try PostgresIncidentRows.rank(cluster: cluster, raised: raised, tx: tx)
-    }
-
-    func raiseIncident(_ raise: IncidentRaise) throws {
-        try PostgresIncidentRows.raise(raise, tx: tx)
-        raised.append(raise)
-    }
-
-    /// The levels raised since the last call.
-    func takeRaised() -> [IncidentRaise] {
-        defer { raised = [] }
-        return raised
     }
 
     static func day(_ date: Date) -> Int64 {

@@ -8,7 +8,7 @@ import GatewayCore
 /// the index meanwhile) by `dedup rebuild`; commits decide a batch at a time
 /// with `PostgresBatchIndex`. The same lookups as `SQLiteDedupIndex`, each one
 /// index seek with a limit, written for PostgreSQL (arrays instead of IN lists).
-final class PostgresDedupIndex: DedupIndex {
+final class PostgresDedupIndex: DedupIndex, PostgresIncidentIndex {
     let tx: BlockingTransaction
     /// The entry `add` stored last, for the store to link it to its complaint.
     private(set) var lastEntry: Int64?
@@ -21,21 +21,6 @@ final class PostgresDedupIndex: DedupIndex {
     func takeFlagged() -> [String] {
         defer { flagged = [] }
         return flagged
-    }
-
-    func incidentRank(cluster: String) throws -> Int {
-        try PostgresIncidentRows.rank(cluster: cluster, raised: raised, tx: tx)
-    }
-
-    func raiseIncident(_ raise: IncidentRaise) throws {
-        try PostgresIncidentRows.raise(raise, tx: tx)
-        raised.append(raise)
-    }
-
-    /// The levels raised since the last call.
-    func takeRaised() -> [IncidentRaise] {
-        defer { raised = [] }
-        return raised
     }
 
     init(_ tx: BlockingTransaction) {

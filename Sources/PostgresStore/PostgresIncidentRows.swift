@@ -2,6 +2,31 @@ import Foundation
 import ComplaintModel
 import GatewayCore
 
+/// What both PostgreSQL dedup indexes do about incident levels: read a
+/// cluster's level, raise it, and hand the raises to the store to announce.
+protocol PostgresIncidentIndex: AnyObject {
+    var tx: BlockingTransaction { get }
+    /// Incident levels raised in this transaction, in order.
+    var raised: [IncidentRaise] { get set }
+}
+
+extension PostgresIncidentIndex {
+    func incidentRank(cluster: String) throws -> Int {
+        try PostgresIncidentRows.rank(cluster: cluster, raised: raised, tx: tx)
+    }
+
+    func raiseIncident(_ raise: IncidentRaise) throws {
+        try PostgresIncidentRows.raise(raise, tx: tx)
+        raised.append(raise)
+    }
+
+    /// The levels raised since the last call.
+    func takeRaised() -> [IncidentRaise] {
+        defer { raised = [] }
+        return raised
+    }
+}
+
 /// Incident levels inside a commit transaction: read and raised by the dedup
 /// indexes, announced as feed events once the transaction's rows are written.
 enum PostgresIncidentRows {

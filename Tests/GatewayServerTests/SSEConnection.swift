@@ -37,6 +37,11 @@ final class SSEConnection {
 
     deinit { close(fd) }
 
+    /// Ends the stream from this side (so the server's graceful shutdown need not wait for it).
+    func disconnect() {
+        shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// Reads until `condition` holds or `timeout` passes; returns whether it held.
     ///
     /// The blocking socket reads run on a thread of their own: blocking one of

@@ -24,7 +24,7 @@ public struct IncidentLevelChange: Sendable, Codable, Equatable {
     /// The first complaints' texts, masked and cut to `sampleLength` characters.
     public var samples: [String]
 
-    static let sampleLength = 280
+    public static let sampleLength = 280
 
     enum CodingKeys: String, CodingKey {
         case cluster, level, rank, customers, complaints, channels, samples

@@ -65,23 +65,8 @@ enum ConsoleViews {
         var summary: String
     }
 
-    struct Incident: Encodable {
-        var cluster: String
-        var level: String
-        var rank: Int
-        var customers: Int
-        var windowMinutes: Int
-        var firstRaisedAt: Date
-        var raisedAt: Date
-        var complaints: Int
-        var totalCustomers: Int
-        var firstSeen: Date
-        var lastSeen: Date
-        var excerpt: String
-    }
-
     struct IncidentDetail: Encodable {
-        var incident: Incident
+        var incident: IncidentRecord
         var channels: [String]
         var bucketMinutes: Int
         var timeline: [IncidentPoint]
@@ -151,10 +136,10 @@ enum ConsoleViews {
                      summary: summary.description)
     }
 
-    static func incident(_ record: IncidentRecord, pii: Bool) -> Incident {
-        Incident(cluster: record.cluster, level: record.level, rank: record.rank, customers: record.customers,
-                 windowMinutes: record.windowMinutes, firstRaisedAt: record.firstRaisedAt, raisedAt: record.raisedAt,
-                 complaints: record.complaints, totalCustomers: record.totalCustomers, firstSeen: record.firstSeen,
-                 lastSeen: record.lastSeen, excerpt: pii ? record.excerpt : PersonalTextScrubber().scrub(record.excerpt))
+    /// An incident as the console lists it: its excerpt masked without pii.
+    static func incident(_ record: IncidentRecord, pii: Bool) -> IncidentRecord {
+        var shown = record
+        if !pii { shown.excerpt = PersonalTextScrubber().scrub(record.excerpt) }
+        return shown
     }
 }

@@ -147,6 +147,8 @@ struct ConsoleAPITests {
         try FileManager.default.createDirectory(at: f.dir.path("in"), withIntermediateDirectories: true)
         try await f.withServer(dedup: ComplaintDedupStage(settings: f.config.dedup)) { base in
             #expect((try await get(base, "/v1/console/incidents")).json["incidents"] as? [Any] != nil)
+            // A live stream open before the outage gets the level event as it is committed.
+            let stream = try SSEConnection(port: base.port!, headers: TestTokens.bearer(TestTokens.reader))
             let text = "幸福小区3号楼从今天下午两点开始停电，到现在还没有恢复，也没有任何通知，请尽快处理"
             for i in 0..<3 {
                 let body = "email=n\(i)%40example.cn&name=Neighbour\(i)&topic=outage&message=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
@@ -172,6 +174,14 @@ struct ConsoleAPITests {
             #expect(feed.status == 200)
             let types = (feed.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
             #expect(types.filter { $0 == "incident.level_changed" }.count == 1, "\(types)")
+            #expect(await stream.read(until: { $0.events.contains { $0.type == "incident.level_changed" } }, timeout: .seconds(30)))
+            let event = try #require(stream.events.first { $0.type == "incident.level_changed" })
+            #expect(event.data.contains(#""level":"yellow""#) && event.data.contains(#""source":"/incidents""#))
+            #expect(!event.data.contains("Neighbour"), "no names in the samples")
+            stream.disconnect()
+            let metrics = try await client.send("GET", base.appending(path: "metrics"))
+            let yellow = metrics.text.split(separator: "\n").first { $0.hasPrefix("complaint_gateway_incident_levels_total{level=\"yellow\"}") }
+            #expect((yellow?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1, "counted per level: \(yellow ?? "absent")")
 
             // A complaint revised by a second input: both revisions, the second with its diff.
             _ = try f.dir.write("in/first.txt", "r1|the meter reads 120 kWh\n")
