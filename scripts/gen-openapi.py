@@ -248,7 +248,7 @@ doc = {
                                "added": {"type": "array", "items": {"type": "string"}},
                                "removed": {"type": "array", "items": {"type": "string"}},
                                "changed": {"type": "array", "items": {"type": "string"}},
-                               "restart_required": {"type": "array", "items": {"enum": ["server", "storage", "archive", "dedup"]}},
+                               "restart_required": {"type": "array", "items": {"enum": ["server", "storage", "archive", "dedup", "incidents"]}},
                                "problems": {"type": "array", "items": ref("ConfigProblem")}},
             },
         },
@@ -322,7 +322,7 @@ doc = {
         "/v1/admin/reload": {
             "post": {
                 "summary": "Re-read channels.conf (as SIGHUP does)",
-                "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive] and [dedup] only at the next start (listed in restart_required).",
+                "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive], [dedup] and [incidents] only at the next start (listed in restart_required).",
                 "security": bearer,
                 "responses": {"200": json_response("Applied.", ref("ReloadOutcome")),
                               "422": json_response("Not applied: the file has problems.", ref("ReloadOutcome")),

@@ -1237,7 +1237,8 @@ public enum OpenAPIDocument {
                 "server",
                 "storage",
                 "archive",
-                "dedup"
+                "dedup",
+                "incidents"
               ]
             },
             "type": "array"
@@ -1537,7 +1538,7 @@ public enum OpenAPIDocument {
     },
     "/v1/admin/reload": {
       "post": {
-        "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive] and [dedup] only at the next start (listed in restart_required).",
+        "description": "The file is validated whole first; with any problem the running configuration stays (422). Channels, tokens and sinks are applied; [server], [storage], [archive], [dedup] and [incidents] only at the next start (listed in restart_required).",
         "responses": {
           "200": {
             "content": {

@@ -11,7 +11,7 @@ public typealias ConfigSource = @Sendable () throws(ConfigError) -> (config: Gat
 /// the running configuration stays and the problems are returned, located as
 /// `check` prints them. A valid file replaces the channels, tokens and sinks
 /// at once (`LiveConfiguration`); the services then start, stop and restart
-/// their workers. `[server]`, `[storage]`, `[archive]` and `[dedup]` need a
+/// their workers. `[server]`, `[storage]`, `[archive]`, `[dedup]` and `[incidents]` need a
 /// restart; a change there is applied at the next start and said so.
 /// Reloads run one at a time.
 public actor ConfigReloader {
@@ -73,7 +73,12 @@ public actor ConfigReloader {
         if config.server != startup.server { sections.append("server") }
         if config.storage != startup.storage { sections.append("storage") }
         if config.archive != startup.archive { sections.append("archive") }
-        if config.dedup != startup.dedup { sections.append("dedup") }
+        // [incidents] rides with the dedup settings (the stage decides levels) but is its own section.
+        var dedup = config.dedup, startupDedup = startup.dedup
+        dedup.incidents = IncidentSettings()
+        startupDedup.incidents = IncidentSettings()
+        if dedup != startupDedup { sections.append("dedup") }
+        if config.dedup.incidents != startup.dedup.incidents { sections.append("incidents") }
         return sections
     }
 

@@ -92,6 +92,11 @@ struct ConsoleAPITests {
             #expect(counted["complaints_last_hour"] as? Int == 2 && counted["complaints_last_day"] as? Int == 2)
             #expect(counted["last_input_at"] is String)
 
+            // Levels are decided with the clusters: a change applies at the next start, and the reload says so.
+            try f.rewriteConfig(Self.config.replacingOccurrences(of: "customers = 3", with: "customers = 4"))
+            let reloaded = try await post(base, "/v1/console/reload")
+            #expect(reloaded.status == 200 && reloaded.json["restart_required"] as? [String] == ["incidents"], "\(reloaded.text)")
+
             // A drop folder that went missing shows the channel failing, with why.
             try FileManager.default.removeItem(at: f.dir.path("in"))
             let failing = try #require(Self.channel("inbox", in: try await get(base, "/v1/console/channels")))
