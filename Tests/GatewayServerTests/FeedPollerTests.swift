@@ -57,7 +57,7 @@ struct FeedPollerTests {
         }
         router.get("slow") { _, _ -> Response in
             _ = hits.add("slow")
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(12))
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: rss([("s1", "too late")]))))
         }
         router.get("gbk") { _, _ -> Response in
@@ -92,6 +92,7 @@ struct FeedPollerTests {
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
             let base = "http://127.0.0.1:\(port)"
+            // A 5 s timeout: long enough for a loaded machine's answers, well short of the slow feed's 12 s.
             let config = ["feed", "flaky", "slow", "old", "gbk"].map { name in
                 """
                 [[channel]]
@@ -99,7 +100,7 @@ struct FeedPollerTests {
                 type = "social_feed"
                 url = "\(base)/\(name)"
                 poll_interval_seconds = 1
-                poll_timeout_seconds = 1
+                poll_timeout_seconds = 5
                 """
             }.joined(separator: "\n")
             let channels = try TestChannels.load(config, plugins: [SocialFeedPlugin()], baseDirectory: dir.url).channels
@@ -111,7 +112,8 @@ struct FeedPollerTests {
             group.addTask { try await poller.run() }
 
             var bodies: [String: String] = [:]
-            let deadline = Date().addingTimeInterval(30)
+            // Generous, for a loaded machine; the loop ends as soon as everything is seen.
+            let deadline = Date().addingTimeInterval(120)
             while Date() < deadline {
                 try await Task.sleep(for: .milliseconds(300))
                 let page = try await store.feed(after: 0, limit: 100)
