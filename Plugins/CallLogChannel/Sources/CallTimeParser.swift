@@ -95,18 +95,23 @@ struct CallTimeParser: Sendable {
         return Date(timeIntervalSince1970: Double(local - offset) + fraction)
     }
 
-    /// Seconds from `12`, `1:05`, `01:02:03`; nil otherwise.
+    /// The longest duration taken as one (about 31 years): anything longer is
+    /// not a call, and a hostile export's `1e300` or `inf` must not trap.
+    static let maximumSeconds = 1_000_000_000
+
+    /// Seconds from `12`, `12.5`, `1:05`, `01:02:03`; nil otherwise (or above `maximumSeconds`).
     static func seconds(_ text: String) -> Int? {
         let parts = TextCleaner.trim(text).split(separator: ":", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count) else { return nil }
         var total = 0
         for part in parts {
             guard let v = Int(part), v >= 0 else {
-                if parts.count == 1, let d = Double(part), d >= 0 { return Int(d.rounded()) }
+                if parts.count == 1, let d = Double(part), d >= 0, d <= Double(maximumSeconds) { return Int(d.rounded()) }
                 return nil
             }
+            guard v <= maximumSeconds, total <= maximumSeconds / 60 else { return nil }
             total = total * 60 + v
         }
-        return total
+        return total <= maximumSeconds ? total : nil
     }
 }

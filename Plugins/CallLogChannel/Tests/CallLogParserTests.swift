@@ -158,6 +158,11 @@ struct CallLogParserTests {
         #expect(CallTimeParser.seconds("1:02:03") == 3723)
         #expect(CallTimeParser.seconds("12.6") == 13)
         #expect(CallTimeParser.seconds("abc") == nil)
+        // Found by the fuzzer under load: a duration that does not fit an Int trapped the parser.
+        for hostile in ["inf", "1e300", "nan", "-1", "99999999999999999:00", "9223372036854775807", "1000000001", "17:99999999999999:00"] {
+            #expect(CallTimeParser.seconds(hostile) == nil, "\(hostile)")
+        }
+        #expect(CallTimeParser.seconds("1000000000") == 1_000_000_000)
     }
 }
 
