@@ -32,20 +32,34 @@ extension PostgresComplaintStore {
                        [activeSince.timeIntervalSince1970, Int64(limit)]).map { try Self.incidentRecord($0).0 }
     }
 
-    public func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail? {
+    public func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail? {
         guard let row = try await rows("SELECT \(Self.incidentColumns) WHERE i.cluster = $1", [cluster]).first else { return nil }
         let (record, entry) = try Self.incidentRecord(row)
         let channels = try await rows("""
             SELECT DISTINCT c.channel FROM dedup_entries e JOIN complaints c ON c.id = e.complaint_id
             WHERE e.cluster = $1 OR e.id = $1 ORDER BY 1
             """, [entry]).map { try $0.makeRandomAccess().required(0, String.self) }
-        let points = try await rows("SELECT at, COALESCE(person, -id) FROM dedup_entries WHERE cluster = $1 OR id = $1", [entry]).map { row in
-            let c = row.makeRandomAccess()
-            return (at: try c.required(0, Double.self), customer: try c.required(1, Int64.self))
+        let width = bucket ?? IncidentDetail.automaticBucket(for: record)
+        let origin = IncidentDetail.origin(of: record, bucket: width)
+        func counts(_ sql: String) async throws -> [Int: Int] {
+            Dictionary(try await rows(sql, [entry, origin, width]).map { row in
+                let c = row.makeRandomAccess()
+                return (Int(try c.required(0, Int64.self)), Int(try c.required(1, Int64.self)))
+            }, uniquingKeysWith: +)
         }
+        let complaints = try await counts("""
+            SELECT floor((at - $2) / $3)::int8, COUNT(*) FROM dedup_entries WHERE cluster = $1 OR id = $1 GROUP BY 1
+            """)
+        let customers = try await counts("""
+            SELECT floor((first - $2) / $3)::int8, COUNT(*) FROM (
+                SELECT MIN(at) AS first FROM dedup_entries WHERE cluster = $1 OR id = $1 GROUP BY COALESCE(person, -id)) AS firsts
+            GROUP BY 1
+            """)
         let ids = try await rows("SELECT complaint_id FROM dedup_entries WHERE cluster = $1 OR id = $1 ORDER BY id DESC LIMIT $2",
                                  [entry, Int64(limit)]).map { try $0.makeRandomAccess().required(0, String.self) }
-        return IncidentDetail(record: record, channels: channels, timeline: IncidentDetail.timeline(points, bucket: bucket), complaintIDs: ids)
+        return IncidentDetail(record: record, channels: channels, bucket: width,
+                              timeline: IncidentDetail.timeline(origin: origin, bucket: width, complaints: complaints, customers: customers),
+                              complaintIDs: ids)
     }
 
     public func channelActivity(hour: Date, day: Date) async throws -> [ChannelActivity] {

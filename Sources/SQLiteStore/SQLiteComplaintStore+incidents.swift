@@ -80,23 +80,37 @@ extension SQLiteComplaintStore {
         }
     }
 
-    public func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail? {
+    public func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail? {
         try await guarded {
             try await pool.read { db -> IncidentDetail? in
                 guard let row = try Row.fetchOne(db, sql: "SELECT k.id AS entry, \(Self.incidentColumns) WHERE i.cluster = ?",
                                                  arguments: [cluster]) else { return nil }
                 let entry: Int64 = row["entry"]
+                let record = Self.incidentRecord(row)
                 let channels = try String.fetchAll(db, sql: """
                     SELECT DISTINCT c.channel FROM dedup_entries e JOIN complaints c ON c.id = e.complaint_id
                     WHERE e.cluster = ?1 OR e.id = ?1 ORDER BY 1
                     """, arguments: [entry])
-                let points = try Row.fetchAll(db, sql: "SELECT at, COALESCE(person, -id) AS customer FROM dedup_entries WHERE cluster = ?1 OR id = ?1",
-                                              arguments: [entry]).map { (at: $0["at"] as Double, customer: $0["customer"] as Int64) }
+                let width = bucket ?? IncidentDetail.automaticBucket(for: record)
+                let origin = IncidentDetail.origin(of: record, bucket: width)
+                func counts(_ sql: String) throws -> [Int: Int] {
+                    Dictionary(try Row.fetchAll(db, sql: sql, arguments: [entry, origin, width]).map { ($0[0] as Int, $0[1] as Int) },
+                               uniquingKeysWith: +)
+                }
+                let complaints = try counts("""
+                    SELECT CAST((at - ?2) / ?3 AS INTEGER), COUNT(*) FROM dedup_entries WHERE cluster = ?1 OR id = ?1 GROUP BY 1
+                    """)
+                let customers = try counts("""
+                    SELECT CAST((first - ?2) / ?3 AS INTEGER), COUNT(*) FROM (
+                        SELECT MIN(at) AS first FROM dedup_entries WHERE cluster = ?1 OR id = ?1 GROUP BY COALESCE(person, -id))
+                    GROUP BY 1
+                    """)
                 let ids = try String.fetchAll(db, sql: """
                     SELECT complaint_id FROM dedup_entries WHERE cluster = ?1 OR id = ?1 ORDER BY id DESC LIMIT ?2
                     """, arguments: [entry, limit])
-                return IncidentDetail(record: Self.incidentRecord(row), channels: channels,
-                                      timeline: IncidentDetail.timeline(points, bucket: bucket), complaintIDs: ids)
+                return IncidentDetail(record: record, channels: channels, bucket: width,
+                                      timeline: IncidentDetail.timeline(origin: origin, bucket: width, complaints: complaints, customers: customers),
+                                      complaintIDs: ids)
             }
         }
     }

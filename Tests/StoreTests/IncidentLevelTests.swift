@@ -75,6 +75,9 @@ struct IncidentLevelTests {
         #expect(detail.timeline.map(\.customers) == [3, 3, 3])
         #expect(detail.complaintIDs == (5..<9).reversed().map { Self.outage($0, minutes: $0).complaint.id })
         #expect(try await f.store.incident(cluster: "no-such-cluster", bucket: 60, limit: 4) == nil)
+        // Unasked, about 24 buckets over the cluster's life: 8 minutes → 1-minute buckets, one complaint each.
+        let automatic = try #require(try await f.store.incident(cluster: first.id, bucket: nil, limit: 1))
+        #expect(automatic.bucket == 60 && automatic.timeline.map(\.complaints) == Array(repeating: 1, count: 9))
     }
 
     @Test("customers are counted within each level's window: a slow outage stays orange", arguments: StoreEngine.available)

@@ -52,31 +52,37 @@ public struct IncidentPoint: Sendable, Equatable, Codable {
 public struct IncidentDetail: Sendable, Equatable {
     public var record: IncidentRecord
     public var channels: [String]
+    /// The width of the timeline's buckets, in seconds.
+    public var bucket: TimeInterval
     /// Buckets of `bucket` seconds from the first complaint, oldest first.
     public var timeline: [IncidentPoint]
     /// The ids of its complaints, newest first, up to the asked limit.
     public var complaintIDs: [String]
 
-    public init(record: IncidentRecord, channels: [String], timeline: [IncidentPoint], complaintIDs: [String]) {
+    public init(record: IncidentRecord, channels: [String], bucket: TimeInterval, timeline: [IncidentPoint], complaintIDs: [String]) {
         self.record = record
         self.channels = channels
+        self.bucket = bucket
         self.timeline = timeline
         self.complaintIDs = complaintIDs
     }
 
-    /// Buckets from per-entry (time, customer) pairs, oldest first; a customer
-    /// counts in the bucket of their first complaint.
-    public static func timeline(_ entries: [(at: Double, customer: Int64)], bucket: TimeInterval) -> [IncidentPoint] {
-        guard let first = entries.map(\.at).min(), bucket > 0 else { return [] }
-        let origin = (first / bucket).rounded(.down) * bucket
-        var complaints: [Int: Int] = [:], customers: [Int: Int] = [:]
-        var seen = Set<Int64>()
-        for entry in entries.sorted(by: { $0.at < $1.at }) {
-            let slot = Int((entry.at - origin) / bucket)
-            complaints[slot, default: 0] += 1
-            if seen.insert(entry.customer).inserted { customers[slot, default: 0] += 1 }
-        }
-        let last = complaints.keys.max() ?? 0
+    /// About 24 buckets over the cluster's life, whole minutes, one minute to a day.
+    public static func automaticBucket(for record: IncidentRecord) -> TimeInterval {
+        let minutes = (record.lastSeen.timeIntervalSince(record.firstSeen) / 60 / 24).rounded(.up)
+        return min(1_440, max(1, minutes)) * 60
+    }
+
+    /// Where bucket 0 starts: the first complaint's time, rounded down to the bucket.
+    public static func origin(of record: IncidentRecord, bucket: TimeInterval) -> Double {
+        (record.firstSeen.timeIntervalSince1970 / bucket).rounded(.down) * bucket
+    }
+
+    /// The timeline from per-bucket counts (bucket index → complaints, and →
+    /// customers whose first complaint in the cluster fell in it), as the
+    /// store counts them with GROUP BY: memory follows the buckets, not the cluster.
+    public static func timeline(origin: Double, bucket: TimeInterval, complaints: [Int: Int], customers: [Int: Int]) -> [IncidentPoint] {
+        guard let last = Set(complaints.keys).union(customers.keys).max(), last >= 0 else { return [] }
         return (0...last).map { slot in
             IncidentPoint(start: Date(timeIntervalSince1970: origin + Double(slot) * bucket),
                           complaints: complaints[slot] ?? 0, customers: customers[slot] ?? 0)

@@ -156,7 +156,7 @@ public struct AnyComplaintStore: ComplaintStore {
         try await base.incidents(activeSince: activeSince, limit: limit)
     }
 
-    public func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail? {
+    public func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail? {
         try await base.incident(cluster: cluster, bucket: bucket, limit: limit)
     }
 

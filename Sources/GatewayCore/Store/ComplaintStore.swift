@@ -135,8 +135,9 @@ public protocol ComplaintStore: Sendable {
     func incidents(activeSince: Date, limit: Int) async throws -> [IncidentRecord]
 
     /// One incident cluster: its channels, its timeline in buckets of
-    /// `bucket` seconds and its newest `limit` complaints; nil when the cluster has no level.
-    func incident(cluster: String, bucket: TimeInterval, limit: Int) async throws -> IncidentDetail?
+    /// `bucket` seconds (nil: `IncidentDetail.automaticBucket`) and its newest
+    /// `limit` complaints; nil when the cluster has no level.
+    func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail?
 
     /// Per channel: complaints stored from inputs received since `hour` and
     /// `day`, quarantine entries, the last input's time. Channels with no input are absent.

@@ -24,14 +24,8 @@ extension ConsoleAPI {
                 throw APIError(.badRequest, code: "bad_parameter", message: "bucket_minutes must be between 1 and 1440")
             }
             let limit = try Self.limit(request, default: 50, maximum: 500)
-            guard var detail = try await store.incident(cluster: cluster, bucket: Double(asked ?? 1) * 60, limit: limit) else {
+            guard let detail = try await store.incident(cluster: cluster, bucket: asked.map { Double($0) * 60 }, limit: limit) else {
                 throw APIError(.notFound, code: "not_found", message: "no incident cluster \(cluster)")
-            }
-            // Unless asked, about 24 buckets over the cluster's life, a minute at least.
-            let span = detail.record.lastSeen.timeIntervalSince(detail.record.firstSeen)
-            let bucketMinutes = asked ?? min(1_440, max(1, Int((span / 60 / 24).rounded(.up))))
-            if asked == nil, bucketMinutes > 1, let again = try await store.incident(cluster: cluster, bucket: Double(bucketMinutes) * 60, limit: limit) {
-                detail = again
             }
             var lines: [ConsoleViews.ComplaintLine] = []
             let privacy = live.current.privacy
@@ -41,7 +35,7 @@ extension ConsoleAPI {
             }
             return try ConsoleJSON.response(ConsoleViews.IncidentDetail(
                 incident: ConsoleViews.incident(detail.record, pii: grant.pii), channels: detail.channels,
-                bucketMinutes: bucketMinutes, timeline: detail.timeline, complaints: lines))
+                bucketMinutes: Int(detail.bucket / 60), timeline: detail.timeline, complaints: lines))
         }
     }
 
