@@ -15,8 +15,8 @@ import NIOCore
 ///
 /// The cursor is the feed sequence: assigned inside the store's write
 /// transaction, so a consumer that stores it resumes exactly, across restarts.
-public struct FeedController<Store: ComplaintStore>: Sendable {
-    let store: Store
+public struct FeedController: Sendable {
+    let store: any FeedReader
     /// Tokens, and what readers without the `pii` scope see, as reloaded.
     let live: LiveConfiguration
     let notifier: FeedNotifier
@@ -30,7 +30,7 @@ public struct FeedController<Store: ComplaintStore>: Sendable {
 
     public static var maxPageSize: Int { 1000 }
 
-    public init(store: Store, live: LiveConfiguration, notifier: FeedNotifier, readiness: ServerReadiness = ServerReadiness(),
+    public init(store: any FeedReader, live: LiveConfiguration, notifier: FeedNotifier, readiness: ServerReadiness = ServerReadiness(),
                 heartbeat: Duration = .seconds(15), pollInterval: Duration = .seconds(1)) {
         self.store = store
         self.live = live

@@ -20,14 +20,14 @@ import ServiceLifecycle
 ///
 /// The targets follow reloads: a removed or changed channel's targets finish
 /// the poll in hand and stop; new ones start (`WorkerSet`).
-public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Service {
-    let pipeline: IngestPipeline<Store, Dedup>
+public struct FeedPollerService<Dedup: DedupStage>: Service {
+    let pipeline: IngestPipeline<Dedup>
     let live: LiveConfiguration
     let notifier: FeedNotifier?
     let logger: Logger
     let session: URLSession
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration, notifier: FeedNotifier? = nil,
+    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
         self.pipeline = pipeline
         self.live = live
@@ -41,7 +41,7 @@ public struct FeedPollerService<Store: ComplaintStore, Dedup: DedupStage>: Servi
     }
 
     /// A fixed set of channels (no reloads).
-    public init(pipeline: IngestPipeline<Store, Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
+    public init(pipeline: IngestPipeline<Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
         self.init(pipeline: pipeline, live: LiveConfiguration(channels: channels), notifier: notifier, logger: logger)
     }

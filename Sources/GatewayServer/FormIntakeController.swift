@@ -15,8 +15,8 @@ import Synchronization
 /// origin, rate limits, media type, declared length, then the body (read up to
 /// the channel's limit), its signature and its idempotency key. Only then is
 /// the body archived (durably) and processed.
-public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
-    let pipeline: IngestPipeline<Store, Dedup>
+public struct FormIntakeController<Dedup: DedupStage>: Sendable {
+    let pipeline: IngestPipeline<Dedup>
     /// Channels and tokens in effect; each post reads them once, so a reload
     /// during a post does not change what that post is checked against.
     let live: LiveConfiguration
@@ -29,7 +29,7 @@ public struct FormIntakeController<Store: ComplaintStore, Dedup: DedupStage>: Se
     let trustedProxies: [IPRange]
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration,
+    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration,
                 notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
                 storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), trustedProxies: [IPRange] = [], logger: Logger) {
         self.pipeline = pipeline

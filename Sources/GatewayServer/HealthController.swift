@@ -7,15 +7,15 @@ import Synchronization
 /// the archive can be written and the channels have started: send traffic),
 /// `GET /metrics` (Prometheus text format) and `GET /openapi.json` (the API's
 /// contract).
-public struct HealthController<Store: ComplaintStore>: Sendable {
-    let store: Store
+public struct HealthController: Sendable {
+    let store: any StorePing
     let archive: RawArchive
     let live: LiveConfiguration
     let readiness: ServerReadiness
     let sources: SourceHealth
     let registry: PrometheusCollectorRegistry
 
-    public init(store: Store, archive: RawArchive, live: LiveConfiguration, readiness: ServerReadiness, sources: SourceHealth = SourceHealth(),
+    public init(store: any StorePing, archive: RawArchive, live: LiveConfiguration, readiness: ServerReadiness, sources: SourceHealth = SourceHealth(),
                 registry: PrometheusCollectorRegistry) {
         self.sources = sources
         self.store = store
@@ -42,7 +42,7 @@ public struct HealthController<Store: ComplaintStore>: Sendable {
             var checks: [String: String] = [:]
             var ready = true
             do {
-                _ = try await store.latestIngestionID()
+                try await store.ping()
                 checks["store"] = "ok"
             } catch let error as StoreCorruptError {
                 checks["store"] = "damaged: \(error.reason)"

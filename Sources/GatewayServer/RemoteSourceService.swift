@@ -16,14 +16,14 @@ import ServiceLifecycle
 /// with the reason, shown on `/readyz`, counted, and retried with
 /// exponential backoff. With several instances on one store, the source's
 /// lease lets one fetch at a time.
-public struct RemoteSourceService<Store: ComplaintStore, Dedup: DedupStage>: Service {
-    let pipeline: IngestPipeline<Store, Dedup>
+public struct RemoteSourceService<Dedup: DedupStage>: Service {
+    let pipeline: IngestPipeline<Dedup>
     let live: LiveConfiguration
     let health: SourceHealth
     let notifier: FeedNotifier?
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Store, Dedup>, live: LiveConfiguration, health: SourceHealth, notifier: FeedNotifier?, logger: Logger) {
+    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, health: SourceHealth, notifier: FeedNotifier?, logger: Logger) {
         self.pipeline = pipeline
         self.live = live
         self.health = health

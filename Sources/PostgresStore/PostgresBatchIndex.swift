@@ -22,7 +22,7 @@ import GatewayCore
 /// - everything this batch added: kept here until `flush`.
 ///
 /// Holds the commit lock's transaction: no other instance writes meanwhile.
-final class PostgresBatchIndex: DedupIndex, PostgresIncidentIndex {
+final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
     let tx: BlockingTransaction
     let workingSet: DedupWorkingSet
     /// The entry `add` stored last, for the store to link it to its complaint.

@@ -9,7 +9,7 @@ import GatewayCore
 ///
 /// Every lookup is an index seek with a limit: by person and time, by LSH key
 /// within a day, by entry id. See `SQLiteMigrations` v5 for the tables.
-final class SQLiteDedupIndex: DedupIndex {
+final class SQLiteDedupIndex: CommitDedupIndex {
     let db: Database
     /// The store's in-memory mirror of recent LSH buckets; nil reads the table.
     let workingSet: DedupWorkingSet?

@@ -28,7 +28,7 @@ enum TestMetrics {
 /// archive in a temporary folder, and a URLSession client.
 struct ServerFixture {
     let dir: TemporaryDirectory
-    var pipeline: IngestPipeline<SQLiteComplaintStore, ExactDedupStage> {
+    var pipeline: IngestPipeline<ExactDedupStage> {
         IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
     }
     let store: SQLiteComplaintStore

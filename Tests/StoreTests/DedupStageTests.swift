@@ -13,7 +13,7 @@ struct DedupStageTests {
     /// A store in its own folder, with an ingestion to commit to.
     struct Fixture {
         let dir: TemporaryDirectory
-        let store: AnyComplaintStore
+        let store: any ComplaintStore
         let ingestion: Int64
         var stage: ComplaintDedupStage
 
@@ -381,7 +381,7 @@ struct DedupStageTests {
         #expect(result.massComplaints.count == 1)
         #expect(result.inserted == 13 && result.updated == 2)
 
-        func summary(_ store: AnyComplaintStore) async throws -> [String] {
+        func summary(_ store: any ComplaintStore) async throws -> [String] {
             try await store.feed(after: 0, limit: 100).map { event in
                 let complaint = try #require(event.complaint)
                 let d = complaint.dedup
@@ -391,7 +391,7 @@ struct DedupStageTests {
         let expected = try await summary(reference.store), got = try await summary(batched.store)
         #expect(got == expected)
         #expect(expected.contains { $0.contains("duplicate of=") && $0.contains(" c2 ") }, "the merge midway links c2 to w1")
-        let clusters = { (store: AnyComplaintStore) in
+        let clusters = { (store: any ComplaintStore) in
             try await store.clusters(ClusterQuery(minimumSize: 1)).map { "\($0.id) \($0.size) \($0.customers) \($0.flaggedAt != nil)" }.sorted()
         }
         #expect(try await clusters(batched.store) == (try await clusters(reference.store)))

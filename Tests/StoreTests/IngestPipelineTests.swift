@@ -10,8 +10,8 @@ struct IngestPipelineTests {
     struct Fixture {
         let dir: TemporaryDirectory
         let archive: RawArchive
-        let store: AnyComplaintStore
-        let pipeline: IngestPipeline<AnyComplaintStore, ExactDedupStage>
+        let store: any ComplaintStore
+        let pipeline: IngestPipeline<ExactDedupStage>
         let channel: ConfiguredChannel
 
         init(_ engine: StoreEngine, batchSize: Int = 2000) async throws {

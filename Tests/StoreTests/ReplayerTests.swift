@@ -10,8 +10,8 @@ struct ReplayerTests {
     struct Fixture {
         let dir: TemporaryDirectory
         let archive: RawArchive
-        let store: AnyComplaintStore
-        let pipeline: IngestPipeline<AnyComplaintStore, ExactDedupStage>
+        let store: any ComplaintStore
+        let pipeline: IngestPipeline<ExactDedupStage>
 
         init(_ engine: StoreEngine) async throws {
             dir = try TemporaryDirectory("replay")
@@ -20,7 +20,7 @@ struct ReplayerTests {
             pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
         }
 
-        var replayer: Replayer<AnyComplaintStore, ExactDedupStage> { Replayer(pipeline: pipeline) }
+        var replayer: Replayer<ExactDedupStage> { Replayer(pipeline: pipeline) }
     }
 
     @Test("a changed parser yields new revisions and update events; replaying again changes nothing", arguments: StoreEngine.available)

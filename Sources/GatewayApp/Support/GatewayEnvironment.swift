@@ -26,11 +26,7 @@ struct GatewayEnvironment {
     }
 
     /// Opens the configured store engine.
-    func openStore() async throws -> AnyComplaintStore {
-        AnyComplaintStore(try await openEngine())
-    }
-
-    private func openEngine() async throws -> any ComplaintStore {
+    func openStore() async throws -> any ComplaintStore {
         switch config.storage.engine {
         case .sqlite:
             return try SQLiteComplaintStore(path: config.storage.path)

@@ -10,8 +10,8 @@ import Synchronization
 /// under load each transaction carries what arrived during the previous one,
 /// so the cost of a commit (the writer lock, the WAL sync, PostgreSQL's round
 /// trips) is shared by all of them. Queued inputs are committed in queue order.
-public final class GroupCommitter<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
-    public let store: Store
+public final class GroupCommitter<Dedup: DedupStage>: Sendable {
+    public let store: any ComplaintCommitter
     public let dedup: Dedup
     public let maxInputs: Int
     public let maxComplaints: Int
@@ -29,7 +29,7 @@ public final class GroupCommitter<Store: ComplaintStore, Dedup: DedupStage>: Sen
 
     private let state = Mutex(State())
 
-    public init(store: Store, dedup: Dedup, maxInputs: Int = 512, maxComplaints: Int = 4000,
+    public init(store: any ComplaintCommitter, dedup: Dedup, maxInputs: Int = 512, maxComplaints: Int = 4000,
                 logger: Logger = Logger(label: "complaint-gateway.commit")) {
         self.store = store
         self.dedup = dedup

@@ -15,9 +15,9 @@ import ComplaintModel
 /// rejects goes to quarantine with its batch, and the run goes on. An input
 /// the parser cannot read to its end keeps what was read and is quarantined as
 /// a whole with the reason.
-public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
+public struct IngestPipeline<Dedup: DedupStage>: Sendable {
     public let archive: RawArchive
-    public let store: Store
+    public let store: any ComplaintStore
     public let dedup: Dedup
     public let normalizer: Normalizer
     /// Complaints per store transaction: large enough to amortize the commit,
@@ -26,14 +26,14 @@ public struct IngestPipeline<Store: ComplaintStore, Dedup: DedupStage>: Sendable
     public let logger: Logger
     /// Commits whole small inputs, many per transaction; shared by every copy
     /// of this pipeline (one per process).
-    public let committer: GroupCommitter<Store, Dedup>
+    public let committer: GroupCommitter<Dedup>
     /// The level of the one line logged per finished input (channel, source,
     /// counts, duration) and of its quarantined records: `serve` raises it to
     /// `.notice` so the default log shows every input; CLI runs keep `.debug`
     /// and report through their own output.
     public var inputLogLevel: Logger.Level = .debug
 
-    public init(archive: RawArchive, store: Store, dedup: Dedup, normalizer: Normalizer = Normalizer(),
+    public init(archive: RawArchive, store: any ComplaintStore, dedup: Dedup, normalizer: Normalizer = Normalizer(),
                 batchSize: Int = 2000, logger: Logger = Logger(label: "complaint-gateway.pipeline")) {
         self.archive = archive
         self.store = store

@@ -6,8 +6,8 @@ import Hummingbird
 /// The JSON endpoints behind `/console`, under `/v1/console/` (scope
 /// `admin`; personal data unmasked only with `pii`). Split by concern:
 /// channels here, `+quarantine`, `+incidents`, `+complaints`, `+replay`.
-struct ConsoleAPI<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
-    let pipeline: IngestPipeline<Store, Dedup>
+struct ConsoleAPI<Dedup: DedupStage>: Sendable {
+    let pipeline: IngestPipeline<Dedup>
     let live: LiveConfiguration
     let access: ConsoleAccess
     let reloader: ConfigReloader?
@@ -16,7 +16,7 @@ struct ConsoleAPI<Store: ComplaintStore, Dedup: DedupStage>: Sendable {
     let replays: ConsoleReplayJobs
     let notifier: FeedNotifier
 
-    var store: Store { pipeline.store }
+    var store: any ComplaintStore { pipeline.store }
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         router.get("/v1/console/channels") { request, _ in

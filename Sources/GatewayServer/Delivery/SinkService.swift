@@ -12,15 +12,15 @@ import ServiceLifecycle
 /// sink's `max_attempts`; then the event goes to the dead letters
 /// (`complaint-gateway deliveries`) and the sink moves on, so one bad event
 /// does not stop the rest.
-public struct SinkService<Store: ComplaintStore>: Service {
+public struct SinkService: Service {
     public let sink: SinkSettings
-    let store: Store
+    let store: any FeedReader & SinkLedger
     let delivery: any FeedDelivery
     let notifier: FeedNotifier?
     let pollInterval: Duration
     let logger: Logger
 
-    public init(sink: SinkSettings, store: Store, delivery: any FeedDelivery, notifier: FeedNotifier? = nil,
+    public init(sink: SinkSettings, store: any FeedReader & SinkLedger, delivery: any FeedDelivery, notifier: FeedNotifier? = nil,
                 pollInterval: Duration = .seconds(1), logger: Logger) {
         self.sink = sink
         self.store = store
@@ -104,11 +104,11 @@ public struct SinkService<Store: ComplaintStore>: Service {
 
 /// Re-delivers dead letters (`complaint-gateway deliveries retry`): each one
 /// delivered is removed; one that fails again stays, with the new error.
-public struct DeadLetterRetrier<Store: ComplaintStore>: Sendable {
-    let store: Store
+public struct DeadLetterRetrier: Sendable {
+    let store: any FeedReader & SinkLedger
     let privacy: PersonalDataPolicy
 
-    public init(store: Store, privacy: PersonalDataPolicy) {
+    public init(store: any FeedReader & SinkLedger, privacy: PersonalDataPolicy) {
         self.store = store
         self.privacy = privacy
     }

@@ -5,13 +5,13 @@ import ServiceLifecycle
 /// Runs one `SinkService` per `[[sink]]` in effect, following reloads: a
 /// removed or changed sink stops after the event in hand (its cursor stays in
 /// the store, so a sink added back resumes where it stopped).
-public struct SinkSupervisor<Store: ComplaintStore>: Service {
-    let store: Store
+public struct SinkSupervisor: Service {
+    let store: any FeedReader & SinkLedger
     let live: LiveConfiguration
     let notifier: FeedNotifier?
     let logger: Logger
 
-    public init(store: Store, live: LiveConfiguration, notifier: FeedNotifier?, logger: Logger) {
+    public init(store: any FeedReader & SinkLedger, live: LiveConfiguration, notifier: FeedNotifier?, logger: Logger) {
         self.store = store
         self.live = live
         self.notifier = notifier

@@ -21,16 +21,16 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// Opens (creating or reopening) the store called `name` belonging to `dir`:
     /// a file in the folder, or a schema named after the folder.
-    func open(_ dir: TemporaryDirectory, name: String = "c") async throws -> AnyComplaintStore {
+    func open(_ dir: TemporaryDirectory, name: String = "c") async throws -> any ComplaintStore {
         switch self {
         case .sqlite:
-            return AnyComplaintStore(try SQLiteComplaintStore(path: dir.path("\(name).sqlite")))
+            return try SQLiteComplaintStore(path: dir.path("\(name).sqlite"))
         case .postgres:
             let server = try #require(PostgresTestServer.shared, "\(PostgresTestServer.unavailableReason ?? "")")
             // A long wait for a connection: other tests block the concurrency pool with child processes,
             // which delays the pool's connecting (an outage is tested separately, with the default).
-            return AnyComplaintStore(try await PostgresComplaintStore(settings: server.settings(schema: Self.schema(for: dir, name: name)),
-                                                                      connectTimeout: .seconds(60)))
+            return try await PostgresComplaintStore(settings: server.settings(schema: Self.schema(for: dir, name: name)),
+                                                    connectTimeout: .seconds(60))
         }
     }
 
@@ -46,12 +46,12 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// for SQLite the parameters become `?n` and the casts are dropped (dates are
 /// RFC 3339 text there).
 enum RawSQL {
-    static func execute(_ store: AnyComplaintStore, _ sql: String, _ arguments: [String] = []) async throws {
+    static func execute(_ store: any ComplaintStore, _ sql: String, _ arguments: [String] = []) async throws {
         _ = try await rows(store, sql, arguments)
     }
 
-    static func rows(_ store: AnyComplaintStore, _ sql: String, _ arguments: [String] = []) async throws -> [[String?]] {
-        switch store.base {
+    static func rows(_ store: any ComplaintStore, _ sql: String, _ arguments: [String] = []) async throws -> [[String?]] {
+        switch store {
         case let sqlite as SQLiteComplaintStore:
             let translated = sql.replacingOccurrences(of: #"::\w+"#, with: "", options: .regularExpression)
                 .replacingOccurrences(of: #"\$(\d+)"#, with: "?$1", options: .regularExpression)

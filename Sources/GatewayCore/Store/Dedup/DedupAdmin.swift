@@ -1,0 +1,25 @@
+import Foundation
+import ComplaintModel
+
+/// The dedup index seen from outside the write path: incident clusters and
+/// their levels, and the rebuild.
+public protocol DedupAdmin: Sendable {
+    /// Incident clusters matching `query`, most recently active first.
+    func clusters(_ query: ClusterQuery) async throws -> [ClusterRecord]
+
+    /// Clusters with an `[incidents]` level whose last complaint arrived at
+    /// or after `activeSince`, highest level first, then most recent.
+    func incidents(activeSince: Date, limit: Int) async throws -> [IncidentRecord]
+
+    /// One incident cluster: its channels, its timeline in buckets of
+    /// `bucket` seconds (nil: `IncidentDetail.automaticBucket`) and its newest
+    /// `limit` complaints; nil when the cluster has no level.
+    func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail?
+
+    /// Empties the dedup index and builds it again from the stored complaints
+    /// in feed order: identities, entries and clusters. Stored verdicts
+    /// (`duplicate`, `near_duplicate` and their `of`) are kept as they are;
+    /// clusters are recomputed with `stage`'s settings where a complaint has
+    /// none. Run it with ingestion stopped.
+    func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int
+}
