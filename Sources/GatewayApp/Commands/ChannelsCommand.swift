@@ -13,9 +13,9 @@ struct ChannelsCommand: AsyncParsableCommand {
     func run() async throws {
         print("Sections:")
         let sections: [(String, [OptionSpec])] = [
-            ("[server]", ConfigLoader.serverOptions), ("[storage]", ConfigLoader.storageOptions),
-            ("[archive]", ConfigLoader.archiveOptions), ("[dedup]", ConfigLoader.dedupOptions), ("[incidents]", IncidentSettings.options),
-            ("[[token]]", ConfigLoader.tokenOptions), ("[[sink]]", SinkSettings.options),
+            ("[server]", ServerSettings.options), ("[storage]", StorageSettings.options),
+            ("[archive]", ArchiveSettings.options), ("[dedup]", DedupSettings.options), ("[incidents]", IncidentSettings.options),
+            ("[[token]]", APIToken.options), ("[[sink]]", SinkSettings.options),
         ]
         for (name, options) in sections {
             print("  \(name)")

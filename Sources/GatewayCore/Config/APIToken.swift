@@ -1,3 +1,5 @@
+import Foundation
+
 /// A bearer token for the HTTP API, declared in `channels.conf` as a `[[token]]`
 /// whose secret lives in an environment variable or a file:
 ///
@@ -36,5 +38,44 @@ public struct APIToken: Sendable, Equatable {
     /// personal data is decided apart from who runs the gateway).
     public func allows(_ scope: Scope) -> Bool {
         scopes.contains(scope) || (scope != .pii && scopes.contains(.admin))
+    }
+}
+
+extension APIToken {
+    /// Keys of a `[[token]]` table.
+    public static let options: [OptionSpec] = [
+        OptionSpec("name", .string, required: true, help: "Names the token in logs; unique."),
+        SecretValue.option("secret", required: true, help: "The bearer token's value."),
+        OptionSpec("scopes", .stringArray, required: true,
+                   help: "Any of: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+    ]
+
+    /// The tokens of the checked `[[token]]` tables: names unique, secrets
+    /// long, resolvable and each token's own.
+    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport) -> [APIToken] {
+        var tokens: [APIToken] = []
+        var names = Set<String>()
+        var secrets = Set<[UInt8]>()
+        for item in items {
+            let path = item.path, values = item.values
+            guard let name = values["name"]?.stringValue, let secretTable = values["secret"]?.tableValue,
+                  let scopeNames = values["scopes"]?.stringArrayValue else { continue }
+            if !names.insert(name).inserted { problem("\(path).name", "duplicate token name \"\(name)\"") }
+            var scopes = Set<APIToken.Scope>()
+            for scopeName in scopeNames {
+                if let scope = APIToken.Scope(rawValue: scopeName) { scopes.insert(scope) } else {
+                    problem("\(path).scopes", "token \"\(name)\": unknown scope \"\(scopeName)\"; known: " + APIToken.Scope.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+            }
+            switch SecretValue.resolve(secretTable, baseDirectory: baseDirectory) {
+            case .success(let secret):
+                if secret.bytes.count < 16 { problem("\(path).secret", "token \"\(name)\": the secret is shorter than 16 bytes; use a long random value") }
+                if !secrets.insert(secret.bytes).inserted { problem("\(path).secret", "token \"\(name)\" has the same secret as another token") }
+                tokens.append(APIToken(name: name, secret: secret, scopes: scopes))
+            case .failure(let reason):
+                problem("\(path).secret", "token \"\(name)\": \(reason.text)")
+            }
+        }
+        return tokens
     }
 }

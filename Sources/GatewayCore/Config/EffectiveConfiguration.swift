@@ -22,15 +22,15 @@ public struct EffectiveConfiguration: Sendable {
     public func render() -> String {
         var out: [String] = []
         let sections: [(String, [OptionSpec])] = [
-            ("server", ConfigLoader.serverOptions), ("storage", ConfigLoader.storageOptions),
-            ("archive", ConfigLoader.archiveOptions), ("dedup", ConfigLoader.dedupOptions), ("incidents", IncidentSettings.options),
+            ("server", ServerSettings.options), ("storage", StorageSettings.options),
+            ("archive", ArchiveSettings.options), ("dedup", DedupSettings.options), ("incidents", IncidentSettings.options),
         ]
         for (name, options) in sections {
             out.append("[\(name)]")
             out += lines(root[name]?.tableValue ?? [:], options)
             out.append("")
         }
-        for (name, options) in [("token", ConfigLoader.tokenOptions), ("sink", SinkSettings.options)] {
+        for (name, options) in [("token", APIToken.options), ("sink", SinkSettings.options)] {
             for item in root[name]?.arrayValue ?? [] {
                 out.append("[[\(name)]]")
                 out += lines(item.tableValue ?? [:], options)

@@ -49,3 +49,62 @@ public struct ServerSettings: Sendable, Equatable {
         return (host.isEmpty ? "0.0.0.0" : String(host), port)
     }
 }
+
+extension ServerSettings {
+    /// Keys of the `[server]` table (used by `serve`).
+    public static let options: [OptionSpec] = [
+        OptionSpec("listen", .string, default: ServerSettings.defaultListen,
+                   help: "Address and port the HTTP server binds, HOST:PORT (an IPv6 host in brackets). `serve --listen` overrides it."),
+        OptionSpec("scan_interval_seconds", .integer, default: "\(ServerSettings.defaultScanInterval)",
+                   help: "How often `serve` looks for new files in the channels' drop folders."),
+        OptionSpec("shutdown_grace_seconds", .integer, default: "\(ServerSettings.defaultShutdownGrace)",
+                   help: "On SIGTERM/SIGINT, how long in-flight requests and ingestions may take to finish."),
+        OptionSpec("idle_timeout_seconds", .integer, default: "\(ServerSettings.defaultIdleTimeout)",
+                   help: "A connection silent this long is closed; also the most a client may take to send a request's headers."),
+        OptionSpec("body_timeout_seconds", .integer, default: "\(ServerSettings.defaultBodyTimeout)",
+                   help: "The most a client may take to send a whole request body (a slow or stalled upload gets 408)."),
+        OptionSpec("max_connections", .integer, default: "\(ServerSettings.defaultMaxConnections)",
+                   help: "Connections served at once; beyond it requests get 503 with Retry-After, except /healthz and /readyz."),
+        OptionSpec("store_timeout_seconds", .integer, default: "\(ServerSettings.defaultStoreTimeout)",
+                   help: "The most a form post waits for the store to commit it; then it is answered 503 store_unavailable (nothing acknowledged, retry with the same Idempotency-Key)."),
+        OptionSpec("trusted_proxies", .stringArray,
+                   help: "Addresses or CIDR ranges of reverse proxies (\"127.0.0.1\", \"10.0.0.0/8\"): from them, the client is the last address in X-Forwarded-For that is not itself a trusted proxy. Absent: the connection's peer is the client."),
+    ]
+
+    /// The settings of a checked `[server]` table; a value out of range keeps its default.
+    static func parse(_ values: [String: ConfigValue], problem: ConfigProblemReport) -> ServerSettings {
+        var server = ServerSettings()
+        if let listen = values["listen"]?.stringValue {
+            if let parsed = ServerSettings.parseListen(listen) {
+                server.host = parsed.host
+                server.port = parsed.port
+            } else {
+                problem("server.listen", "server: listen: \"\(listen)\" is not HOST:PORT with a port from 0 to 65535")
+            }
+        }
+        for proxy in values["trusted_proxies"]?.stringArrayValue ?? [] {
+            if let range = IPRange(proxy) {
+                server.trustedProxies.append(range)
+            } else {
+                problem("server.trusted_proxies", "server: trusted_proxies: \"\(proxy)\" is not an IP address or a CIDR range such as \"10.0.0.0/8\"")
+            }
+        }
+        let numbers: [(String, Int, Int, WritableKeyPath<ServerSettings, Int>)] = [
+            ("scan_interval_seconds", 1, 86_400, \.scanInterval),
+            ("shutdown_grace_seconds", 0, 3_600, \.shutdownGrace),
+            ("idle_timeout_seconds", 1, 3_600, \.idleTimeout),
+            ("body_timeout_seconds", 1, 3_600, \.bodyTimeout),
+            ("max_connections", 1, 1_000_000, \.maxConnections),
+            ("store_timeout_seconds", 1, 3_600, \.storeTimeout),
+        ]
+        for (key, minimum, maximum, field) in numbers {
+            guard let value = values[key]?.intValue else { continue }
+            if value < minimum || value > maximum {
+                problem("server.\(key)", "server: \(key) must be from \(minimum) to \(maximum)")
+            } else {
+                server[keyPath: field] = value
+            }
+        }
+        return server
+    }
+}

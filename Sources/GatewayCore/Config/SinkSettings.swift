@@ -93,3 +93,54 @@ public struct SinkSettings: Sendable, Equatable {
         OptionSpec("pii", .boolean, default: "false", help: "Deliver personal data unmasked (customer, personal attributes, numbers in texts)."),
     ]
 }
+
+extension SinkSettings {
+    /// The sinks of the checked `[[sink]]` tables (a table with a wrong key
+    /// or kind is left out; its problems are already reported).
+    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport) -> [SinkSettings] {
+        var sinks: [SinkSettings] = []
+        var names = Set<String>()
+        for item in items {
+            let path = item.path, v = item.values
+            guard item.isClean, let name = v["name"]?.stringValue,
+                  let kind = v["type"]?.stringValue.flatMap(SinkSettings.Kind.init(rawValue:)) else { continue }
+            if !names.insert(name).inserted { problem("\(path).name", "duplicate sink name \"\(name)\"") }
+            var sink = SinkSettings(name: name, kind: kind, channels: v["channels"]?.stringArrayValue ?? [],
+                                    types: v["types"]?.stringArrayValue ?? [])
+            for type in sink.types where FeedEventType(rawValue: type) == nil {
+                problem("\(path).types", "sink \"\(name)\": unknown event type \"\(type)\"; known: " + FeedEventType.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            for (key, minimum) in [("max_attempts", 1), ("initial_backoff_ms", 1), ("max_backoff_seconds", 1), ("timeout_seconds", 1), ("rotate_bytes", 1024)] {
+                if let n = v[key]?.intValue, n < minimum { problem("\(path).\(key)", "sink \"\(name)\": \(key) must be at least \(minimum)") }
+            }
+            sink.maxAttempts = max(1, v["max_attempts"]?.intValue ?? sink.maxAttempts)
+            sink.initialBackoff = .milliseconds(max(1, v["initial_backoff_ms"]?.intValue ?? 1000))
+            sink.maxBackoff = .seconds(max(1, v["max_backoff_seconds"]?.intValue ?? 300))
+            sink.timeout = .seconds(max(1, v["timeout_seconds"]?.intValue ?? 10))
+            sink.rotateBytes = max(1024, v["rotate_bytes"]?.intValue ?? sink.rotateBytes)
+            sink.pii = v["pii"]?.boolValue ?? false
+            switch kind {
+            case .webhook:
+                if let text = v["url"]?.stringValue, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil {
+                    sink.url = url
+                } else {
+                    problem(v["url"] == nil ? path : "\(path).url", "sink \"\(name)\": a webhook needs url = \"https://...\"")
+                }
+                if let table = v["secret"]?.tableValue {
+                    switch SecretValue.resolve(table, baseDirectory: baseDirectory) {
+                    case .success(let secret): sink.secret = secret
+                    case .failure(let reason): problem("\(path).secret", "sink \"\(name)\": \(reason.text)")
+                    }
+                }
+            case .ndjson:
+                if let folder = v["path"]?.stringValue {
+                    sink.path = ConfigPaths.resolve(folder, against: baseDirectory)
+                } else {
+                    problem(path, "sink \"\(name)\": an ndjson sink needs path = \"FOLDER\"")
+                }
+            }
+            sinks.append(sink)
+        }
+        return sinks
+    }
+}

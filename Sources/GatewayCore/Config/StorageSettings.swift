@@ -23,92 +23,72 @@ public struct StorageSettings: Sendable, Equatable {
     }
 }
 
-/// Where the PostgreSQL store connects: `[storage] type = "postgres"`.
-///
-/// Written as a URL without the password
-/// (`postgres://gateway@db.internal:5432/complaints?sslmode=require`); the
-/// password comes from `password = { env = "..." }` or `{ file = "..." }`, so
-/// the configuration can be shared without the secret.
-public struct PostgresSettings: Sendable, Equatable {
-    /// TLS towards the server (`sslmode` in the URL).
-    public enum TLSMode: String, Sendable, CaseIterable {
-        /// Never (loopback, a private network).
-        case disable
-        /// When the server offers it (PostgreSQL's default).
-        case prefer
-        /// Always; the connection fails otherwise.
-        case require
-    }
+extension StorageSettings {
+    /// Keys of the `[storage]` table.
+    public static let options: [OptionSpec] = [
+        OptionSpec("type", .choice(StorageSettings.Engine.allCases.map(\.rawValue)), default: "sqlite",
+                   help: "Store engine."),
+        OptionSpec("path", .string, default: "var/complaints.sqlite",
+                   help: "SQLite database file, relative to the config file's folder (type = \"sqlite\")."),
+        OptionSpec("url", .string,
+                   help: "PostgreSQL server and database, postgres://USER@HOST:5432/DATABASE[?sslmode=disable|prefer|require] (type = \"postgres\"; required there)."),
+        SecretValue.option("password", help: "The PostgreSQL user's password (type = \"postgres\"; omit for trust or peer authentication)."),
+        OptionSpec("schema", .string, default: "public",
+                   help: "PostgreSQL schema holding the gateway's tables; created when missing."),
+        OptionSpec("max_connections", .integer, default: "8",
+                   help: "PostgreSQL connections each gateway instance opens at most."),
+    ]
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: SecretValue?
-    public var database: String
-    /// The schema the gateway's tables live in; several gateways (tenants,
-    /// test runs) can share one database with one schema each.
-    public var schema: String
-    public var tls: TLSMode
-    /// Connections each instance opens at most.
-    public var maxConnections: Int
-
-    public init(host: String, port: Int = 5432, username: String, password: SecretValue? = nil, database: String,
-                schema: String = "public", tls: TLSMode = .prefer, maxConnections: Int = 8) {
-        self.host = host
-        self.port = port
-        self.username = username
-        self.password = password
-        self.database = database
-        self.schema = schema
-        self.tls = tls
-        self.maxConnections = maxConnections
-    }
-
-    /// Parses `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=...]` (also
-    /// `postgresql://`). A password in the URL is refused: it belongs in an
-    /// environment variable or a file.
-    public static func parse(url text: String) -> Result<PostgresSettings, SecretValue.Unresolved> {
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "postgres" || scheme == "postgresql" else {
-            return .failure(.init(text: "url must look like postgres://USER@HOST:5432/DATABASE"))
-        }
-        guard components.password == nil else {
-            return .failure(.init(text: "url must not contain the password; use password = { env = \"NAME\" }"))
-        }
-        guard let host = components.host, !host.isEmpty else { return .failure(.init(text: "url has no host")) }
-        guard let user = components.user, !user.isEmpty else { return .failure(.init(text: "url has no user (postgres://USER@HOST/DATABASE)")) }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        guard !database.isEmpty, !database.contains("/") else { return .failure(.init(text: "url has no database (postgres://USER@HOST/DATABASE)")) }
-        var settings = PostgresSettings(host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
-                                        database: database.removingPercentEncoding ?? database)
-        for item in components.queryItems ?? [] {
-            switch item.name {
-            case "sslmode":
-                switch item.value {
-                case "disable": settings.tls = .disable
-                case "allow", "prefer": settings.tls = .prefer
-                case "require", "verify-ca", "verify-full": settings.tls = .require
-                default: return .failure(.init(text: "url: unknown sslmode \"\(item.value ?? "")\"; use disable, prefer or require"))
-                }
-            default:
-                return .failure(.init(text: "url: unknown parameter \"\(item.name)\"; only sslmode is read"))
+    /// The settings of a checked `[storage]` table.
+    static func parse(_ values: [String: ConfigValue], baseDirectory: URL, problem: ConfigProblemReport) -> StorageSettings {
+        var storage = StorageSettings(
+            engine: values["type"]?.stringValue.flatMap(StorageSettings.Engine.init(rawValue:)) ?? .sqlite,
+            path: ConfigPaths.resolve(values["path"]?.stringValue ?? "var/complaints.sqlite", against: baseDirectory))
+        if storage.engine == .postgres {
+            storage.postgres = postgresSettings(values, baseDirectory: baseDirectory, problem: problem)
+        } else {
+            for key in ["url", "password", "schema", "max_connections"] where values[key] != nil {
+                problem("storage.\(key)", "storage: \(key) applies to type = \"postgres\" only")
             }
         }
-        return .success(settings)
+        return storage
     }
-}
 
-/// The `[archive]` table: where raw inputs are kept, content-addressed.
-public struct ArchiveSettings: Sendable, Equatable {
-    public var path: URL
-    /// Days raw objects are kept; nil keeps them forever.
-    public var retentionDays: Int?
-    /// Who may read archived objects (owner only by default).
-    public var permissions: FilePermissions
-
-    public init(path: URL, retentionDays: Int? = nil, permissions: FilePermissions = .ownerOnly) {
-        self.path = path
-        self.retentionDays = retentionDays
-        self.permissions = permissions
+    /// The `[storage]` keys of `type = "postgres"`.
+    static func postgresSettings(_ values: [String: ConfigValue], baseDirectory: URL,
+                                 problem: ConfigProblemReport) -> PostgresSettings? {
+        guard let url = values["url"]?.stringValue else {
+            problem("storage", "storage: type = \"postgres\" needs url = \"postgres://USER@HOST:5432/DATABASE\"")
+            return nil
+        }
+        var settings: PostgresSettings
+        switch PostgresSettings.parse(url: url) {
+        case .success(let parsed): settings = parsed
+        case .failure(let reason):
+            problem("storage.url", "storage: \(reason.text)")
+            return nil
+        }
+        if let table = values["password"]?.tableValue {
+            switch SecretValue.resolve(table, baseDirectory: baseDirectory) {
+            case .success(let secret): settings.password = secret
+            case .failure(let reason): problem("storage.password", "storage: \(reason.text)")
+            }
+        }
+        if let schema = values["schema"]?.stringValue {
+            // The schema name is spliced into SQL (it cannot be a bind parameter).
+            guard schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
+                problem("storage.schema", "storage: schema must be lower-case letters, digits and _ (at most 63), starting with a letter or _")
+                return nil
+            }
+            settings.schema = schema
+        }
+        if let max = values["max_connections"]?.intValue {
+            guard (1...1000).contains(max) else {
+                problem("storage.max_connections", "storage: max_connections must be between 1 and 1000")
+                return nil
+            }
+            settings.maxConnections = max
+        }
+        return settings
     }
 }
