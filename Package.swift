@@ -100,10 +100,13 @@ var targets: [Target] = [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ],
-        // The operator console's page, code and style, compiled in.
+        // Compiled in, so the binary needs no resource files: the operator
+        // console's page, code and style; the OpenAPI document written by
+        // scripts/gen-openapi.py; the complaint schema (a link to schema/).
         resources: [
             .embedInCode("Console/Assets/console.html"), .embedInCode("Console/Assets/login.html"),
             .embedInCode("Console/Assets/app.js"), .embedInCode("Console/Assets/app.css"),
+            .embedInCode("OpenAPI/openapi.json"), .embedInCode("OpenAPI/complaint-v1.schema.json"),
         ],
         swiftSettings: strictSwift6
     ),
@@ -140,9 +143,18 @@ var targets: [Target] = [
         dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport"],
         swiftSettings: strictSwift6
     ),
+    // Opens either store engine for the tests that run on both (StoreEngine, RawSQL).
+    .target(
+        name: "StoreTestSupport",
+        dependencies: ["GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+        path: "Tests/StoreTestSupport",
+        swiftSettings: strictSwift6
+    ),
+    // The core's stages, tested with real stores (the pipeline, dedup, replay).
     .testTarget(
         name: "GatewayCoreTests",
-        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+        dependencies: ["ComplaintModel", "GatewayCore", "GatewayTestSupport", "StoreTestSupport", "SQLiteStore", "PostgresStore",
+                       .product(name: "PropertyBased", package: "swift-property-based")],
         swiftSettings: strictSwift6
     ),
     .testTarget(
@@ -152,7 +164,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "StoreTests",
-        dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport"],
+        dependencies: ["ComplaintModel", "GatewayCore", "SQLiteStore", "PostgresStore", "GatewayTestSupport", "StoreTestSupport"],
         swiftSettings: strictSwift6
     ),
     .testTarget(

@@ -3,35 +3,21 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// The behaviour every store engine must have (runs on each of `StoreEngine.available`).
 @Suite("Complaint store")
 struct ComplaintStoreTests {
-    static func complaint(_ source: String, body: String = "broadband down", channel: String = "c") -> NormalizedComplaint {
-        let c = Complaint(id: ComplaintIdentity.id(channel: channel, sourceID: source),
-                          channel: ChannelRef(name: channel, type: "lines"), sourceID: source,
-                          receivedAt: Date(), body: body,
-                          raw: RawRef(sha256: String(repeating: "a", count: 64), size: 1, mediaType: "text/plain"))
-        return NormalizedComplaint(complaint: c, fingerprint: ComplaintIdentity.fingerprint(of: c))
-    }
-
-    static func begin(_ store: some ComplaintStore, sha: String = String(repeating: "a", count: 64)) async throws -> Int64 {
-        try await store.beginIngestion(IngestionStart(
-            channel: ChannelRef(name: "c", type: "lines"),
-            object: ArchivedObject(sha256: sha, size: 1, url: URL(fileURLWithPath: "/dev/null"), isNew: true),
-            mediaType: "text/plain", sourceName: "test", receivedAt: Date()))
-    }
-
     @Test("inserts, then recognizes the same complaint, then revises a changed one", arguments: StoreEngine.available)
     func exactDedup(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
         let store = try await engine.open(dir)
-        let ing = try await Self.begin(store)
-        let first = try await store.commit([Self.complaint("1"), Self.complaint("2")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
+        let ing = try await StoreSamples.begin(store)
+        let first = try await store.commit([StoreSamples.complaint("1"), StoreSamples.complaint("2")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
         #expect(first == CommitResult(inserted: 2))
-        let again = try await store.commit([Self.complaint("1"), Self.complaint("2")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
+        let again = try await store.commit([StoreSamples.complaint("1"), StoreSamples.complaint("2")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
         #expect(again == CommitResult(unchanged: 2))
-        let changed = try await store.commit([Self.complaint("1", body: "broadband down for 3 days")], quarantine: [],
+        let changed = try await store.commit([StoreSamples.complaint("1", body: "broadband down for 3 days")], quarantine: [],
                                              ingestion: ing, dedup: ExactDedupStage())
         #expect(changed == CommitResult(updated: 1))
 
@@ -51,8 +37,8 @@ struct ComplaintStoreTests {
     func repeatInBatch(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
         let store = try await engine.open(dir)
-        let ing = try await Self.begin(store)
-        let r = try await store.commit([Self.complaint("1"), Self.complaint("1")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
+        let ing = try await StoreSamples.begin(store)
+        let r = try await store.commit([StoreSamples.complaint("1"), StoreSamples.complaint("1")], quarantine: [], ingestion: ing, dedup: ExactDedupStage())
         #expect(r == CommitResult(inserted: 1, unchanged: 1))
     }
 
@@ -61,7 +47,7 @@ struct ComplaintStoreTests {
         let dir = try TemporaryDirectory("store")
         let store = try await engine.open(dir)
         let sha = String(repeating: "b", count: 64)
-        let ing = try await Self.begin(store, sha: sha)
+        let ing = try await StoreSamples.begin(store, sha: sha)
         _ = try await store.commit([], quarantine: [QuarantineEntry(channel: "c", rawSHA256: sha,
                                                                     rejection: Rejection(reason: "bad date", location: "line 7", excerpt: "x,y"))],
                                    ingestion: ing, dedup: ExactDedupStage())
@@ -84,14 +70,14 @@ struct ComplaintStoreTests {
         // Two independent connection pools, as two processes would have.
         let a = try await engine.open(dir)
         let b = try await engine.open(dir)
-        let ingA = try await Self.begin(a)
-        let ingB = try await Self.begin(b)
+        let ingA = try await StoreSamples.begin(a)
+        let ingB = try await StoreSamples.begin(b)
         // Overlapping sources: 0..<600 from A, 300..<900 from B, in batches of 50.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (store, ing, range) in [(a, ingA, 0..<600), (b, ingB, 300..<900)] {
                 group.addTask {
                     for start in stride(from: range.lowerBound, to: range.upperBound, by: 50) {
-                        let batch = (start..<start + 50).map { Self.complaint("src-\($0)") }
+                        let batch = (start..<start + 50).map { StoreSamples.complaint("src-\($0)") }
                         _ = try await store.commit(batch, quarantine: [], ingestion: ing, dedup: ExactDedupStage())
                     }
                 }
@@ -109,10 +95,10 @@ struct ComplaintStoreTests {
     func readersDuringWrites(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
         let store = try await engine.open(dir)
-        let ing = try await Self.begin(store)
+        let ing = try await StoreSamples.begin(store)
         let writer = Task {
             for start in stride(from: 0, to: 2000, by: 100) {
-                let batch = (start..<start + 100).map { Self.complaint("w-\($0)") }
+                let batch = (start..<start + 100).map { StoreSamples.complaint("w-\($0)") }
                 _ = try await store.commit(batch, quarantine: [], ingestion: ing, dedup: ExactDedupStage())
             }
         }

@@ -26,13 +26,21 @@ public struct WebFormParser: ChannelParser {
     /// same complaint (same id), so a retry or a double click creates nothing new.
     func sourceID(_ input: RawInput, fields: [FormField]) -> String {
         if let key = input.metadata[HTTPIntake.MetadataKey.idempotencyKey], !key.isEmpty {
-            return HTTPIntake.sourceID(idempotencyKey: key)
+            return Self.sourceID(idempotencyKey: key)
         }
         if let field = settings.submissionIDField,
            let value = fields.first(where: { $0.name == field })?.value.text?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
             return "submission:\(value)"
         }
         return Self.bodyDigestPrefix + input.sha256
+    }
+
+    /// The source id of a post sent with `Idempotency-Key: key`. The rule is
+    /// this plugin's alone: the server records the key with the post and
+    /// never predicts the id; a reused key with another body is refused by the
+    /// store's write transaction (`DedupDecision.conflict`).
+    static func sourceID(idempotencyKey key: String) -> String {
+        "idempotency-key:\(key)"
     }
 
     /// Source ids of posts with neither key nor submission id: the body's digest.

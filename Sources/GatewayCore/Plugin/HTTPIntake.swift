@@ -36,13 +36,6 @@ public struct HTTPIntake: Sendable, Equatable {
         self.thankYouURL = thankYouURL
     }
 
-    /// The source id of a post sent with `Idempotency-Key: key`: every plugin
-    /// that takes posts uses it, so the server can find an earlier submission
-    /// with the same key before processing a new one.
-    public static func sourceID(idempotencyKey key: String) -> String {
-        "idempotency-key:\(key)"
-    }
-
     /// Metadata keys the server records with each post (see `RawInput.metadata`).
     public enum MetadataKey {
         /// The `Idempotency-Key` request header.

@@ -3,6 +3,7 @@ import Testing
 import GatewayCore
 @testable import PostgresStore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// A statement PostgreSQL does not answer in time ends as "unavailable"
 /// (a form post gets 503, `ingest` exits 75) instead of holding its caller

@@ -3,6 +3,7 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// What the console's channel list reads from the store, on both engines.
 @Suite("Channel activity")

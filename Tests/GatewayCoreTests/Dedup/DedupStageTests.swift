@@ -4,6 +4,7 @@ import ComplaintModel
 import GatewayCore
 import SQLiteStore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// The dedup stage over a real SQLite store: every rule in English and Chinese,
 /// the pairs that must not match, clusters, persistence, rebuild and

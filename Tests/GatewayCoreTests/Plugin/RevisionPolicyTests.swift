@@ -3,6 +3,7 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// `RevisionPolicy.sameInputOnly`, enforced inside each engine's write
 /// transaction: only the input that made a complaint may bring it again.
@@ -20,7 +21,7 @@ struct RevisionPolicyTests {
     func sameInputOnly(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
         let store = try await engine.open(dir)
-        let ing = try await ComplaintStoreTests.begin(store)
+        let ing = try await StoreSamples.begin(store)
         let dedup = ExactDedupStage()
         let first = try await store.commit([Self.complaint("key:k", body: "mine", raw: "a", policy: .sameInputOnly)],
                                            quarantine: [], ingestion: ing, dedup: dedup)
@@ -57,7 +58,7 @@ struct RevisionPolicyTests {
     func race(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("store")
         let stores = [try await engine.open(dir), try await engine.open(dir)]
-        let ing = try await ComplaintStoreTests.begin(stores[0])
+        let ing = try await StoreSamples.begin(stores[0])
         let raws: [Character] = ["1", "2", "3", "4", "5", "6", "7", "8"]
         let results = try await withThrowingTaskGroup(of: CommitResult.self) { group in
             for (n, raw) in raws.enumerated() {

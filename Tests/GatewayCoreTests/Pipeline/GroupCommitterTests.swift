@@ -3,6 +3,7 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// Whole inputs committed many per transaction (`GroupCommitter`,
 /// `ComplaintStore.commitInputs`), on each engine.
@@ -10,7 +11,7 @@ import GatewayTestSupport
 struct GroupCommitterTests {
     static func input(_ n: Int, complaints: Int = 1, sourceName: String? = nil) -> IntakeCommit {
         let sha = String(format: "%064x", n)
-        let drafts = (0..<complaints).map { ComplaintStoreTests.complaint("\(n)-\($0)", body: "complaint \(n)-\($0)") }
+        let drafts = (0..<complaints).map { StoreSamples.complaint("\(n)-\($0)", body: "complaint \(n)-\($0)") }
         var parsed = IngestCounts()
         parsed.read = complaints
         return IntakeCommit(

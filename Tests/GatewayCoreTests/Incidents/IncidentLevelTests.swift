@@ -3,6 +3,7 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// `[incidents]` levels on both engines: a cluster goes up level by level,
 /// each step is one `incident.level_changed` event in the same transaction

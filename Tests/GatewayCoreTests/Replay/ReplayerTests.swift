@@ -4,6 +4,7 @@ import ComplaintModel
 import GatewayCore
 import SQLiteStore
 import GatewayTestSupport
+import StoreTestSupport
 
 @Suite("Replay and recovery")
 struct ReplayerTests {

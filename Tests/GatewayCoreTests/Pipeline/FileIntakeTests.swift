@@ -4,6 +4,7 @@ import Testing
 import ComplaintModel
 import GatewayCore
 import GatewayTestSupport
+import StoreTestSupport
 
 /// The one path files take in (`IngestPipeline.ingest(files:)`): parsed in
 /// parallel, committed and reported in order, claimed against other instances.
