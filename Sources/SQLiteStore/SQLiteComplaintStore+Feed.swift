@@ -5,14 +5,20 @@ import GatewayCore
 
 /// The feed and the complaints it announces, read from WAL snapshots while the writer commits.
 extension SQLiteComplaintStore: FeedReader {
+    /// What every feed read selects: the event, and the revision it announces
+    /// (none for an incident event, whose data is its `payload`).
+    static let feedSelection = """
+        SELECT f.seq, f.type, f.committed_at, r.document, f.payload
+        FROM feed_events f
+        LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+        """
+
     public func feed(after: Int64, limit: Int) async throws -> [FeedEvent] {
         try await guarded {
             try await pool.read { db in
                 let decoder = JSONDecoder()
                 return try Row.fetchAll(db, sql: """
-                    SELECT f.seq, f.type, f.committed_at, r.document, f.payload
-                    FROM feed_events f
-                    LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+                    \(Self.feedSelection)
                     WHERE f.seq > ? ORDER BY f.seq LIMIT ?
                     """, arguments: [after, limit]).map { try Self.feedEvent($0, decoder: decoder) }
             }
@@ -30,9 +36,7 @@ extension SQLiteComplaintStore: FeedReader {
                 // dedup status from the revision's document: no extra columns to keep
                 // in step. A rare channel is found by scanning the events after the cursor.
                 return try Row.fetchAll(db, sql: """
-                    SELECT f.seq, f.type, f.committed_at, r.document, f.payload
-                    FROM feed_events f
-                    LEFT JOIN complaint_revisions r ON r.rowid = f.revision_rowid
+                    \(Self.feedSelection)
                     LEFT JOIN complaints c ON c.id = f.complaint_id AND f.payload IS NULL
                     WHERE f.seq > ?1
                       AND (?2 IS NULL OR c.channel = ?2)

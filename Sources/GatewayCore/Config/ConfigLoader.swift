@@ -199,22 +199,6 @@ extension ConfigLoader {
     /// string otherwise. Lets `--set key=value` take bare words.
     public static func tomlLiteral(_ value: String) -> String {
         if (try? TOMLTable(string: "x = \(value)")) != nil, !value.contains("\n") { return value }
-        var s = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "\n": s += "\\n"
-            case "\t": s += "\\t"
-            case "\r": s += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    s += String(format: "\\u%04X", scalar.value)
-                } else {
-                    s.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return s + "\""
+        return TOMLQuoting.quoted(value)
     }
 }

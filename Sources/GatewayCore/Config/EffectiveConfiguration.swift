@@ -98,23 +98,7 @@ public struct EffectiveConfiguration: Sendable {
     static func toml(_ value: ConfigValue) -> String {
         switch value {
         case .string(let s):
-            var escaped = "\""
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case "\t": escaped += "\\t"
-                case "\r": escaped += "\\r"
-                default:
-                    if scalar.value < 0x20 || scalar.value == 0x7F {
-                        escaped += String(format: "\\u%04X", scalar.value)
-                    } else {
-                        escaped.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return escaped + "\""
+            return TOMLQuoting.quoted(s)
         case .integer(let i): return String(i)
         case .double(let d): return String(d)
         case .bool(let b): return b ? "true" : "false"
