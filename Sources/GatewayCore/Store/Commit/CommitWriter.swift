@@ -42,27 +42,3 @@ public protocol CommitWriter {
     /// Writes whatever was queued; the last step before the transaction commits.
     func flush() throws
 }
-
-/// A dedup index used inside one write transaction, with what the commit
-/// loop reads back from it after each decision.
-public protocol CommitDedupIndex: DedupIndex {
-    /// The entry `add` stored last, linked to its complaint.
-    var lastEntry: Int64? { get }
-    func resetLastEntry()
-    /// The clusters flagged as mass complaints since the last call.
-    func takeFlagged() -> [String]
-    /// The incident levels raised since the last call.
-    func takeRaised() -> [IncidentRaise]
-}
-
-/// What a commit knows about a complaint id: its stored version and the rowid
-/// of its current revision.
-public struct StoredRevision: Sendable {
-    public var version: StoredVersion
-    public var rowid: Int64
-
-    public init(version: StoredVersion, rowid: Int64) {
-        self.version = version
-        self.rowid = rowid
-    }
-}
