@@ -105,3 +105,24 @@ struct CallLogSettings: Sendable {
         if !problems.isEmpty { throw ConfigError(problems) }
     }
 }
+
+extension CallLogSettings {
+    /// The keys of a `[[channel]]` with `type = "call_log"` (besides `name` and `type`).
+    static let options: [OptionSpec] = [
+        OptionSpec("format", .choice(CallLogSettings.Format.allCases.map(\.rawValue)), required: true,
+                   help: "Row layout: Asterisk cdr_csv, Asterisk cdr_custom sample, or a mapped export."),
+        OptionSpec("columns", .table(CallField.allCases.map { OptionSpec($0.rawValue, .stringOrInteger, help: $0.help) }),
+                   help: "For format = \"mapped\": which column holds each field, by header name or 1-based position."),
+        OptionSpec("header", .boolean, default: "true for mapped, false for asterisk",
+                   help: "Whether the first row is a header."),
+        OptionSpec("delimiter", .string, default: ",", help: "Field delimiter; \"\\t\" for tab."),
+        OptionSpec("encoding", .charset, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
+        OptionSpec("default_country", .string, default: "CN", help: "Country for national phone numbers (ISO 3166 code)."),
+        OptionSpec("time_zone", .string, default: "UTC", help: "IANA time zone of times written without an offset."),
+        OptionSpec("match_queues", .stringArray, help: "Calls to these queues are complaints."),
+        OptionSpec("match_dispositions", .stringArray, help: "Calls with these dispositions are complaints."),
+        OptionSpec("match_keywords", .stringArray, help: "Calls whose notes contain one of these words are complaints."),
+        OptionSpec("drop_folder", .watchedFolder, help: "Folder whose CSV files this channel ingests."),
+        OptionSpec("max_record_bytes", .integer, default: "1048576", help: "Longest accepted row, in bytes."),
+    ]
+}

@@ -17,25 +17,7 @@ public struct EmailPlugin: ChannelPlugin {
     public var summary: String { "Mail files: .eml, mbox, Maildir, or a message on stdin (MIME, RFC 2047, GB18030/Big5 via iconv)" }
     public var mediaType: String { "message/rfc822" }
 
-    public var options: [OptionSpec] {
-        [
-            OptionSpec("drop_folder", .watchedFolder,
-                       help: "Folder this channel ingests: .eml and mbox files, or a Maildir (its new/ and cur/)."),
-            OptionSpec("default_charset", .charset, default: "gb18030",
-                       help: "Charset for text with no usable label (unlabelled 8-bit headers and bodies)."),
-            OptionSpec("max_message_bytes", .integer, default: "26214400",
-                       help: "Largest message accepted, in bytes; larger ones are quarantined."),
-            OptionSpec("max_nesting_depth", .integer, default: "24",
-                       help: "Deepest nesting of multiparts and embedded messages that is parsed."),
-            OptionSpec("automated", .choice(EmailSettings.AutomatedPolicy.allCases.map(\.rawValue)), default: "feed",
-                       help: "Bounces, auto-replies and list mail: \"feed\" stores them flagged (automated), \"quarantine\" holds them for review."),
-            OptionSpec("imap", .table(IMAPSettings.options),
-                       help: "A mailbox `serve` reads over IMAP: { url = \"imaps://HOST/FOLDER\", user = \"…\", password = { env = \"…\" } }."),
-            OptionSpec("poll_interval_seconds", .integer, default: "60", help: "imap: the wait between rounds when no mail is new."),
-            OptionSpec("after_ingest", .string, default: "keep",
-                       help: "imap: what happens to a message once its complaint is committed: \"keep\", \"seen\" (flag it \\Seen) or \"move:FOLDER\"."),
-        ]
-    }
+    public var options: [OptionSpec] { EmailSettings.options }
 
     /// One source per IMAP folder of the `imap` table.
     public func remoteSources(_ settings: ChannelSettings) throws -> [any RemoteSource] {

@@ -19,19 +19,7 @@ public struct SocialFeedPlugin: ChannelPlugin {
     public var summary: String { "RSS, Atom and JSON Feed documents (saved snapshots), filtered by keywords, handles or a regex" }
     public var mediaType: String { "application/xml" }
 
-    public var options: [OptionSpec] {
-        [
-            OptionSpec("url", .string, help: "Feed URL that `serve` polls (http or https)."),
-            OptionSpec("poll_interval_seconds", .integer, default: "300", help: "Time between polls; errors back off exponentially (with jitter) up to an hour."),
-            OptionSpec("poll_timeout_seconds", .integer, default: "30", help: "Longest a poll may take."),
-            OptionSpec("drop_folder", .watchedFolder, help: "Folder of saved feed documents this channel ingests."),
-            OptionSpec("match_keywords", .stringArray, help: "Items whose title, text or author contain one of these (any case) are complaints."),
-            OptionSpec("match_handles", .stringArray, help: "Items by these authors (handle or name, @ optional) are complaints."),
-            OptionSpec("match_regex", .string, help: "Items whose title or text match this regular expression (any case) are complaints."),
-            OptionSpec("max_items", .integer, default: "1000", help: "Items read from one document (one poll); the rest are quarantined as one entry."),
-            OptionSpec("max_document_bytes", .integer, default: "10485760", help: "Largest feed document accepted; larger ones are quarantined."),
-        ]
-    }
+    public var options: [OptionSpec] { SocialFeedSettings.options }
 
     public func makeParser(_ settings: ChannelSettings) throws -> any ChannelParser {
         SocialFeedParser(settings: try SocialFeedSettings(settings))

@@ -10,26 +10,7 @@ public struct WebFormPlugin: ChannelPlugin {
     public var typeAliases: [String] { ["webform"] }
     public var summary: String { "Web form posts (urlencoded, multipart with uploads, JSON) received by `serve`." }
 
-    public var options: [OptionSpec] {
-        [
-            OptionSpec("fields", .namedTables(FormFieldSpec.options), required: true,
-                       help: "The form's fields, one inline table each under [channel.fields]; undeclared fields land in attributes."),
-            OptionSpec("charset", .charset, default: "utf-8",
-                       help: "Charset of posts that name none (legacy Chinese sites post GBK: \"gbk\")."),
-            OptionSpec("honeypot", .string, help: "A hidden field people never fill; a post that fills it is answered 202 but quarantined as spam, never fed."),
-            OptionSpec("submission_id_field", .string, help: "A field with a client-generated submission id; a repeated post with the same id is the same complaint."),
-            OptionSpec("default_country", .string, default: "CN", help: "Country for national phone numbers (ISO 3166 code)."),
-            OptionSpec("content_type", .string, help: "Content-Type assumed for request bodies read from files (parse, ingest); HTTP posts carry their own."),
-            OptionSpec("max_body_bytes", .integer, default: "\(WebFormSettings.defaultMaxBodyBytes)", help: "Largest accepted body; larger posts get 413."),
-            OptionSpec("rate_limit_per_client", .string, default: Self.defaultClientRate,
-                       help: "Posts per client address, \(RateLimit.syntax); over it, 429 with Retry-After."),
-            OptionSpec("rate_limit", .string, help: "Posts for the whole channel, \(RateLimit.syntax). Absent: no channel-wide limit."),
-            OptionSpec("cors_origins", .stringArray, help: "Origins allowed to post from browsers (\"https://www.example.com\"); others get 403. Absent: any origin, no CORS headers."),
-            SecretValue.option("signature_secret", help: "HMAC-SHA256 key: every post must carry X-Signature: sha256=<hex of HMAC(body)>, or gets 401."),
-            OptionSpec("thank_you_url", .string, help: "Where browsers (Accept: text/html) are sent after a post (303)."),
-            OptionSpec("require_token", .boolean, default: "false", help: "Posts need Authorization: Bearer with a [[token]] of scope forms:write (401/403 otherwise)."),
-        ]
-    }
+    public var options: [OptionSpec] { WebFormSettings.options }
 
     public static let defaultClientRate = "60/minute"
 
