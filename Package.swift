@@ -86,6 +86,9 @@ var targets: [Target] = [
         dependencies: [
             "ComplaintModel",
             "GatewayCore",
+            // Feed downloads through libcurl (Intake/Download): a whole-request
+            // deadline, byte limits as sent and decoded, every address checked.
+            "CCurl",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -148,9 +148,10 @@ doc = {
             "ConsoleQuarantine": {
                 "type": "object", "additionalProperties": False, "required": ["entries"],
                 "properties": {"entries": {"type": "array", "items": {
-                    "type": "object", "additionalProperties": False, "required": ["id", "channel", "raw_sha256", "reason", "created_at"],
+                    "type": "object", "additionalProperties": False, "required": ["id", "channel", "raw_sha256", "reason", "excerpt_withheld", "created_at"],
                     "properties": {"id": {"type": "integer"}, "channel": {"type": "string"}, "raw_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                    "location": {"type": "string"}, "reason": {"type": "string"}, "excerpt": {"type": "string"},
+                                   "excerpt_withheld": {"type": "boolean", "description": "The entry has an excerpt (raw input) that only a token with scope pii sees."},
                                    "created_at": {"type": "string", "format": "date-time"}}}}},
             },
             "ConsoleReplayResult": {

@@ -42,8 +42,21 @@ public struct SocialFeedPlugin: ChannelPlugin {
         if interval < 1 { problems.append(settings.problem("poll_interval_seconds", "must be at least 1")) }
         let timeout = settings.int("poll_timeout_seconds") ?? 30
         if timeout < 1 || timeout > 600 { problems.append(settings.problem("poll_timeout_seconds", "must be between 1 and 600")) }
+        var internalRanges: [NetworkRange] = []
+        for text in settings.strings("allow_internal_addresses") ?? [] {
+            if let range = NetworkRange(text) {
+                internalRanges.append(range)
+            } else {
+                problems.append(settings.problem("allow_internal_addresses", "\"\(text)\" is not an address or CIDR range (\"10.20.0.0/16\", \"127.0.0.1\")"))
+            }
+        }
+        let redirectHosts = settings.strings("allow_redirects_to")
+        for host in redirectHosts ?? [] where host.isEmpty || host.contains(where: { $0 == "/" || $0 == ":" || $0.isWhitespace }) {
+            problems.append(settings.problem("allow_redirects_to", "\"\(host)\" is not a host name (\"feeds.example.cn\" or \"*.example.cn\")"))
+        }
         guard problems.isEmpty, let url else { throw ConfigError(problems) }
         return [PollTarget(url: url, interval: .seconds(interval), timeout: .seconds(timeout),
-                           maxBytes: settings.int("max_document_bytes") ?? 10 << 20, accept: Self.accept)]
+                           maxBytes: settings.int("max_document_bytes") ?? 10 << 20, accept: Self.accept,
+                           allowedInternalRanges: internalRanges, redirectHosts: redirectHosts)]
     }
 }

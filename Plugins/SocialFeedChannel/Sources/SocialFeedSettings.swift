@@ -44,12 +44,16 @@ extension SocialFeedSettings {
     static let options: [OptionSpec] = [
         OptionSpec("url", .string, help: "Feed URL that `serve` polls (http or https)."),
         OptionSpec("poll_interval_seconds", .integer, default: "300", help: "Time between polls; errors back off exponentially (with jitter) up to an hour."),
-        OptionSpec("poll_timeout_seconds", .integer, default: "30", help: "Longest a poll may take."),
+        OptionSpec("poll_timeout_seconds", .integer, default: "30", help: "Longest a poll may take, redirects and a slow server's every byte included."),
+        OptionSpec("allow_internal_addresses", .stringArray,
+                   help: "Internal addresses or CIDR ranges the poll may connect to (a feed inside your network: [\"10.20.0.0/16\"]); loopback, private and link-local addresses are refused otherwise, after DNS and on every redirect."),
+        OptionSpec("allow_redirects_to", .stringArray,
+                   help: "Hosts a redirect may lead to besides the URL's own (\"cdn.example.cn\", \"*.example.cn\"); by default any host with a public address."),
         OptionSpec("drop_folder", .watchedFolder, help: "Folder of saved feed documents this channel ingests."),
         OptionSpec("match_keywords", .stringArray, help: "Items whose title, text or author contain one of these (any case) are complaints."),
         OptionSpec("match_handles", .stringArray, help: "Items by these authors (handle or name, @ optional) are complaints."),
         OptionSpec("match_regex", .string, help: "Items whose title or text match this regular expression (any case) are complaints."),
         OptionSpec("max_items", .integer, default: "1000", help: "Items read from one document (one poll); the rest are quarantined as one entry."),
-        OptionSpec("max_document_bytes", .integer, default: "10485760", help: "Largest feed document accepted; larger ones are quarantined."),
+        OptionSpec("max_document_bytes", .integer, default: "10485760", help: "Largest feed document accepted, as sent and after gzip or deflate decoding; a download is cut off at the limit."),
     ]
 }

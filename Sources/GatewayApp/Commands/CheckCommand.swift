@@ -9,7 +9,8 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Exits 0 when the file is valid, 78 when it has problems. A drop folder that does not \
             exist or cannot be read is a warning (the file is valid; the channel takes no files \
-            until the folder is there).
+            until the folder is there); so are a feed URL that resolves to an internal address \
+            and an IMAP login allowed in clear text.
             """
     )
 
@@ -23,7 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
             let env = try GatewayEnvironment.load(global)
             let list = env.channels.map { "\($0.name) (\($0.plugin.type))" }.joined(separator: ", ")
             print("\(global.config): OK, \(env.channels.count) channel\(env.channels.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": \(list)")")
-            for problem in env.channels.flatMap({ $0.watchedFolderProblems() }) {
+            for problem in env.channels.flatMap({ $0.watchedFolderProblems().map { "\($0)" } }) + ExposureWarnings.of(env.channels) {
                 StandardError.write("\(global.config): warning: \(problem)")
             }
             if connect { try await probeRemoteSources(env.channels) }

@@ -92,7 +92,7 @@ struct TapCommand: AsyncParsableCommand {
         var quarantined: QuarantineJSON
     }
 
-    /// An excerpt is raw input and may name a customer: masked like the rest unless --pii.
+    /// An excerpt is raw input and may name a customer: withheld unless --pii, the reason scrubbed.
     static func quarantineLine(_ e: QuarantineRecord, pii: Bool, encoder: JSONEncoder) throws -> String {
         String(decoding: try encoder.encode(QuarantineLine(quarantined: QuarantineJSON(e, masked: !pii))), as: UTF8.self) + "\n"
     }

@@ -12,9 +12,12 @@ struct QuarantineJSON: Encodable {
     var location: String?
     var reason: String
     var excerpt: String?
+    /// Set when the entry has an excerpt that a masked view withholds.
+    var excerptWithheld: Bool?
 
     /// - Parameter masked: scrubs email addresses, phone numbers and the like
-    ///   from the reason and the excerpt (raw input that may name a customer).
+    ///   from the reason, and withholds the excerpt: it is raw input (a form's
+    ///   name field, a signature) with no field to tell what in it is personal.
     init(_ record: QuarantineRecord, masked: Bool) {
         let scrubber = PersonalTextScrubber()
         id = record.id
@@ -23,12 +26,14 @@ struct QuarantineJSON: Encodable {
         rawSHA256 = record.rawSHA256
         location = record.location
         reason = masked ? scrubber.scrub(record.reason) : record.reason
-        excerpt = masked ? record.excerpt.map { scrubber.scrub($0) } : record.excerpt
+        excerpt = masked ? nil : record.excerpt
+        excerptWithheld = masked && record.excerpt != nil ? true : nil
     }
 
     enum CodingKeys: String, CodingKey {
         case id, channel, location, reason, excerpt
         case createdAt = "created_at"
+        case excerptWithheld = "excerpt_withheld"
         case rawSHA256 = "raw_sha256"
     }
 }

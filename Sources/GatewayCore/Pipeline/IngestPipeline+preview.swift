@@ -22,7 +22,9 @@ extension IngestPipeline {
                 case .conflict: counts.quarantined += 1
                 case .revise(let changed):
                     counts.updated += 1
-                    if diffs.count < diffLimit, let stored { diffs.append(ComplaintDiff.between(stored, changed)) }
+                    if diffs.count < diffLimit, let stored {
+                        diffs.append(ComplaintDiff.between(stored, changed, policy: PersonalDataPolicy(channels: [channel])))
+                    }
                 }
             }
             batch.removeAll(keepingCapacity: true)

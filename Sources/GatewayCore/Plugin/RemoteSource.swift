@@ -33,10 +33,15 @@ public protocol RemoteSource: Sendable {
 
     /// Logs in and describes what is there ("INBOX: 12 messages"), for `check --connect`.
     func probe() async throws -> String
+
+    /// What `check` warns about in how the source is reached (a password
+    /// that may cross the network in clear text); empty when nothing.
+    var securityWarnings: [String] { get }
 }
 
 extension RemoteSource {
     public var batchSize: Int { 100 }
+    public var securityWarnings: [String] { [] }
 }
 
 /// One input a remote source holds.

@@ -40,6 +40,19 @@ public struct ComplaintDiff: Sendable, Equatable {
 
     public var complaintID: String
     public var changes: [Change]
+    /// The same changes as a reader without the `pii` scope sees them: the
+    /// diff of the two versions masked (`PIIMask`), so a changed name or
+    /// personal attribute shows as `王*` or `***`, never as typed. Empty when
+    /// no policy was given.
+    public var maskedChanges: [Change] = []
+
+    /// The content fields that differ between two versions of a complaint,
+    /// and, given the channels' `policy`, what differs once both are masked.
+    public static func between(_ old: Complaint, _ new: Complaint, policy: PersonalDataPolicy) -> ComplaintDiff {
+        var diff = between(old, new)
+        diff.maskedChanges = between(PIIMask.apply(old, policy: policy), PIIMask.apply(new, policy: policy)).changes
+        return diff
+    }
 
     /// The content fields that differ between two versions of a complaint.
     public static func between(_ old: Complaint, _ new: Complaint) -> ComplaintDiff {

@@ -9,12 +9,7 @@ extension ConsoleAPI {
         router.get("/v1/console/quarantine") { request, _ in
             let grant = try access.require(request)
             let limit = try Self.limit(request, default: 100, maximum: 1_000)
-            let scrubber = PersonalTextScrubber()
-            let entries = try await store.quarantined(limit: limit).map { entry in
-                ConsoleViews.QuarantineEntry(id: entry.id, channel: entry.channel, rawSha256: entry.rawSHA256, location: entry.location,
-                                             reason: grant.pii ? entry.reason : scrubber.scrub(entry.reason),
-                                             excerpt: grant.pii ? entry.excerpt : entry.excerpt.map(scrubber.scrub), createdAt: entry.createdAt)
-            }
+            let entries = try await store.quarantined(limit: limit).map { ConsoleViews.quarantineEntry($0, pii: grant.pii) }
             return try ConsoleJSON.response(["entries": entries])
         }
         // The raw bytes hold the customer's personal data as they sent it: scope pii too.

@@ -38,6 +38,8 @@ enum ConsoleViews {
         var location: String?
         var reason: String
         var excerpt: String?
+        /// The entry has an excerpt this reader may not see (no pii scope).
+        var excerptWithheld: Bool
         var createdAt: Date
     }
 
@@ -120,11 +122,12 @@ enum ConsoleViews {
         var finishedAt: Date?
     }
 
+    /// Without pii, the diff of the masked versions: a changed name or
+    /// personal attribute shows masked, as in the feed.
     static func diffs(_ diffs: [ComplaintDiff], pii: Bool) -> [Diff] {
-        let scrubber = PersonalTextScrubber()
-        return diffs.map { diff in
-            Diff(complaintId: diff.complaintID, changes: diff.changes.map {
-                Change(path: $0.path, old: pii ? $0.old : scrubber.scrub($0.old), new: pii ? $0.new : scrubber.scrub($0.new))
+        diffs.map { diff in
+            Diff(complaintId: diff.complaintID, changes: (pii ? diff.changes : diff.maskedChanges).map {
+                Change(path: $0.path, old: $0.old, new: $0.new)
             })
         }
     }
@@ -134,6 +137,15 @@ enum ConsoleViews {
                      new: summary.counts.new, stillFailing: summary.counts.quarantined, missingObjects: summary.missingObjects.count,
                      unknownChannels: Array(Set(summary.unknownChannels)).sorted(), diffs: diffs(summary.diffs, pii: pii),
                      summary: summary.description)
+    }
+
+    /// A quarantine entry as the console lists it. Without pii the excerpt
+    /// (raw input: a form's name field, a signature) is withheld, since no
+    /// field tells what in it is personal; the reason is scrubbed.
+    static func quarantineEntry(_ entry: QuarantineRecord, pii: Bool) -> QuarantineEntry {
+        QuarantineEntry(id: entry.id, channel: entry.channel, rawSha256: entry.rawSHA256, location: entry.location,
+                        reason: pii ? entry.reason : PersonalTextScrubber().scrub(entry.reason),
+                        excerpt: pii ? entry.excerpt : nil, excerptWithheld: !pii && entry.excerpt != nil, createdAt: entry.createdAt)
     }
 
     /// An incident as the console lists it: its excerpt masked without pii.

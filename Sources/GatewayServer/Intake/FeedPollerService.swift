@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GatewayCore
 import Logging
 import Metrics
@@ -14,9 +11,13 @@ import ServiceLifecycle
 /// costs one request and nothing else); a 200 body is archived and, unless
 /// that exact document was already ingested for the channel (across restarts
 /// too: the archive is content-addressed), processed like any input, with the
-/// final URL after redirects in its metadata. Failures (network errors,
-/// timeouts, 4xx/5xx, bodies over the limit) back off exponentially with
-/// jitter, up to an hour, and the next success resets the schedule.
+/// final URL after redirects in its metadata. The download (`HTTPDownloader`)
+/// streams into the archive and is cut off at the target's byte limit (as
+/// sent and decoded) and deadline; it connects to no internal address the
+/// target does not allow, redirects included. Failures (network errors,
+/// deadlines, refused addresses, 4xx/5xx, bodies over the limit) back off
+/// exponentially with jitter, up to an hour, and the next success resets the
+/// schedule.
 ///
 /// The targets follow reloads: a removed or changed channel's targets finish
 /// the poll in hand and stop; new ones start (`WorkerSet`).
@@ -25,7 +26,7 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
     let live: LiveConfiguration
     let notifier: FeedNotifier?
     let logger: Logger
-    let session: URLSession
+    let downloader: HTTPDownloader
 
     public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
@@ -33,11 +34,7 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
         self.live = live
         self.notifier = notifier
         self.logger = logger
-        let configuration = URLSessionConfiguration.ephemeral
-        // Conditional requests are ours to make: no cache answering for the server.
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        downloader = HTTPDownloader(archive: pipeline.archive)
     }
 
     /// A fixed set of channels (no reloads).
@@ -98,25 +95,16 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
         var log = logger
         log[metadataKey: "channel"] = "\(channel.name)"
         log[metadataKey: "url"] = "\(target.url.absoluteString)"
-        var request = URLRequest(url: target.url)
-        request.timeoutInterval = Double(target.timeout.components.seconds) + Double(target.timeout.components.attoseconds) / 1e18
-        request.setValue(target.accept, forHTTPHeaderField: "Accept")
-        request.setValue("complaint-gateway", forHTTPHeaderField: "User-Agent")
-        if let etag = state.etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-        if let modified = state.lastModified { request.setValue(modified, forHTTPHeaderField: "If-Modified-Since") }
-        let data: Data
-        let http: HTTPURLResponse
+        let response: DownloadResponse
         do {
-            let (body, response) = try await session.data(for: request)
-            guard let r = response as? HTTPURLResponse else { throw PollError("not an HTTP response") }
-            data = body
-            http = r
+            response = try await downloader.download(DownloadRequest(poll: target, etag: state.etag, lastModified: state.lastModified))
         } catch {
-            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "error")]).increment()
+            let result = (error as? DownloadFailure)?.kind.rawValue ?? "error"
+            Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", result == "transport" ? "error" : result)]).increment()
             log.warning("feed poll failed", metadata: ["error": "\(error)", "failures": "\(state.failures + 1)"])
             return .failed
         }
-        switch http.statusCode {
+        switch response.status {
         case 304:
             Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "not_modified")]).increment()
             log.debug("feed not modified")
@@ -125,28 +113,26 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
             break
         default:
             Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "error")]).increment()
-            log.warning("feed poll failed", metadata: ["status": "\(http.statusCode)", "failures": "\(state.failures + 1)"])
+            log.warning("feed poll failed", metadata: ["status": "\(response.status)", "failures": "\(state.failures + 1)"])
             return .failed
         }
-        guard data.count <= target.maxBytes else {
-            log.warning("feed document over the size limit", metadata: ["bytes": "\(data.count)", "limit": "\(target.maxBytes)"])
-            return .failed
-        }
-        state.etag = http.value(forHTTPHeaderField: "ETag")
-        state.lastModified = http.value(forHTTPHeaderField: "Last-Modified")
+        state.etag = response.headers["etag"]
+        state.lastModified = response.headers["last-modified"]
         do {
-            let object = try pipeline.archive.store(data: data)
+            // Already in the archive: streamed there by the download, within its limits.
+            let object = try response.object ?? pipeline.archive.store(data: Data())
             // The same document again (a server without validators, or a restart):
             // nothing in it can be new.
             if try await pipeline.store.hasFinishedIngestion(sha256: object.sha256, channel: channel.name) {
                 Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "unchanged")]).increment()
                 return .unchanged
             }
-            let finalURL = http.url?.absoluteString ?? target.url.absoluteString
+            let finalURL = response.finalURL.absoluteString
             var metadata = ["url": finalURL]
-            if let type = http.value(forHTTPHeaderField: "Content-Type") { metadata["content_type"] = type }
+            let contentType = response.headers["content-type"]
+            if let contentType { metadata["content_type"] = contentType }
             let counts = try await pipeline.process(object, sourceName: finalURL, channel: channel,
-                                                     mediaType: http.value(forHTTPHeaderField: "Content-Type"), metadata: metadata)
+                                                     mediaType: contentType, metadata: metadata)
             Counter(label: ChannelMetrics.feedPolls, dimensions: [("channel", channel.name), ("result", "ingested")]).increment()
             if counts.new + counts.updated > 0 { notifier?.notify() }
             log.info("feed polled", metadata: ["counts": "\(counts)"])
@@ -158,10 +144,6 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
         }
     }
 
-    struct PollError: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
-    }
 }
 
 /// What a poller remembers about its target between polls.

@@ -101,6 +101,7 @@ struct FeedPollerTests {
                 url = "\(base)/\(name)"
                 poll_interval_seconds = 1
                 poll_timeout_seconds = 5
+                allow_internal_addresses = ["127.0.0.1"]
                 """
             }.joined(separator: "\n")
             let channels = try TestChannels.load(config, plugins: [SocialFeedPlugin()], baseDirectory: dir.url).channels
@@ -157,6 +158,58 @@ struct FeedPollerTests {
             }
         }
         return output.prefix(output.count - outLeft).map { UInt8(bitPattern: $0) }
+    }
+
+    @Test("through the poller: a feed on loopback is not polled without allow_internal_addresses; a redirect from an allowed feed to another internal address is refused; nothing of either is stored")
+    func internalAddressesThroughThePoller() async throws {
+        let inner = try LoopbackServer(host: "127.0.0.2") { connection in
+            _ = connection.read()
+            let body = Self.rss([("i1", "internal admin page")])
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            connection.close()
+        }
+        defer { inner.stop() }
+        let outer = try LoopbackServer { connection in
+            guard let head = connection.read() else { return }
+            if head.hasPrefix("GET /direct") {
+                let body = Self.rss([("d1", "should not be fetched")])
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            } else {
+                connection.write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:\(inner.port)/\r\nContent-Length: 0\r\n\r\n")
+            }
+            connection.close()
+        }
+        defer { outer.stop() }
+        let dir = try TemporaryDirectory("poller-ssrf")
+        let config = """
+            [[channel]]
+            name = "direct"
+            type = "social_feed"
+            url = "http://localhost:\(outer.port)/direct"
+            poll_interval_seconds = 1
+            [[channel]]
+            name = "bounced"
+            type = "social_feed"
+            url = "\(outer.base)/bounce"
+            poll_interval_seconds = 1
+            allow_internal_addresses = ["127.0.0.1/32"]
+            """
+        var logger = Logger(label: "test.poller")
+        logger.logLevel = .critical
+        let channels = try TestChannels.load(config, plugins: [SocialFeedPlugin()], baseDirectory: dir.url).channels
+        let store = try SQLiteComplaintStore(path: dir.url.appendingPathComponent("c.sqlite"))
+        let pipeline = IngestPipeline(archive: try RawArchive(root: dir.url.appendingPathComponent("archive")), store: store,
+                                      dedup: ExactDedupStage(), logger: logger)
+        let poller = FeedPollerService(pipeline: pipeline, channels: channels, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await poller.run() }
+            // The bounced feed was asked (so its poll ran), twice: a retry after the backoff.
+            let polled = try await eventually(within: 60) { outer.connectionCount >= 2 }
+            #expect(polled)
+            group.cancelAll()
+        }
+        #expect(inner.connectionCount == 0, "the internal server behind the redirect was never reached")
+        #expect(try await store.feed(after: 0, limit: 10).isEmpty, "nothing stored")
     }
 
     @Test func backoffDoublesWithJitterAndResetsOnSuccess() {

@@ -7,4 +7,8 @@ struct IMAPAccount: Sendable, Equatable {
     /// A CA bundle to trust instead of the system's (a private CA, a test's certificate).
     var caFile: String?
     var timeoutSeconds: Int
+    /// `allow_insecure_login`: an `imap://` server that offers no STARTTLS
+    /// gets the password in clear text. Off by default: without TLS the login
+    /// is not sent (a man in the middle who strips STARTTLS learns nothing).
+    var allowsInsecureLogin = false
 }

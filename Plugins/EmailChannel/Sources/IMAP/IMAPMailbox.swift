@@ -30,6 +30,10 @@ final class IMAPMailbox: RemoteSource {
     var batchSize: Int { settings.batchSize }
     /// UIDs per SEARCH: at most about 7 KB of answer.
     static let searchWindow: UInt64 = 1000
+    /// Windowed SEARCHes per round at most; past them one `UID SEARCH UID n:*`
+    /// finds what lies beyond a gap, so a round's work is bounded whatever
+    /// UIDNEXT a server claims.
+    static let searchWindowsPerRound = 16
 
     /// The folder as a URL path segment.
     private var path: String { "/" + (folder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? folder) }
@@ -50,18 +54,33 @@ final class IMAPMailbox: RemoteSource {
             guard let next = IMAPResponse.number(after: "UIDNEXT", in: status) else {
                 throw IMAPSession.Failure(code: -1, description: "no UIDNEXT in the STATUS answer for \(folder)")
             }
+            // UIDs are 32-bit (RFC 3501 nz-number): anything larger is a broken or hostile server.
+            guard validity <= UInt64(UInt32.max), next <= UInt64(UInt32.max) + 1 else {
+                throw IMAPSession.Failure(code: -1, description: "absurd STATUS answer for \(folder) (UIDVALIDITY \(validity), UIDNEXT \(next)): "
+                                          + "UIDs are 32-bit numbers")
+            }
             // In windows of UIDs, so no answer line is long: with one SEARCH over a
             // folder of 10,000 (a 45 KB line) UIDs went missing through libcurl
             // here, and the fetches after it returned the wrong messages
-            // (scripts/bench-imap); 2,000 at once (9 KB) were read right.
+            // (scripts/bench-imap); 2,000 at once (9 KB) were read right. A dense
+            // folder fills a batch in the first window; a sparse one (a UIDNEXT far
+            // past the last message) gets `searchWindowsPerRound` windows, then one
+            // open-ended SEARCH, whose answer is short exactly because the range is sparse.
             var uids: [UInt64] = []
             var low = first
+            var windows = 0
             while uids.count < limit && low < next {
+                if windows == Self.searchWindowsPerRound {
+                    let answer = String(decoding: try session.perform(path: path, command: "UID SEARCH UID \(low):*"), as: UTF8.self)
+                    uids += IMAPResponse.searchResults(answer).filter { $0 >= low && $0 < next }.sorted().prefix(limit - uids.count)
+                    break
+                }
                 let high = min(low + Self.searchWindow - 1, next - 1)
                 let answer = String(decoding: try session.perform(path: path, command: "UID SEARCH UID \(low):\(high)"), as: UTF8.self)
                 // "n:m" also matches the highest UID when all are below n: keep only the window's.
                 uids += IMAPResponse.searchResults(answer).filter { $0 >= low && $0 <= high }.sorted()
                 low = high + 1
+                windows += 1
             }
             uids = Array(uids.prefix(limit))
             return uids.map { uid in
@@ -102,6 +121,11 @@ final class IMAPMailbox: RemoteSource {
         }
         let path = self.path
         _ = try await run { session in try session.perform(path: path, command: command) }
+    }
+
+    var securityWarnings: [String] {
+        guard settings.account.base.hasPrefix("imap://"), settings.account.allowsInsecureLogin else { return [] }
+        return ["\(settings.account.base): allow_insecure_login = true: the password is sent in clear text when the server offers no STARTTLS; use imaps://"]
     }
 
     func probe() async throws -> String {

@@ -44,8 +44,9 @@ final class IMAPSession {
             func set(_ option: CURLoption, _ value: String) { if code == CURLE_OK { code = cg_curl_setopt_string(handle, option, value) } }
             set(CURLOPT_USERNAME, account.user)
             set(CURLOPT_PASSWORD, String(decoding: account.password, as: UTF8.self))
-            // imaps:// is TLS from the start; imap:// upgrades with STARTTLS when offered.
-            set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+            // imaps:// is TLS from the start; imap:// must upgrade with STARTTLS
+            // before the login, unless the admin allowed clear text.
+            set(CURLOPT_USE_SSL, Int((account.allowsInsecureLogin ? CURLUSESSL_TRY : CURLUSESSL_ALL).rawValue))
             set(CURLOPT_SSL_VERIFYPEER, 1)
             set(CURLOPT_SSL_VERIFYHOST, 2)
             if let caFile = account.caFile { set(CURLOPT_CAINFO, caFile) }
@@ -72,6 +73,10 @@ final class IMAPSession {
                     throw Failure(code: Int(result.rawValue), description: "response over \(maxResponseBytes) bytes")
                 }
                 let detail = String(cString: errors.baseAddress!)
+                if result == CURLE_USE_SSL_FAILED {
+                    throw Failure(code: Int(result.rawValue), description: "the server offers no STARTTLS, so the password was not sent "
+                                  + "(use imaps://, or allow_insecure_login = true in the imap table to send it in clear text)")
+                }
                 throw Failure(code: Int(result.rawValue),
                               description: detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail)
             }

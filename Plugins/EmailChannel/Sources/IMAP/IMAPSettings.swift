@@ -24,13 +24,15 @@ struct IMAPSettings: Sendable {
     static var options: [OptionSpec] {
         [
             OptionSpec("url", .string, required: true,
-                       help: "imaps://HOST[:PORT]/FOLDER (TLS, verified), or imap://… (STARTTLS when the server offers it)."),
+                       help: "imaps://HOST[:PORT]/FOLDER (TLS, verified), or imap://… (STARTTLS, required before the login)."),
             OptionSpec("user", .string, required: true, help: "The login."),
             SecretValue.option("password", required: true, help: "The password."),
             OptionSpec("folders", .stringArray, help: "Folders to read (default: the URL's folder, else INBOX)."),
             OptionSpec("ca_file", .string, help: "PEM file of the CA (or self-signed certificate) to trust instead of the system's."),
             OptionSpec("timeout_seconds", .integer, default: "30", help: "Connect timeout, and the longest a stalled transfer may last."),
             OptionSpec("batch_size", .integer, default: "100", help: "Messages fetched per round."),
+            OptionSpec("allow_insecure_login", .boolean, default: "false",
+                       help: "Send the password in clear text to an imap:// server that offers no STARTTLS (check warns)."),
         ]
     }
 
@@ -79,7 +81,7 @@ struct IMAPSettings: Sendable {
         guard problems.isEmpty else { throw ConfigError(problems) }
         let caFile = table["ca_file"]?.stringValue.map { ConfigPaths.resolve($0, against: s.baseDirectory).path }
         account = IMAPAccount(base: base, user: table["user"]?.stringValue ?? "", password: password, caFile: caFile,
-                              timeoutSeconds: timeout)
+                              timeoutSeconds: timeout, allowsInsecureLogin: table["allow_insecure_login"]?.boolValue ?? false)
         self.folders = folders
         self.interval = .seconds(interval)
         batchSize = batch

@@ -8,7 +8,7 @@ const LABELS = {
     signOut: "Sign out", name: "Name", type: "Type", sources: "Sources", state: "State", lastHour: "Last hour", lastDay: "Last day",
     quarantined: "Quarantined", lastInput: "Last input", reload: "Reload configuration", reloaded: "Configuration reloaded",
     reloadFailed: "Reload refused", running: "running", failing: "failing", when: "When", channel: "Channel", reason: "Reason",
-    location: "Location", excerpt: "Excerpt", raw: "Raw input", download: "Download", dryRun: "Dry run", replayThis: "Replay this input",
+    location: "Location", excerpt: "Excerpt", excerptWithheld: "(withheld: needs the pii scope)", raw: "Raw input", download: "Download", dryRun: "Dry run", replayThis: "Replay this input",
     confirmReplay: "Replay for real", level: "Level", customers: "Customers", complaints: "Complaints", firstSeen: "First seen",
     lastSeen: "Last seen", open: "Open", noIncidents: "No open incidents", noQuarantine: "Quarantine is empty", inputs: "Inputs",
     unchanged: "Unchanged", updated: "Updated", new: "New", stillFailing: "Still failing", changes: "Changes", field: "Field",
@@ -22,7 +22,7 @@ const LABELS = {
     signOut: "退出", name: "名称", type: "类型", sources: "来源", state: "状态", lastHour: "近一小时", lastDay: "近一天",
     quarantined: "已隔离", lastInput: "最近输入", reload: "重新加载配置", reloaded: "配置已重新加载",
     reloadFailed: "重新加载被拒绝", running: "运行中", failing: "故障", when: "时间", channel: "渠道", reason: "原因",
-    location: "位置", excerpt: "摘录", raw: "原始输入", download: "下载", dryRun: "试运行", replayThis: "重放此输入",
+    location: "位置", excerpt: "摘录", excerptWithheld: "（已隐藏：需要 pii 权限）", raw: "原始输入", download: "下载", dryRun: "试运行", replayThis: "重放此输入",
     confirmReplay: "确认重放", level: "级别", customers: "客户数", complaints: "投诉数", firstSeen: "首次出现",
     lastSeen: "最近出现", open: "打开", noIncidents: "暂无群体投诉", noQuarantine: "隔离区为空", inputs: "输入数",
     unchanged: "未变化", updated: "已更新", new: "新增", stillFailing: "仍失败", changes: "变更", field: "字段",
@@ -133,7 +133,7 @@ const views = {
       } }, `${t("replayThis")} (${t("dryRun")})`);
       return h("tr", { "data-raw": e.raw_sha256 },
         h("td", {}, time(e.created_at)), h("td", {}, e.channel), h("td", { class: "reason" }, e.reason), h("td", {}, e.location || "–"),
-        h("td", {}, h("pre", { class: "excerpt" }, e.excerpt || "")),
+        h("td", {}, h("pre", { class: "excerpt" }, e.excerpt ?? (e.excerpt_withheld ? t("excerptWithheld") : ""))),
         h("td", {}, h("a", { href: `/v1/console/raw/${e.raw_sha256}`, download: true }, t("download")), h("br", {}), dryRun, panel));
     });
     fill(view, h("h2", {}, t("quarantine")), table(["when", "channel", "reason", "location", "excerpt", "raw"], rows, "quarantine"));
