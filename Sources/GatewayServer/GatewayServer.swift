@@ -69,7 +69,7 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
         FeedController(store: pipeline.store, live: live, notifier: notifier, readiness: readiness, heartbeat: streamHeartbeat).addRoutes(to: router)
         AdminController(live: live, reloader: reloader).addRoutes(to: router)
         let access = ConsoleAccess(live: live, sessions: consoleSessions)
-        ConsoleController(access: access).addRoutes(to: router)
+        ConsoleController(access: access, server: settings).addRoutes(to: router)
         ConsoleAPI(pipeline: pipeline, live: live, access: access, reloader: reloader, sources: sourceHealth, incidents: incidents,
                    replays: consoleReplays, notifier: notifier).addRoutes(to: router)
         return router

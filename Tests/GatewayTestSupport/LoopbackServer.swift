@@ -15,7 +15,9 @@ public final class LoopbackServer: Sendable {
     public let host: String
     public let port: Int
     private let listener: Int32
-    private let connections = Mutex<[Int32]>([])
+    /// Open connections. A descriptor leaves the set when it is closed, under
+    /// the lock, so `stop` never shuts down a number the process reused since.
+    let connections = Mutex<Set<Int32>>([])
     private let accepted = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
 
@@ -43,7 +45,10 @@ public final class LoopbackServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
+        // The accept thread closes the listener itself when it ends: closed by
+        // `stop` instead, its number could be reused before accept returned.
         Thread.detachNewThread { [self] in
+            defer { close(listener) }
             while !isStopped {
                 let fd = accept(listener, nil, nil)
                 guard fd >= 0 else {
@@ -51,8 +56,12 @@ public final class LoopbackServer: Sendable {
                     return
                 }
                 accepted.add(1, ordering: .relaxed)
-                connections.withLock { $0.append(fd) }
-                Thread.detachNewThread { handler(LoopbackConnection(fd: fd, server: self)) }
+                connections.withLock { _ = $0.insert(fd) }
+                Thread.detachNewThread {
+                    let connection = LoopbackConnection(fd: fd, server: self)
+                    handler(connection)
+                    connection.close()
+                }
             }
         }
     }
@@ -64,8 +73,9 @@ public final class LoopbackServer: Sendable {
     public func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in connections.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        connections.withLock { open in
+            for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -109,5 +119,10 @@ public struct LoopbackConnection: Sendable {
     @discardableResult
     public func write(_ text: String) -> Bool { write(Array(text.utf8)) }
 
-    public func close() { _ = Glibc.close(fd) }
+    /// Closes the connection (once; the server closes it when the handler returns).
+    public func close() {
+        server.connections.withLock { open in
+            if open.remove(fd) != nil { _ = Glibc.close(fd) }
+        }
+    }
 }

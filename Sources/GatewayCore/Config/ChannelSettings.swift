@@ -55,8 +55,13 @@ public struct ChannelSettings: Sendable {
 public enum ConfigPaths {
     /// `path` as an absolute, standardized file URL: unchanged when absolute,
     /// under `base` (the configuration file's folder) when relative.
+    ///
+    /// Built without asking the file system whether it is a folder (Foundation
+    /// adds a trailing `/` when it is): the same text resolves to the same URL
+    /// before and after the folder exists, so a reload compares settings, not
+    /// the state of the disk.
     public static func resolve(_ path: String, against base: URL) -> URL {
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
-        return url.standardizedFileURL
+        let full = path.hasPrefix("/") ? path : base.path + "/" + path
+        return URL(fileURLWithPath: full, isDirectory: false).standardizedFileURL
     }
 }

@@ -28,9 +28,22 @@ public struct ServerSettings: Sendable, Equatable {
     public var storeTimeout = ServerSettings.defaultStoreTimeout
     /// Reverse proxies whose `X-Forwarded-For` names the client (for per-client
     /// rate limits and the recorded remote address); empty: the peer is the client.
-    public var trustedProxies: [IPRange] = []
+    public var trustedProxies: [NetworkRange] = []
+    /// Where clients reach the gateway (`https://complaints.example.cn`), when
+    /// a proxy in front of it terminates TLS: an https URL makes the console's
+    /// session cookie `Secure`.
+    public var publicURL: String?
 
     public init() {}
+
+    /// Whether a request reached the gateway over TLS: `public_url` is https,
+    /// or a trusted proxy says so in `X-Forwarded-Proto` (the gateway itself
+    /// listens in plain HTTP).
+    public func cameOverTLS(peer: String, forwardedProto: String?) -> Bool {
+        if publicURL?.lowercased().hasPrefix("https://") == true { return true }
+        guard let forwardedProto, trustedProxies.contains(where: { $0.contains(peer) }) else { return false }
+        return forwardedProto.split(separator: ",").last?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+    }
 
     /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all interfaces); nil when malformed.
     public static func parseListen(_ text: String) -> (host: String, port: Int)? {
@@ -67,6 +80,8 @@ extension ServerSettings {
                    help: "Connections served at once; beyond it requests get 503 with Retry-After, except /healthz and /readyz."),
         OptionSpec("store_timeout_seconds", .integer, default: "\(ServerSettings.defaultStoreTimeout)",
                    help: "The most a form post waits for the store to commit it; then it is answered 503 store_unavailable (nothing acknowledged, retry with the same Idempotency-Key)."),
+        OptionSpec("public_url", .string,
+                   help: "The URL clients reach the gateway at, through a TLS-terminating proxy (\"https://complaints.example.cn\"): https makes the console's session cookie Secure."),
         OptionSpec("trusted_proxies", .stringArray,
                    help: "Addresses or CIDR ranges of reverse proxies (\"127.0.0.1\", \"10.0.0.0/8\"): from them, the client is the last address in X-Forwarded-For that is not itself a trusted proxy. Absent: the connection's peer is the client."),
     ]
@@ -82,8 +97,15 @@ extension ServerSettings {
                 problem("server.listen", "server: listen: \"\(listen)\" is not HOST:PORT with a port from 0 to 65535")
             }
         }
+        if let url = values["public_url"]?.stringValue {
+            if url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") {
+                server.publicURL = url
+            } else {
+                problem("server.public_url", "server: public_url: \"\(url)\" is not an http:// or https:// URL")
+            }
+        }
         for proxy in values["trusted_proxies"]?.stringArrayValue ?? [] {
-            if let range = IPRange(proxy) {
+            if let range = NetworkRange(proxy) {
                 server.trustedProxies.append(range)
             } else {
                 problem("server.trusted_proxies", "server: trusted_proxies: \"\(proxy)\" is not an IP address or a CIDR range such as \"10.0.0.0/8\"")

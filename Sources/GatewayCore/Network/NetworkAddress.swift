@@ -1,4 +1,9 @@
-/// An IPv4 or IPv6 address as the bytes a socket is given, classified for
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An IPv4 or IPv6 address as the bytes a socket is given (a client behind
+/// `trusted_proxies`, a feed server a download connects to), classified for
 /// what a download may connect to.
 ///
 /// The classification is the server-side request forgery guard: a feed URL,
@@ -16,13 +21,8 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Dotted IPv4 (`10.0.0.1`) or IPv6 text (`fe80::1`, `::ffff:127.0.0.1`).
     public init?(_ text: String) {
-        if let v4 = Self.parseIPv4(Substring(text)) {
-            bytes = v4
-        } else if let v6 = Self.parseIPv6(text) {
-            bytes = v6
-        } else {
-            return nil
-        }
+        guard let bytes = Self.parse(text) else { return nil }
+        self.bytes = bytes
     }
 
     public var isIPv4: Bool { bytes.count == 4 }
@@ -66,42 +66,14 @@ public struct NetworkAddress: Sendable, Hashable, CustomStringConvertible {
         return groups.joined(separator: ":")
     }
 
-    static func parseIPv4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var out: [UInt8] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else { return nil }
-            out.append(value)
-        }
-        return out
-    }
-
-    static func parseIPv6(_ text: String) -> [UInt8]? {
+    /// By inet_pton: the C library's reading of an address, the same one the resolver uses.
+    static func parse(_ text: String) -> [UInt8]? {
         var text = Substring(text)
         if text.hasPrefix("["), text.hasSuffix("]") { text = text.dropFirst().dropLast() }
-        if let zone = text.firstIndex(of: "%") { text = text[..<zone] }
-        guard text.contains(":"), text.count <= 45 else { return nil }
-        let halves = text.components(separatedBy: "::")
-        guard halves.count <= 2 else { return nil }
-        func groups(_ part: String) -> [UInt8]? {
-            guard !part.isEmpty else { return [] }
-            var out: [UInt8] = []
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (index, piece) in pieces.enumerated() {
-                if index == pieces.count - 1, piece.contains(".") {
-                    guard let v4 = parseIPv4(piece) else { return nil }
-                    out += v4
-                } else {
-                    guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
-                    out += [UInt8(value >> 8), UInt8(value & 0xFF)]
-                }
-            }
-            return out
-        }
-        guard let head = groups(halves[0]) else { return nil }
-        if halves.count == 1 { return head.count == 16 ? head : nil }
-        guard let tail = groups(halves[1]), head.count + tail.count <= 14 else { return nil }
-        return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
+        var v4 = in_addr()
+        if inet_pton(AF_INET, String(text), &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, String(text), &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
     }
 }

@@ -1,11 +1,15 @@
-/// A CIDR range (`10.20.0.0/16`, `fd00::/8`, or one address: `127.0.0.1`).
+/// A CIDR range (`10.20.0.0/16`, `fd00::/8`, or one address: `127.0.0.1`), as
+/// `[server] trusted_proxies` and a feed's `allow_internal_addresses` list them.
 public struct NetworkRange: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     public let network: NetworkAddress
     public let prefixLength: Int
+    /// As written.
+    public let description: String
 
+    /// Nil when `text` is not an address or a CIDR range.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let address = NetworkAddress(String(parts[0])) else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = NetworkAddress(String(parts[0])) else { return nil }
         let bits = address.bytes.count * 8
         var length = bits
         if parts.count == 2 {
@@ -14,6 +18,7 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible, Express
         }
         network = address
         prefixLength = length
+        description = text
     }
 
     /// For literals in code: a literal that is not a range is a programming error.
@@ -42,5 +47,8 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible, Express
         return true
     }
 
-    public var description: String { "\(network)/\(prefixLength)" }
+    /// Whether the address written `text` lies in the range (false for what is not an address).
+    public func contains(_ text: String) -> Bool {
+        NetworkAddress(text).map(contains) ?? false
+    }
 }

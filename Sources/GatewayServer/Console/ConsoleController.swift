@@ -10,6 +10,13 @@ import HTTPTypes
 /// shows comes from `ConsoleAPI`.
 struct ConsoleController: Sendable {
     let access: ConsoleAccess
+    /// For `Secure` cookies: `public_url` and the trusted proxies' word on TLS.
+    var server = ServerSettings()
+
+    /// `; Secure` when the browser reached us over TLS, so the cookie is never sent in clear.
+    func secure(_ request: Request, _ context: GatewayRequestContext) -> String {
+        server.cameOverTLS(peer: context.clientAddress, forwardedProto: request.headers[.init("X-Forwarded-Proto")!]) ? "; Secure" : ""
+    }
 
     static let securityHeaders: HTTPFields = [
         .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -31,7 +38,7 @@ struct ConsoleController: Sendable {
         router.get("/console/login") { _, _ in
             Self.loginPage(status: .ok, message: "")
         }
-        router.post("/console/login") { request, _ in
+        router.post("/console/login") { request, context in
             let body = try await request.body.collect(upTo: 4 * 1024)
             let presented = Self.formValue("token", in: String(buffer: body)) ?? ""
             let digest = Array(SHA256.hash(data: Array(presented.utf8)))
@@ -44,14 +51,14 @@ struct ConsoleController: Sendable {
             let session = access.sessions.open(for: token)
             var headers = Self.securityHeaders
             headers[.location] = "/console"
-            headers[.setCookie] = "\(ConsoleAccess.cookieName)=\(session); Path=/; HttpOnly; SameSite=Strict"
+            headers[.setCookie] = "\(ConsoleAccess.cookieName)=\(session); Path=/; HttpOnly; SameSite=Strict" + secure(request, context)
             return Response(status: .seeOther, headers: headers)
         }
-        router.post("/console/logout") { request, _ in
+        router.post("/console/logout") { request, context in
             if let id = ConsoleAccess.sessionID(request) { access.sessions.close(id) }
             var headers = Self.securityHeaders
             headers[.location] = "/console/login"
-            headers[.setCookie] = "\(ConsoleAccess.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            headers[.setCookie] = "\(ConsoleAccess.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + secure(request, context)
             return Response(status: .seeOther, headers: headers)
         }
         router.get("/console/app.js") { _, _ in

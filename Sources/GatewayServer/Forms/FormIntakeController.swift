@@ -26,12 +26,12 @@ public struct FormIntakeController<Dedup: DedupStage>: Sendable {
     /// The most a post waits for its commit (`[server] store_timeout_seconds`).
     let storeTimeout: Duration
     /// `[server] trusted_proxies`: whose `X-Forwarded-For` names the client.
-    let trustedProxies: [IPRange]
+    let trustedProxies: [NetworkRange]
     let logger: Logger
 
     public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration,
                 notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
-                storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), trustedProxies: [IPRange] = [], logger: Logger) {
+                storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), trustedProxies: [NetworkRange] = [], logger: Logger) {
         self.pipeline = pipeline
         self.live = live
         self.trustedProxies = trustedProxies

@@ -25,13 +25,13 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
     /// The client's address: the peer's, or, when the peer is a trusted
     /// proxy, the last `X-Forwarded-For` address that is not a trusted proxy
     /// itself (addresses further left were written by the client and can be forged).
-    public func clientAddress(of request: Request, trusting proxies: [IPRange]) -> String {
+    public func clientAddress(of request: Request, trusting proxies: [NetworkRange]) -> String {
         let peer = clientAddress
         guard !proxies.isEmpty, proxies.contains(where: { $0.contains(peer) }) else { return peer }
         let forwarded = request.headers[values: .init("X-Forwarded-For")!]
             .flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for address in forwarded.reversed() {
-            guard IPRange(address) != nil else { break }  // garbage: stop trusting the chain here
+            guard NetworkRange(address) != nil else { break }  // garbage: stop trusting the chain here
             if !proxies.contains(where: { $0.contains(address) }) { return address }
         }
         return peer

@@ -5,6 +5,18 @@ import GatewayTestSupport
 
 @Suite("channels.conf loading and checking")
 struct ConfigLoaderTests {
+    @Test("settings compare equal whether or not their folders exist yet (a reload after the first start asks no restart)")
+    func pathsIndependentOfTheDisk() throws {
+        let dir = try TemporaryDirectory("config-paths")
+        let text = "[archive]\npath = \"var/archive\"\n[storage]\npath = \"var/db/c.sqlite\"\n"
+        let before = try TestChannels.load(text, baseDirectory: dir.url).config
+        try FileManager.default.createDirectory(at: dir.path("var/archive"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.path("var/db/c.sqlite"), withIntermediateDirectories: true)
+        let after = try TestChannels.load(text, baseDirectory: dir.url).config
+        #expect(before.archive == after.archive)
+        #expect(before.storage == after.storage)
+    }
+
     @Test("a valid file loads with defaults and resolved paths")
     func valid() throws {
         let loaded = try TestChannels.load("""

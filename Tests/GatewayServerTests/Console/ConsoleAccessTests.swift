@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GatewayCore
 #endif
 import GatewayTestSupport
 import Testing
@@ -44,6 +45,29 @@ struct ConsoleAccessTests {
                 #expect(![401, 403].contains(admin.status) || path.hasPrefix("/v1/console/raw"),
                         "\(method) \(path) with admin: \(admin.status) \(admin.text)")
             }
+        }
+    }
+
+    @Test("the session cookie is Secure when public_url is https or a trusted proxy forwarded HTTPS; not for plain HTTP or an untrusted X-Forwarded-Proto")
+    func secureCookie() async throws {
+        let body = "token=\(TestTokens.admin.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        func cookie(_ base: URL, _ headers: [String: String] = [:]) async throws -> String {
+            let signed = try await client.post(base.appending(path: "console/login"), body, headers: headers)
+            return try #require(signed.header("Set-Cookie"))
+        }
+        try await ServerFixture(config: Self.config).withServer { base in
+            let plain = try await cookie(base), untrusted = try await cookie(base, ["X-Forwarded-Proto": "https"])
+            #expect(!plain.contains("Secure"))
+            #expect(!untrusted.contains("Secure"), "the peer is no trusted proxy")
+        }
+        try await ServerFixture(config: Self.config).withServer(configure: { $0.trustedProxies = [NetworkRange("127.0.0.0/8" as String)!] }) { base in
+            let https = try await cookie(base, ["X-Forwarded-Proto": "https"]), http = try await cookie(base, ["X-Forwarded-Proto": "http"])
+            #expect(https.contains("; Secure"))
+            #expect(!http.contains("Secure"))
+        }
+        try await ServerFixture(config: Self.config).withServer(configure: { $0.publicURL = "https://complaints.example.cn" }) { base in
+            let behindTLS = try await cookie(base)
+            #expect(behindTLS.contains("; Secure"))
         }
     }
 

@@ -19,7 +19,7 @@ struct TrustedProxyTests {
     @Test("from a trusted proxy: each forwarded client has its own allowance; forged entries on the left are ignored")
     func trusted() async throws {
         let f = try ServerFixture(config: Self.config)
-        try await f.withServer(configure: { $0.trustedProxies = [IPRange("127.0.0.0/8")!] }) { base in
+        try await f.withServer(configure: { $0.trustedProxies = [NetworkRange("127.0.0.0/8" as String)!] }) { base in
             let s1 = try await post(base, 1, forwardedFor: "203.0.113.5")
             #expect(s1 == 202)
             let s2 = try await post(base, 2, forwardedFor: "198.51.100.1, 203.0.113.5")

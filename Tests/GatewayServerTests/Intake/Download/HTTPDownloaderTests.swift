@@ -158,7 +158,7 @@ struct HTTPDownloaderTests {
         task.cancel()
         let result = await task.result
         guard case .failure(let error) = result else { Issue.record("completed"); return }
-        #expect((error as? DownloadFailure)?.kind == .cancelled, "\(error)")
+        #expect((error as? DownloadFailure)?.kind == .cancelled, "\(String(describing: error))")
     }
 
     @Test("an internal address is refused before connecting, named by IP or by a host name that resolves to it")
@@ -235,23 +235,5 @@ struct HTTPDownloaderTests {
         let moved = try await downloader.download(Self.request(server.base + "/old", permitsRedirect: onlyOwnHost))
         #expect(moved.status == 200)
         #expect(moved.finalURL.absoluteString == server.base + "/new")
-    }
-
-    @Test("addresses: loopback, private, link-local, CGNAT, unique-local, mapped and NAT64 spellings are internal; public ones are not")
-    func classification() {
-        for text in ["127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-                     "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd12:3456::1", "::ffff:127.0.0.1",
-                     "::ffff:10.1.2.3", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "ff02::1"] {
-            #expect(NetworkAddress(text)?.isInternal == true, "\(text)")
-        }
-        for text in ["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2400:3200::1", "::ffff:8.8.8.8", "223.5.5.5"] {
-            #expect(NetworkAddress(text)?.isInternal == false, "\(text)")
-        }
-        func range(_ text: String) -> NetworkRange? { NetworkRange(text) }
-        #expect(range("10.20.0.0/16")?.contains(NetworkAddress("10.20.3.4")!) == true)
-        #expect(range("10.20.0.0/16")?.contains(NetworkAddress("10.21.0.1")!) == false)
-        #expect(range("127.0.0.1")?.contains(NetworkAddress("::ffff:127.0.0.1")!) == true)
-        #expect(range("10.0.0.0/33") == nil)
-        #expect(NetworkAddress("1.2.3") == nil && NetworkAddress("1::2::3") == nil && NetworkAddress("256.1.1.1") == nil)
     }
 }
