@@ -178,7 +178,8 @@ var targets: [Target] = [
                        .product(name: "Metrics", package: "swift-metrics"),
                        .product(name: "Prometheus", package: "swift-prometheus"),
                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                       .product(name: "GRDB", package: "GRDB.swift")],
+                       .product(name: "GRDB", package: "GRDB.swift"),
+                       .product(name: "PropertyBased", package: "swift-property-based")],
         swiftSettings: strictSwift6
     ),
     .testTarget(
