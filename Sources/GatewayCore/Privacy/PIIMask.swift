@@ -16,11 +16,11 @@ import ComplaintModel
 public enum PIIMask {
     public static let hidden = "***"
 
-    public static func apply(_ complaint: Complaint, policy: PersonalDataPolicy) -> Complaint {
+    /// - Parameter alsoHiding: more literal values to hide in free text (the
+    ///   other version's identifiers, when two versions are compared).
+    public static func apply(_ complaint: Complaint, policy: PersonalDataPolicy, alsoHiding: [String] = []) -> Complaint {
         var masked = complaint
-        let scrubber = PersonalTextScrubber(known: [complaint.customer.name, complaint.customer.handle,
-                                                    complaint.customer.accountID, complaint.customer.email,
-                                                    complaint.customer.phone].compactMap { $0 })
+        let scrubber = PersonalTextScrubber(known: identifiers(of: complaint) + alsoHiding)
         masked.customer.email = complaint.customer.email.map(email)
         masked.customer.phone = complaint.customer.phone.map(phone)
         masked.customer.name = complaint.customer.name.map(name)
@@ -46,6 +46,12 @@ public enum PIIMask {
         }
         masked.warnings = complaint.warnings.map(scrubber.scrub)
         return masked
+    }
+
+    /// The customer's own values, which free text may quote.
+    public static func identifiers(of complaint: Complaint) -> [String] {
+        [complaint.customer.name, complaint.customer.handle, complaint.customer.accountID, complaint.customer.email,
+         complaint.customer.phone].compactMap { $0 }
     }
 
     static func email(_ value: String) -> String {

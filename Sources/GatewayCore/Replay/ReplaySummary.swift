@@ -50,7 +50,11 @@ public struct ComplaintDiff: Sendable, Equatable {
     /// and, given the channels' `policy`, what differs once both are masked.
     public static func between(_ old: Complaint, _ new: Complaint, policy: PersonalDataPolicy) -> ComplaintDiff {
         var diff = between(old, new)
-        diff.maskedChanges = between(PIIMask.apply(old, policy: policy), PIIMask.apply(new, policy: policy)).changes
+        // Each side also hides the other's identifiers: an old name quoted in a
+        // subject must not show beside the new name.
+        let known = PIIMask.identifiers(of: old) + PIIMask.identifiers(of: new)
+        diff.maskedChanges = between(PIIMask.apply(old, policy: policy, alsoHiding: known),
+                                     PIIMask.apply(new, policy: policy, alsoHiding: known)).changes
         return diff
     }
 

@@ -11,14 +11,17 @@ extension ConsoleAPI {
             let id = context.parameters.get("id") ?? ""
             let privacy = live.current.privacy
             // Newest first, as the store follows the chain back.
-            let revisions = try await store.revisions(of: id).map { grant.pii ? $0 : PIIMask.apply($0, policy: privacy) }
-            guard let current = revisions.first else {
+            let stored = try await store.revisions(of: id)
+            guard let newest = stored.first else {
                 throw APIError(.notFound, code: "not_found", message: "no complaint \(id)")
             }
-            let ordered = revisions.sorted { $0.revision < $1.revision }
+            let current = grant.pii ? newest : PIIMask.apply(newest, policy: privacy)
+            let ordered = stored.sorted { $0.revision < $1.revision }
             var views: [ConsoleViews.Revision] = []
             for (position, revision) in ordered.enumerated() {
-                let changes = position == 0 ? [] : ComplaintDiff.between(ordered[position - 1], revision).changes
+                // Without pii, the diff of the masked versions (each also hiding the other's identifiers).
+                let diff = position == 0 ? nil : ComplaintDiff.between(ordered[position - 1], revision, policy: privacy)
+                let changes = (grant.pii ? diff?.changes : diff?.maskedChanges) ?? []
                 views.append(ConsoleViews.Revision(
                     revision: revision.revision, receivedAt: RFC3339.string(from: revision.receivedAt), rawSha256: revision.raw.sha256,
                     rawLocation: revision.raw.location, changes: changes.map { ConsoleViews.Change(path: $0.path, old: $0.old, new: $0.new) }))

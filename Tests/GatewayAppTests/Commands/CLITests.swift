@@ -90,6 +90,32 @@ struct CLITests {
         #expect(lines.last == "bad.conf: 5 problems")
     }
 
+    @Test("check warns about a feed on an internal address and an IMAP login allowed in clear text; the file stays valid")
+    func exposureWarnings() throws {
+        let dir = try TemporaryDirectory("cli-exposure")
+        setenv("CG_TEST_CHECK_IMAP_PASSWORD", "pw", 1)
+        _ = try dir.write("channels.conf", """
+            [[channel]]
+            name = "intranet"
+            type = "social_feed"
+            url = "http://127.0.0.1:9/feed.rss"
+            [[channel]]
+            name = "trusted-intranet"
+            type = "social_feed"
+            url = "http://10.20.1.5/feed.rss"
+            allow_internal_addresses = ["10.20.0.0/16"]
+            [[channel]]
+            name = "mailbox"
+            type = "email"
+            imap = { url = "imap://127.0.0.1:1/INBOX", user = "u", password = { env = "CG_TEST_CHECK_IMAP_PASSWORD" }, allow_insecure_login = true }
+            """)
+        let r = try Self.run(["check"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("channel intranet: url http://127.0.0.1:9/feed.rss resolves to the internal address 127.0.0.1: every poll will be refused"), "\(r.stderr)")
+        #expect(r.stderr.contains("channel trusted-intranet:") && r.stderr.contains("allowed by allow_internal_addresses"), "\(r.stderr)")
+        #expect(r.stderr.contains("channel mailbox:") && r.stderr.contains("clear text"), "\(r.stderr)")
+    }
+
     @Test("ingest, feed as CloudEvents, idempotent re-ingest, drop-folder scan, quarantine listing")
     func ingestAndFeed() throws {
         let ws = try Self.workspace()

@@ -53,4 +53,21 @@ struct PIIMaskTests {
         let removed = PIIMask.apply(Self.complaint(channel: "removed-channel"), policy: policy)
         #expect(removed.attributes.values.allSatisfy { $0 == .string("***") })
     }
+
+    @Test("a replay diff as a reader without pii sees it: the masked versions' diff, so a changed name or personal attribute never shows as typed")
+    func maskedDiff() {
+        let policy = PersonalDataPolicy(shared: ["pbx": ["queue"]])
+        let old = Self.complaint(channel: "pbx")
+        var new = old
+        new.customer.name = "周女士"
+        new.attributes["caller_number"] = .string("13700001111")
+        new.attributes["queue"] = .string("billing")
+        let diff = ComplaintDiff.between(old, new, policy: policy)
+        #expect(diff.changes.contains { $0.new == "周女士" }, "the full diff, for pii")
+        let shown = diff.maskedChanges.map { "\($0.path)=\($0.old)->\($0.new)" }.joined(separator: " ")
+        #expect(!shown.contains("周女士") && !shown.contains("13700001111") && !shown.contains("王芳"), "\(shown)")
+        #expect(shown.contains("customer.name=王*->周*"), "\(shown)")
+        #expect(shown.contains("attributes.queue"), "a shared attribute's change still shows: \(shown)")
+        #expect(!shown.contains("caller_number"), "a personal attribute is *** before and after: no change to show: \(shown)")
+    }
 }

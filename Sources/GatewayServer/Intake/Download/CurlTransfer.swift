@@ -46,6 +46,12 @@ final class CurlTransfer {
         _ = Self.globalInit
         guard let handle = curl_easy_init() else { throw DownloadFailure(.transport, "libcurl could not make a handle") }
         defer { curl_easy_cleanup(handle) }
+        // Whatever way this ends, no partial body stays in the archive's tmp/
+        // (`finishBody` takes the writer it keeps).
+        defer {
+            writer?.abort()
+            writer = nil
+        }
         let deadline = ContinuousClock.now + request.deadline
         var url = request.url
         var totalWire = 0
@@ -212,8 +218,9 @@ final class CurlTransfer {
             return false
         }
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
-            // A new response (after a 100 Continue, say): its headers replace the last.
+        if line.hasPrefix("HTTP/"), bodyBytes == 0 {
+            // A new response (after a 100 Continue, say): its headers replace the
+            // last. After the body (chunked trailers) a status line changes nothing.
             headers = [:]
             let parts = line.split(separator: " ")
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0

@@ -11,7 +11,17 @@ public struct HTTPDownloader: Sendable {
     let archive: RawArchive
     let pool: NIOThreadPool
 
-    public init(archive: RawArchive, pool: NIOThreadPool = .singleton) {
+    /// The downloads' own threads: on the shared singleton a download would
+    /// queue behind the stores' blocking transactions (and they behind a slow
+    /// feed), and its deadline would include the wait. Started once, for the
+    /// life of the process, like the singleton.
+    public static let downloads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
+    public init(archive: RawArchive, pool: NIOThreadPool = HTTPDownloader.downloads) {
         self.archive = archive
         self.pool = pool
     }

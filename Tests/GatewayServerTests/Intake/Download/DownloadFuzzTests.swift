@@ -55,9 +55,10 @@ struct DownloadFuzzTests {
                 #expect(response.object.map { $0.size <= limit } ?? true)
             } catch is DownloadFailure {
             } catch {
-                Issue.record("not a DownloadFailure: \(error)")
+                Issue.record("not a DownloadFailure: \(String(describing: error))")
             }
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // The deadline is 3 s; a loaded CI machine gets slack, a hang does not.
+            #expect(ContinuousClock.now - started < .seconds(30), "took \(ContinuousClock.now - started)")
             let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: archive.root.appendingPathComponent("tmp").path)) ?? []
             #expect(leftovers.isEmpty, "partial bodies left: \(leftovers)")
         }

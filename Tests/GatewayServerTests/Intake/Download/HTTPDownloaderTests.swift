@@ -27,6 +27,15 @@ struct HTTPDownloaderTests {
         DownloadRequest(url: URL(string: url)!, maxBytes: maxBytes, deadline: deadline, permits: permits, permitsRedirect: permitsRedirect)
     }
 
+    /// A server that promises a body and sends it one byte per `microseconds`.
+    static func dripping(every microseconds: UInt32) throws -> LoopbackServer {
+        try LoopbackServer { connection in
+            _ = connection.read()
+            guard connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n") else { return }
+            while connection.write("x") { usleep(microseconds) }
+        }
+    }
+
     static func archive() throws -> (TemporaryDirectory, RawArchive) {
         let dir = try TemporaryDirectory("download")
         return (dir, try RawArchive(root: dir.path("archive")))
@@ -127,12 +136,7 @@ struct HTTPDownloaderTests {
 
     @Test("a server sending one byte at a time meets the whole-request deadline")
     func slowDrip() async throws {
-        let server = try LoopbackServer { connection in
-            _ = connection.read()
-            guard connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n") else { return }
-            while connection.write("x") { usleep(200_000) }
-            connection.close()
-        }
+        let server = try Self.dripping(every: 200_000)
         defer { server.stop() }
         let (dir, archive) = try Self.archive()
         _ = dir
@@ -144,12 +148,7 @@ struct HTTPDownloaderTests {
 
     @Test("cancelling the task ends a download in progress")
     func cancellation() async throws {
-        let server = try LoopbackServer { connection in
-            _ = connection.read()
-            guard connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n") else { return }
-            while connection.write("x") { usleep(100_000) }
-            connection.close()
-        }
+        let server = try Self.dripping(every: 100_000)
         defer { server.stop() }
         let (dir, archive) = try Self.archive()
         _ = dir
