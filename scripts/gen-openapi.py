@@ -40,6 +40,7 @@ def error(description):
 
 retry_after = {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}}}
 bearer = [{"bearer": []}]
+store_id_header = {"Complaint-Gateway-Store-Id": {"description": "The store's identity (as store_id).", "schema": {"type": "string"}}}
 feed_params = [
     {"name": "channel", "in": "query", "schema": {"type": "string"}, "description": "Only this channel's complaints."},
     {"name": "status", "in": "query", "schema": {"enum": ["unique", "duplicate", "near_duplicate"]}, "description": "Only complaints with this dedup.status."},
@@ -146,8 +147,9 @@ doc = {
                 },
             },
             "ConsoleQuarantine": {
-                "type": "object", "additionalProperties": False, "required": ["entries"],
-                "properties": {"entries": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["entries", "raw_downloadable"],
+                "properties": {"raw_downloadable": {"type": "boolean", "description": "True with scope pii: only then may the raw inputs be downloaded."},
+                               "entries": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["id", "channel", "raw_sha256", "reason", "excerpt_withheld", "created_at"],
                     "properties": {"id": {"type": "integer"}, "channel": {"type": "string"}, "raw_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                    "location": {"type": "string"}, "reason": {"type": "string"}, "excerpt": {"type": "string"},
@@ -156,8 +158,9 @@ doc = {
             },
             "ConsoleReplayResult": {
                 "type": "object", "additionalProperties": False,
-                "required": ["dry_run", "inputs", "unchanged", "updated", "new", "still_failing", "missing_objects", "unknown_channels", "diffs", "summary"],
+                "required": ["dry_run", "inputs", "unchanged", "updated", "new", "still_failing", "skipped", "missing_objects", "unknown_channels", "diffs", "summary"],
                 "properties": {"dry_run": {"type": "boolean"}, "inputs": {"type": "integer"}, "unchanged": {"type": "integer"},
+                               "skipped": {"type": "integer", "description": "Records that are not complaints by the channel's rules."},
                                "updated": {"type": "integer"}, "new": {"type": "integer"}, "still_failing": {"type": "integer"},
                                "missing_objects": {"type": "integer"}, "unknown_channels": {"type": "array", "items": {"type": "string"}},
                                "diffs": {"type": "array", "items": {"type": "object", "required": ["complaint_id", "changes"],
@@ -215,18 +218,20 @@ doc = {
             },
             "ConsoleReplayJob": {
                 "type": "object", "additionalProperties": False,
-                "required": ["id", "state", "filter", "remaining_at_start", "inputs", "unchanged", "updated", "new", "still_failing", "started_at"],
+                "required": ["id", "state", "filter", "remaining_at_start", "inputs", "unchanged", "updated", "new", "still_failing", "skipped", "started_at"],
                 "properties": {"id": {"type": "string"}, "state": {"enum": ["running", "finished", "failed"]},
                                "filter": {"type": "object", "additionalProperties": {"type": "string"}},
                                "remaining_at_start": {"type": "integer"}, "inputs": {"type": "integer"}, "unchanged": {"type": "integer"},
                                "updated": {"type": "integer"}, "new": {"type": "integer"}, "still_failing": {"type": "integer"},
+                               "skipped": {"type": "integer"},
                                "error": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"},
                                "finished_at": {"type": "string", "format": "date-time"}},
             },
             "Page": {
-                "type": "object", "additionalProperties": False, "required": ["events", "next", "has_more"],
+                "type": "object", "additionalProperties": False, "required": ["events", "next", "has_more", "store_id"],
                 "properties": {"events": {"type": "array", "items": ref("CloudEvent")},
-                               "next": {"type": "string", "pattern": "^[0-9]+$"}, "has_more": {"type": "boolean"}},
+                               "next": {"type": "string", "pattern": "^[0-9]+$"}, "has_more": {"type": "boolean"},
+                               "store_id": {"type": "string", "description": "The store's identity, random and fixed when the store is made. When it differs from the one a consumer paged with, the store was reset or restored: page again from after=0."}},
             },
             "ComplaintDetail": {
                 "type": "object", "additionalProperties": False, "required": ["complaint", "revisions"],
@@ -296,8 +301,10 @@ doc = {
                     {"name": "after", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "The next cursor of the previous page; 0 to start."},
                     {"name": "limit", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "1 to 1000, default 100."},
                 ] + feed_params,
-                "responses": {"200": json_response("A page.", ref("Page")), "400": error("Bad parameter."),
-                              "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
+                "responses": {"200": json_response("A page.", ref("Page"), store_id_header),
+                              "400": error("Bad parameter, or cursor_past_end: after is beyond the newest event (the store was reset or restored, or the cursor is another gateway's)."),
+                              "401": error("No or unknown token."), "403": error("Token lacks feed:read."),
+                              "404": error("channel names no configured channel and none with stored complaints.")},
             }
         },
         "/v1/complaints/{id}": {
@@ -312,14 +319,14 @@ doc = {
         "/v1/stream": {
             "get": {
                 "summary": "The feed as Server-Sent Events",
-                "description": "Each event: `id` = cursor, `event` = CloudEvents type, `data` = the CloudEvent. Resume with Last-Event-ID. Idle streams get `: heartbeat` comments.",
+                "description": "First an event `feed.opened` without an id, whose data is `{\"store_id\", \"latest_sequence\"}` (compare store_id with the one the cursor came from). Then each event: `id` = cursor, `event` = CloudEvents type, `data` = the CloudEvent. Resume with Last-Event-ID. Idle streams get `: heartbeat` comments.",
                 "security": bearer,
                 "parameters": [
                     {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
                     {"name": "after", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
                 ] + feed_params,
-                "responses": {"200": {"description": "The stream.", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-                              "400": error("Bad parameter."), "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
+                "responses": {"200": {"description": "The stream.", "headers": store_id_header, "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                              "400": error("Bad parameter, or cursor_past_end (as for pages)."), "401": error("No or unknown token."), "403": error("Token lacks feed:read.")},
             }
         },
         "/v1/admin/reload": {
@@ -392,6 +399,8 @@ doc = {
         "/metrics": {"get": {"summary": "Prometheus text format", "responses": {
             "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/schemas/complaint-v1.json": {"get": {"summary": "The complaint/v1 JSON Schema (CloudEvents dataschema)", "responses": {
+            "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
+        "/schemas/incident-level-v1.json": {"get": {"summary": "The JSON Schema of incident.level_changed data (CloudEvents dataschema urn:complaint-gateway:schema:incident-level-v1)", "responses": {
             "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {
             "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

@@ -17,7 +17,7 @@ public struct GatewayCommand: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self, FeedCommand.self, CheckCommand.self, ChannelsCommand.self,
             ServeCommand.self, ParseCommand.self, QuarantineCommand.self, ArchiveCommand.self, ReplayCommand.self,
-            ImportCommand.self, DeliveriesCommand.self, ClustersCommand.self, DedupCommand.self, ConfigCommand.self, TokenCommand.self, TapCommand.self,
+            ImportCommand.self, DeliveriesCommand.self, ClustersCommand.self, DedupCommand.self, ConfigCommand.self, TokenCommand.self, TapCommand.self, PostgresCommand.self,
         ]
     )
 

@@ -61,6 +61,10 @@ extension PostgresComplaintStore: FeedReader {
         Int(try await rows("SELECT COUNT(*) FROM complaints").first?.makeRandomAccess().required(0, Int64.self) ?? 0)
     }
 
+    public func storeID() async throws -> String {
+        try await rows("SELECT id FROM store_identity").first?.makeRandomAccess().required(0, String.self) ?? ""
+    }
+
     public func latestFeedSequence() async throws -> Int64 {
         try await rows("SELECT COALESCE(MAX(seq), 0) FROM feed_events").first?.makeRandomAccess().required(0, Int64.self) ?? 0
     }

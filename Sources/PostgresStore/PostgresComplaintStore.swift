@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import NIOSSL
 import ComplaintModel
 import GatewayCore
 
@@ -65,6 +66,9 @@ public final class PostgresComplaintStore: ComplaintStore, Sendable {
         configuration.options.connectTimeout = connectTimeout
         // Every connection works in the configured schema; names in SQL stay unqualified.
         configuration.options.additionalStartupParameters = [("search_path", settings.schema)]
+        // The pool retries a refused connection forever and only logs why; one
+        // direct connection first puts PostgreSQL's own reason in the error.
+        try await Self.firstContact(settings, timeout: connectTimeout, logger: logger)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -72,7 +76,13 @@ public final class PostgresComplaintStore: ComplaintStore, Sendable {
             try await migrate()
         } catch {
             runner.cancel()
-            throw StoreUnavailableError(reason: "cannot open PostgreSQL \(settings.username)@\(settings.host):\(settings.port)/\(settings.database) schema \(settings.schema): \(Self.mapped(error))")
+            let place = "PostgreSQL \(settings.username)@\(settings.host):\(settings.port)/\(settings.database) schema \(settings.schema)"
+            switch Self.mapped(error) {
+            case let refused as StoreConfigurationError:
+                throw StoreConfigurationError(reason: "\(place): \(refused.reason)")
+            case let other:
+                throw StoreUnavailableError(reason: "cannot open \(place): \(other)")
+            }
         }
     }
 
@@ -90,6 +100,14 @@ public final class PostgresComplaintStore: ComplaintStore, Sendable {
         case .disable: return .disable
         case .prefer: return .prefer(.makeClientConfiguration())
         case .require: return .require(.makeClientConfiguration())
+        }
+    }
+
+    static func connectionTLS(_ mode: PostgresSettings.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
     }
 
@@ -191,7 +209,11 @@ public final class PostgresComplaintStore: ComplaintStore, Sendable {
         try await transaction { tx in
             // Instances starting together: one migrates, the others wait, then find it done.
             try tx.execute("SELECT pg_advisory_xact_lock(hashtext('complaint-gateway.migrate.' || $1))", [schema])
-            try tx.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+            // CREATE SCHEMA needs CREATE on the database even when the schema
+            // exists; a least-privilege role (USAGE, CREATE on its schema) has not.
+            if try tx.rows("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]).isEmpty {
+                try tx.execute("CREATE SCHEMA \"\(schema)\"")
+            }
             try tx.execute("SET LOCAL search_path TO \"\(schema)\"")
             try tx.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -233,6 +255,7 @@ public final class PostgresComplaintStore: ComplaintStore, Sendable {
         case let psql as PSQLError:
             if psql.code == .server {
                 let state = psql.serverInfo?[.sqlState] ?? ""
+                if let refused = refusal(psql) { return refused }
                 // 08: connection exception; 53: insufficient resources; 57P0x: the
                 // server is shutting down or starting; 40001/40P01: retry the transaction.
                 if state == "XX001" || state == "XX002" {

@@ -206,5 +206,10 @@ enum PostgresMigrations {
             "CREATE INDEX ingestions_by_channel_time ON ingestions (channel, received_at)",
             "ALTER TABLE feed_events ADD COLUMN payload text",
         ]),
+        // One random id per store (see SQLite's v10): tells feed consumers a reset store.
+        Migration(version: 6, name: "the store's identity", statements: [
+            "CREATE TABLE store_identity (id text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())",
+            "INSERT INTO store_identity (id) VALUES (md5(random()::text || clock_timestamp()::text))",
+        ]),
     ]
 }

@@ -94,6 +94,12 @@ extension SQLiteComplaintStore: FeedReader {
         return try document.map { try JSONDecoder().decode(Complaint.self, from: Data($0.utf8)) }
     }
 
+    public func storeID() async throws -> String {
+        try await guarded {
+            try await pool.read { db in try String.fetchOne(db, sql: "SELECT id FROM store_identity") ?? "" }
+        }
+    }
+
     public func latestFeedSequence() async throws -> Int64 {
         try await guarded {
             try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM feed_events") ?? 0 }

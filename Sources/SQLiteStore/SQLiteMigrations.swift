@@ -228,6 +228,18 @@ enum SQLiteMigrations {
                 ALTER TABLE feed_events ADD COLUMN payload TEXT;
                 """)
         }
+        m.registerMigration("v10: the store's identity") { db in
+            try db.execute(sql: """
+                -- One random id per store, made when the store is: feed consumers
+                -- compare it with the one they paged with, so a store that was
+                -- reset (a new file, a restored backup) is told from one that moved on.
+                CREATE TABLE store_identity (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    created_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO store_identity (id, created_at) VALUES (lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+                """)
+        }
         return m
     }
 }

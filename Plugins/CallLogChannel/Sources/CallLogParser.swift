@@ -35,7 +35,7 @@ final class CallLogReader: ParseEventReader {
         self.settings = settings
         converter = settings.charset.isUTF8 ? nil : try IconvConverter(from: settings.charset)
         csv = CSVRecordReader(delimiter: settings.delimiter, maxRecordBytes: settings.maxRecordBytes)
-        times = CallTimeParser(timeZone: settings.timeZone)
+        times = CallTimeParser(timeZone: settings.timeZone, patterns: settings.timeFormats)
         switch settings.format {
         case .asterisk: layout = .asterisk
         case .asteriskCustom: layout = .asteriskCustom
@@ -125,8 +125,13 @@ final class CallLogReader: ParseEventReader {
         guard let startText = layout.value(.start, in: row) else {
             return reject("the start time (\(layout.name(of: .start))) is empty")
         }
-        guard let start = times.parse(startText) else {
-            return reject("bad start time \"\(startText)\" in \(layout.name(of: .start)); expected YYYY-MM-DD hh:mm:ss")
+        let start: Date
+        switch times.read(startText) {
+        case .date(let date): start = date
+        case .impossible(let why):
+            return reject("impossible start time \"\(startText)\" in \(layout.name(of: .start)): \(why)")
+        case .unrecognized:
+            return reject("bad start time \"\(startText)\" in \(layout.name(of: .start)); \(times.expectation())")
         }
         let isAsterisk = settings.format != .mapped
         var queue = layout.value(.queue, in: row)
@@ -163,10 +168,13 @@ final class CallLogReader: ParseEventReader {
 
         var end: Date? = nil
         if let endText = layout.value(.end, in: row) {
-            if let e = times.parse(endText) {
+            switch times.read(endText) {
+            case .date(let e):
                 end = e
                 attributes["ended_at"] = .string(RFC3339.string(from: e))
-            } else {
+            case .impossible(let why):
+                warnings.append("impossible end time \"\(endText)\": \(why)")
+            case .unrecognized:
                 warnings.append("unreadable end time \"\(endText)\"")
             }
         }

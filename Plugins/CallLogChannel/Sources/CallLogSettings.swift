@@ -27,6 +27,8 @@ struct CallLogSettings: Sendable {
     var charset: Charset
     var phone: PhoneNumberNormalizer
     var timeZone: TimeZone
+    /// `time_format`: tried before the built-in forms, in order.
+    var timeFormats: [CallTimePattern]
     var rule: ComplaintRule
     var maxRecordBytes: Int
 
@@ -88,13 +90,16 @@ struct CallLogSettings: Sendable {
             problems.append(s.problem("default_country", "unsupported country \"\(country)\"; supported: \(PhoneNumberNormalizer.countries.keys.sorted().joined(separator: ", "))"))
         }
 
-        let tz = s.string("time_zone") ?? "UTC"
-        if let zone = TimeZone(identifier: tz) {
-            timeZone = zone
-        } else {
-            timeZone = TimeZone(identifier: "UTC")!
-            problems.append(s.problem("time_zone", "unknown time zone \"\(tz)\"; use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
+        // An unknown name is reported by the loader (kind .timeZone), with the other keys' problems.
+        timeZone = TimeZone(identifier: s.string("time_zone") ?? "UTC") ?? TimeZone(identifier: "UTC")!
+        var timeFormats: [CallTimePattern] = []
+        for text in s.strings("time_format") ?? [] {
+            switch CallTimePattern.compile(text) {
+            case .success(let pattern): timeFormats.append(pattern)
+            case .failure(let error): problems.append(s.problem("time_format", error.text))
+            }
         }
+        self.timeFormats = timeFormats
 
         rule = ComplaintRule(queues: s.strings("match_queues") ?? [], dispositions: s.strings("match_dispositions") ?? [],
                              keywords: s.strings("match_keywords") ?? [])
@@ -118,7 +123,11 @@ extension CallLogSettings {
         OptionSpec("delimiter", .string, default: ",", help: "Field delimiter; \"\\t\" for tab."),
         OptionSpec("encoding", .charset, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
         OptionSpec("default_country", .string, default: "CN", help: "Country for national phone numbers (ISO 3166 code)."),
-        OptionSpec("time_zone", .string, default: "UTC", help: "IANA time zone of times written without an offset."),
+        OptionSpec("time_zone", .timeZone, default: "UTC", help: "IANA time zone of times written without an offset."),
+        OptionSpec("time_format", .stringArray,
+                   help: "strftime-style patterns for the start and end columns, tried in order before the built-in forms "
+                       + "(YYYY-MM-DD hh:mm:ss, YYYY/M/D h:mm, YYYY年M月D日 h:mm, ISO 8601, Excel serial days, Unix seconds), "
+                       + "e.g. [\"%d/%m/%Y %H:%M\", \"%Y年%m月%d日 %p%I:%M\"]; %Y %y %m %b %d %e %H %I %M %S %f %p %z %s %%."),
         OptionSpec("match_queues", .stringArray, help: "Calls to these queues are complaints."),
         OptionSpec("match_dispositions", .stringArray, help: "Calls with these dispositions are complaints."),
         OptionSpec("match_keywords", .stringArray, help: "Calls whose notes contain one of these words are complaints."),

@@ -172,6 +172,13 @@ struct CallLogSettingsTests {
         TestChannels.problems("[[channel]]\nname = \"t\"\ntype = \"call_log\"\n\(settings)", plugins: [CallLogPlugin()])
     }
 
+    @Test("a bad time_zone is reported together with a bad format (not only once format is fixed)")
+    func timeZoneBesideBadFormat() {
+        let problems = Self.problems("format = \"nosuch\"\ntime_zone = \"Mars/Base\"\ntime_format = [\"%Q\"]")
+        #expect(problems.contains { $0.line == 4 && $0.message.contains("\"nosuch\" is not allowed") }, "\(problems)")
+        #expect(problems.contains { $0.line == 5 && $0.message.contains("unknown time zone \"Mars/Base\"") }, "\(problems)")
+    }
+
     @Test("each bad value is reported at its line")
     func badValues() {
         let problems = Self.problems("""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GatewayCore
+import PostgresStore
 
 /// `complaint-gateway check`: validate the configuration.
 struct CheckCommand: AsyncParsableCommand {
@@ -16,18 +17,21 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(name: .long, help: "Also log in to each remote source (IMAP folder) and show what is there; exits 1 if one cannot be reached.")
+    @Flag(name: .long, help: "Also open the store and log in to each remote source (IMAP folder), one line each; exits 1 if one cannot be reached.")
     var connect = false
 
     func run() async throws {
         do {
             let env = try GatewayEnvironment.load(global)
-            let list = env.channels.map { "\($0.name) (\($0.plugin.type))" }.joined(separator: ", ")
-            print("\(global.config): OK, \(env.channels.count) channel\(env.channels.count == 1 ? "" : "s")\(list.isEmpty ? "" : ": \(list)")")
-            for problem in env.channels.flatMap({ $0.watchedFolderProblems().map { "\($0)" } }) + ExposureWarnings.of(env.channels) {
+            print("\(global.config): OK, " + CheckSummary(env.config, channels: env.channels).text)
+            let secrets = env.config.deferredSecrets.map { "\($0) (only `serve` needs it; it refuses to start without it)" }
+            for problem in env.channels.flatMap({ $0.watchedFolderProblems().map { "\($0)" } }) + ExposureWarnings.of(env.channels) + secrets {
                 StandardError.write("\(global.config): warning: \(problem)")
             }
-            if connect { try await probeRemoteSources(env.channels) }
+            if connect {
+                let storeFailed = await probeStore(env)
+                try await probeRemoteSources(env.channels, failedBefore: storeFailed ? 1 : 0)
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch let error as ConfigError {
@@ -38,8 +42,8 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     /// The admin's "test connection": every remote source, one line each.
-    func probeRemoteSources(_ channels: [ConfiguredChannel]) async throws {
-        var failed = 0
+    func probeRemoteSources(_ channels: [ConfiguredChannel], failedBefore: Int) async throws {
+        var failed = failedBefore
         for channel in channels {
             for source in channel.remoteSources {
                 do {
@@ -51,5 +55,21 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if failed > 0 { throw GatewayExit.someInputsFailed }
+    }
+
+    /// Opens the store as `ingest` and `serve` would (migrating it when
+    /// needed) and closes it; true when that failed.
+    func probeStore(_ env: GatewayEnvironment) async -> Bool {
+        let name = CheckSummary.storeName(env.config.storage)
+        do {
+            let store = try await env.openStore()
+            let newest = try await store.latestIngestionID()
+            (store as? PostgresComplaintStore)?.close()
+            print("store \(name): OK, " + (newest > 0 ? "latest ingestion \(newest)" : "no ingestion yet"))
+            return false
+        } catch {
+            print("store \(name): cannot open: \(error)")
+            return true
+        }
     }
 }

@@ -116,6 +116,11 @@ struct IngestCommand: AsyncParsableCommand {
             let summary = tally.summary
             if let fatal = summary.fatal { throw fatal }
             print("ingested \(summary.inputs) input\(summary.inputs == 1 ? "" : "s"): \(summary.total)")
+            if summary.alreadyIngested > 0 {
+                // Said, so a second run's "0 inputs" is not taken for empty folders.
+                print("skipped \(summary.alreadyIngested) input\(summary.alreadyIngested == 1 ? "" : "s") already ingested "
+                      + "(unchanged since; `complaint-gateway replay` processes archived inputs again)")
+            }
             if summary.failures > 0 { throw summary.failures == work.count ? GatewayExit.noInput : GatewayExit.someInputsFailed }
             if !unscannable.isEmpty { throw GatewayExit.noInput }
             // An input quarantined whole is a failed input (the README's exit 1),

@@ -110,7 +110,7 @@ struct ParseCommand: AsyncParsableCommand {
             let key = setting[..<eq].trimmingCharacters(in: .whitespaces)
             toml += "\(key) = \(ConfigLoader.tomlLiteral(String(setting[setting.index(after: eq)...])))\n"
         }
-        let loader = ConfigLoader(registry: BuiltinPlugins.registry)
+        let loader = ConfigLoader(registry: BuiltinPlugins.registry, servingSecrets: .deferred)
         do {
             let loaded = try loader.load(text: toml, file: "--set", baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             return loaded.channels[0]

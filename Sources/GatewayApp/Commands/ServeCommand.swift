@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         signal(SIGHUP, SIG_IGN)
         let logger = global.logger("complaint-gateway.serve")
         do {
-            let env = try GatewayEnvironment.load(global)
+            let env = try GatewayEnvironment.load(global, serving: true)
             var settings = env.config.server
             if let listen {
                 guard let parsed = ServerSettings.parseListen(listen) else {
@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             pipeline.inputLogLevel = .notice
             let path = global.config
             let source: ConfigSource = { () throws(ConfigError) in
-                try ConfigLoader(registry: BuiltinPlugins.registry).load(path: path)
+                try ConfigLoader(registry: BuiltinPlugins.registry, servingSecrets: .reloading).load(path: path)
             }
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
                                        tokens: env.config.tokens, sinks: env.config.sinks, incidents: env.config.dedup.incidents,

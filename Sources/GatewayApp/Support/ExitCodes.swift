@@ -16,6 +16,9 @@ enum GatewayExit {
         case let e as ConfigError:
             StandardError.write(e.description)
             return config
+        case let e as StoreConfigurationError:
+            StandardError.write("complaint-gateway: \(e.description)")
+            return config
         case let e as StoreUnavailableError:
             StandardError.write("complaint-gateway: \(e.description); inputs stay archived, try again later")
             return tempFail

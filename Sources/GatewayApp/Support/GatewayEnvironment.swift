@@ -9,9 +9,11 @@ struct GatewayEnvironment {
     let config: GatewayConfig
     let channels: [ConfiguredChannel]
 
-    /// Loads and validates the configuration file.
-    static func load(_ options: GlobalOptions) throws -> GatewayEnvironment {
-        let loader = ConfigLoader(registry: BuiltinPlugins.registry)
+    /// Loads and validates the configuration file. Secrets only serving HTTP
+    /// needs (tokens, webhook and form-signature keys) are required by
+    /// `serve` alone; other commands get them as `config.deferredSecrets`.
+    static func load(_ options: GlobalOptions, serving: Bool = false) throws -> GatewayEnvironment {
+        let loader = ConfigLoader(registry: BuiltinPlugins.registry, servingSecrets: serving ? .required : .deferred)
         let loaded = try loader.load(path: options.config)
         return GatewayEnvironment(config: loaded.config, channels: loaded.channels)
     }

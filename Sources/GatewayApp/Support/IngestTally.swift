@@ -12,6 +12,8 @@ final class IngestTally: Sendable {
         var failures = 0
         /// Inputs the parser could not read to their end, now in quarantine (exit 1).
         var quarantinedInputs = 0
+        /// Drop-folder files skipped because they were ingested before.
+        var alreadyIngested = 0
         /// The first failure of the archive or the store: the run exits with it.
         var fatal: (any Error)?
     }
@@ -38,6 +40,7 @@ final class IngestTally: Sendable {
                 StandardError.write("complaint-gateway: \(file.url.path) quarantined: \(PersonalTextScrubber().scrub(reason))")
             }
         case .alreadyIngested:
+            state.withLock { $0.alreadyIngested += 1 }
             logger.debug("already ingested", metadata: ["file": "\(file.url.path)"])
         case .claimedElsewhere:
             print("\(file.channel.name) \(file.url.path): skipped, another instance is ingesting it")

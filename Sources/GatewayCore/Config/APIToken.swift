@@ -52,7 +52,10 @@ extension APIToken {
 
     /// The tokens of the checked `[[token]]` tables: names unique, secrets
     /// long, resolvable and each token's own.
-    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport) -> [APIToken] {
+    /// A secret that cannot be resolved goes to `secretProblem` (a warning
+    /// where the command serves no HTTP) and its token is left out.
+    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport,
+                      secretProblem: ConfigProblemReport) -> [APIToken] {
         var tokens: [APIToken] = []
         var names = Set<String>()
         var secrets = Set<[UInt8]>()
@@ -73,7 +76,7 @@ extension APIToken {
                 if !secrets.insert(secret.bytes).inserted { problem("\(path).secret", "token \"\(name)\" has the same secret as another token") }
                 tokens.append(APIToken(name: name, secret: secret, scopes: scopes))
             case .failure(let reason):
-                problem("\(path).secret", "token \"\(name)\": \(reason.text)")
+                secretProblem("\(path).secret", "token \"\(name)\": \(reason.text)")
             }
         }
         return tokens

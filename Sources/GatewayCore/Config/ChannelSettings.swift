@@ -18,6 +18,8 @@ public struct ChannelSettings: Sendable {
     public var file: String
     /// Folder against which relative paths are resolved (the config file's folder).
     public var baseDirectory: URL
+    /// How `secret(_:)` treats a reference it cannot resolve (see `ConfigLoader.ServingSecrets`).
+    public var servingSecrets: ConfigLoader.ServingSecrets = .required
     let locator: TOMLKeyLocator
 
     public init(name: String, type: String, values: [String: ConfigValue], keyPrefix: String = "channel",

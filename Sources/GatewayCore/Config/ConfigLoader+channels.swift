@@ -7,7 +7,8 @@ extension ConfigLoader {
     /// Every problem of every channel is added to `problems`; a channel with
     /// one is left out.
     func configureChannels(_ channelTables: [[String: ConfigValue]], storage: StorageSettings, archive: ArchiveSettings, file: String,
-                           baseDirectory: URL, locator: TOMLKeyLocator, problems: inout [ConfigProblem]) -> [ConfiguredChannel] {
+                           baseDirectory: URL, locator: TOMLKeyLocator, problems: inout [ConfigProblem],
+                           secretProblem: ConfigProblemReport) -> [ConfiguredChannel] {
         func problem(_ key: String?, _ message: String, line: Int? = nil) {
             problems.append(ConfigProblem(file: file, line: line ?? key.flatMap { locator.line(of: $0) }, key: key, message: message))
         }
@@ -59,8 +60,17 @@ extension ConfigLoader {
             var checked = valid
             checked["name"] = table["name"]
             checked["type"] = table["type"]
-            let settings = ChannelSettings(name: name, type: type, values: checked, keyPrefix: prefix, file: file,
+            var settings = ChannelSettings(name: name, type: type, values: checked, keyPrefix: prefix, file: file,
                                            baseDirectory: baseDirectory, locator: locator)
+            settings.servingSecrets = servingSecrets
+            if servingSecrets == .deferred {
+                // The plugin's `secret(_:)` returns nil for these; say why here.
+                for option in plugin.options where option.isSecretReference {
+                    guard let reference = settings.table(option.key),
+                          case .failure(let reason) = SecretValue.resolve(reference, baseDirectory: baseDirectory) else { continue }
+                    secretProblem("\(prefix).\(option.key)", "\(label) \(option.key): \(reason.text)")
+                }
+            }
             for (key, url) in plugin.watchedFolders(in: settings) {
                 let path = url.resolvingSymlinksInPath().path
                 if let refusal = WatchedFolderPolicy.problem(with: url, store: storage.engine == .sqlite ? storage.path : nil,

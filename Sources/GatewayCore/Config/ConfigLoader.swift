@@ -10,12 +10,29 @@ import TOMLKit
 /// channel is valid or `ConfigError` lists what is wrong.
 public struct ConfigLoader: Sendable {
     public let registry: PluginRegistry
+    /// How to treat secrets that only serving HTTP needs.
+    public var servingSecrets: ServingSecrets = .required
+
+    /// Whether an unresolvable token, webhook or form-signature secret is a
+    /// problem. Only `serve` answers HTTP, so every other command (an MTA's
+    /// pipe among them) defers them: a console token added to the file does
+    /// not stop mail from being taken in where its variable is not exported.
+    public enum ServingSecrets: Sendable {
+        /// Refused like any other problem.
+        case required
+        /// Reported in `GatewayConfig.deferredSecrets`; the token or secret is left out.
+        case deferred
+        /// As `required`, with a hint that a running server sees only the
+        /// environment it was started with (SIGHUP reload).
+        case reloading
+    }
 
     static let topLevelKeys = ["server", "storage", "archive", "dedup", "incidents", "token", "sink", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
-    public init(registry: PluginRegistry) {
+    public init(registry: PluginRegistry, servingSecrets: ServingSecrets = .required) {
         self.registry = registry
+        self.servingSecrets = servingSecrets
     }
 
     /// Loads the file at `path`.
@@ -30,6 +47,11 @@ public struct ConfigLoader: Sendable {
             text = decoded
         } catch let error as ConfigError {
             throw error
+        } catch let error as CocoaError where error.code == .fileReadNoPermission {
+            // The install makes it 0640 root:complaint-gateway: readable by the service only.
+            throw ConfigError([ConfigProblem(file: path, line: nil, key: nil,
+                                             message: "cannot read the configuration file: permission denied; run the command as "
+                                                 + "the service's user (sudo -u complaint-gateway complaint-gateway …) or as root")])
         } catch {
             throw ConfigError([ConfigProblem(file: path, line: nil, key: nil,
                                              message: "cannot read the configuration file: \(error.localizedDescription)")])
@@ -67,15 +89,23 @@ public struct ConfigLoader: Sendable {
             validate(section(name, in: root, problem: problem), against: options, path: name, label: name, problem: problem)
         }
         let report: ConfigProblemReport = { key, message in problem(key, message) }
+        var deferred: [ConfigProblem] = []
+        let secretReport: ConfigProblemReport
+        switch servingSecrets {
+        case .required: secretReport = report
+        case .deferred: secretReport = { key, message in
+            deferred.append(ConfigProblem(file: file, line: locator.line(of: key), key: key, message: message)) }
+        case .reloading: secretReport = { key, message in problem(key, message + Self.reloadHint(message)) }
+        }
         let storage = StorageSettings.parse(table("storage", StorageSettings.options), baseDirectory: baseDirectory, problem: report)
         let archive = ArchiveSettings.parse(table("archive", ArchiveSettings.options), baseDirectory: baseDirectory, problem: report)
         let server = ServerSettings.parse(table("server", ServerSettings.options), problem: report)
         var dedup = DedupSettings.parse(table("dedup", DedupSettings.options), problem: report)
         dedup.incidents = IncidentSettings.parse(table("incidents", IncidentSettings.options), problem: report)
         let tokens = APIToken.parse(tableArray("token", APIToken.options, in: root, problem: problem),
-                                    baseDirectory: baseDirectory, problem: report)
+                                    baseDirectory: baseDirectory, problem: report, secretProblem: secretReport)
         let sinks = SinkSettings.parse(tableArray("sink", SinkSettings.options, in: root, problem: problem),
-                                       baseDirectory: baseDirectory, problem: report)
+                                       baseDirectory: baseDirectory, problem: report, secretProblem: secretReport)
 
         var channelTables: [[String: ConfigValue]] = []
         switch root["channel"] {
@@ -92,12 +122,21 @@ public struct ConfigLoader: Sendable {
         }
 
         let channels = configureChannels(channelTables, storage: storage, archive: archive, file: file, baseDirectory: baseDirectory,
-                                         locator: locator, problems: &problems)
+                                         locator: locator, problems: &problems, secretProblem: secretReport)
         guard problems.isEmpty else {
             throw ConfigError(problems.sorted { ($0.line ?? 0, $0.key ?? "") < ($1.line ?? 0, $1.key ?? "") })
         }
-        return (GatewayConfig(file: file, server: server, storage: storage, archive: archive, dedup: dedup, tokens: tokens, sinks: sinks,
-                              channels: channels.map(\.settings)), channels)
+        var config = GatewayConfig(file: file, server: server, storage: storage, archive: archive, dedup: dedup, tokens: tokens, sinks: sinks,
+                                   channels: channels.map(\.settings))
+        config.deferredSecrets = deferred
+        return (config, channels)
+    }
+
+    /// Why a reload cannot see a variable exported after the server started.
+    static func reloadHint(_ message: String) -> String {
+        guard message.contains("environment variable") else { return "" }
+        return " (a running server sees only the environment it was started with: restart it to read a new variable, "
+            + "or keep the secret in a file, { file = \"PATH\" }, which every reload reads again)"
     }
 
     private func section(_ name: String, in root: [String: ConfigValue], problem: (String?, String, Int?) -> Void) -> ConfigValue {

@@ -15,6 +15,10 @@ public struct GatewayConfig: Sendable {
     public var sinks: [SinkSettings]
     /// Every configured channel, in file order.
     public var channels: [ChannelSettings]
+    /// Secrets only serving HTTP needs (tokens, webhook keys, form signature
+    /// keys) that could not be resolved, when the loader was told to defer
+    /// them: warnings for `check`, problems only for `serve`.
+    public var deferredSecrets: [ConfigProblem] = []
 
     public init(file: String, server: ServerSettings = ServerSettings(), storage: StorageSettings, archive: ArchiveSettings,
                 dedup: DedupSettings = DedupSettings(), tokens: [APIToken] = [], sinks: [SinkSettings] = [], channels: [ChannelSettings]) {

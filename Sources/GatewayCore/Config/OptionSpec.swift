@@ -1,3 +1,5 @@
+import Foundation
+
 /// Declares one key a channel plugin accepts in its `[[channel]]` table.
 ///
 /// The config loader checks presence and value kinds from these declarations for
@@ -31,11 +33,15 @@ public struct OptionSpec: Sendable {
         /// checked by the loader, so a bad one is reported even when another
         /// key of the channel is wrong too.
         case charset
+        /// An IANA time zone name (`Asia/Shanghai`, `UTC`), checked by the
+        /// loader for the same reason as `charset`.
+        case timeZone
 
         var description: String {
             switch self {
             case .string, .watchedFolder: "a string"
             case .charset: "a charset name"
+            case .timeZone: "an IANA time zone name"
             case .integer: "an integer"
             case .number: "a number"
             case .boolean: "a boolean"
@@ -86,10 +92,20 @@ public struct OptionSpec: Sendable {
             return "a secret is never written inline; write { env = \"VARIABLE\" } or { file = \"PATH\" } and keep the value there"
         case (.charset, .string(let label)):
             return Charset(label: label) == nil ? "unknown charset \"\(label)\"; use e.g. \"utf-8\", \"gbk\", \"gb18030\", \"big5\"" : nil
+        case (.timeZone, .string(let name)):
+            return TimeZone(identifier: name) == nil ? "unknown time zone \"\(name)\"; use an IANA name such as \"Asia/Shanghai\" or \"UTC\"" : nil
         case (.choice(let allowed), .string(let s)):
             return allowed.contains(s) ? nil : "\"\(s)\" is not allowed; expected \(kind.description)"
         default:
             return "expected \(kind.description), found \(value.kindName)"
         }
+    }
+}
+
+extension OptionSpec {
+    /// Whether the key takes a secret reference, `{ env = ... }` or `{ file = ... }`.
+    var isSecretReference: Bool {
+        guard case .table(let keys) = kind else { return false }
+        return Set(keys.map(\.key)) == ["env", "file"]
     }
 }

@@ -57,7 +57,10 @@ extension SecretValue {
 }
 
 extension ChannelSettings {
-    /// Resolves the secret reference under `key`; nil when the key is absent.
+    /// Resolves the secret reference under `key` (one only serving HTTP
+    /// needs); nil when the key is absent, or when it cannot be resolved and
+    /// the command serves no HTTP (`servingSecrets == .deferred`: the loader
+    /// reports it as a warning).
     ///
     /// - Parameter environment: the process environment (a parameter so tests
     ///   need not change the real one).
@@ -67,7 +70,12 @@ extension ChannelSettings {
         guard let table = table(key) else { return nil }
         switch SecretValue.resolve(table, baseDirectory: baseDirectory, environment: environment) {
         case .success(let secret): return secret
-        case .failure(let message): throw ConfigError([problem(key, message.text)])
+        case .failure(let message):
+            switch servingSecrets {
+            case .deferred: return nil
+            case .required: throw ConfigError([problem(key, message.text)])
+            case .reloading: throw ConfigError([problem(key, message.text + ConfigLoader.reloadHint(message.text))])
+            }
         }
     }
 

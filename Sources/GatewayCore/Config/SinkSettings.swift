@@ -97,7 +97,8 @@ public struct SinkSettings: Sendable, Equatable {
 extension SinkSettings {
     /// The sinks of the checked `[[sink]]` tables (a table with a wrong key
     /// or kind is left out; its problems are already reported).
-    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport) -> [SinkSettings] {
+    static func parse(_ items: [ConfigTableItem], baseDirectory: URL, problem: ConfigProblemReport,
+                      secretProblem: ConfigProblemReport) -> [SinkSettings] {
         var sinks: [SinkSettings] = []
         var names = Set<String>()
         for item in items {
@@ -129,7 +130,7 @@ extension SinkSettings {
                 if let table = v["secret"]?.tableValue {
                     switch SecretValue.resolve(table, baseDirectory: baseDirectory) {
                     case .success(let secret): sink.secret = secret
-                    case .failure(let reason): problem("\(path).secret", "sink \"\(name)\": \(reason.text)")
+                    case .failure(let reason): secretProblem("\(path).secret", "sink \"\(name)\": \(reason.text)")
                     }
                 }
             case .ndjson:

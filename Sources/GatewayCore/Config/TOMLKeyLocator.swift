@@ -36,6 +36,8 @@ public struct TOMLKeyLocator: Sendable {
                 arrayCounts[resolved] = index + 1
                 currentTable = "\(resolved)[\(index)]"
                 lines[currentTable] = lines[currentTable] ?? lineNumber
+                // The array itself, at its first element: `[[channels]]`, a typo, is reported there.
+                lines[resolved] = lines[resolved] ?? lineNumber
                 continue
             }
             if trimmed.hasPrefix("[") {

@@ -6,8 +6,10 @@ public struct IngestCounts: Sendable, Equatable, Codable, CustomStringConvertibl
     public var new = 0
     /// Known complaints whose content changed (a new revision).
     public var updated = 0
-    /// Known complaints arriving again unchanged (nothing stored).
-    public var duplicate = 0
+    /// Known complaints arriving again unchanged (nothing stored): the same
+    /// row read again, not a dedup duplicate (those are `new`, marked in
+    /// `dedup.status`).
+    public var unchanged = 0
     /// Records (or whole inputs) sent to quarantine.
     public var quarantined = 0
     /// Well-formed records that the channel's rules say are not complaints.
@@ -15,16 +17,22 @@ public struct IngestCounts: Sendable, Equatable, Codable, CustomStringConvertibl
 
     public init() {}
 
+    /// Stored replay summaries wrote `duplicate`, the old name of `unchanged`.
+    enum CodingKeys: String, CodingKey {
+        case read, new, updated, quarantined, skipped
+        case unchanged = "duplicate"
+    }
+
     public static func += (lhs: inout IngestCounts, rhs: IngestCounts) {
         lhs.read += rhs.read
         lhs.new += rhs.new
         lhs.updated += rhs.updated
-        lhs.duplicate += rhs.duplicate
+        lhs.unchanged += rhs.unchanged
         lhs.quarantined += rhs.quarantined
         lhs.skipped += rhs.skipped
     }
 
     public var description: String {
-        "read \(read), new \(new), updated \(updated), duplicate \(duplicate), quarantined \(quarantined), skipped \(skipped)"
+        "read \(read), new \(new), updated \(updated), unchanged \(unchanged), quarantined \(quarantined), skipped \(skipped)"
     }
 }

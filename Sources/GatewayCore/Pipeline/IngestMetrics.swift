@@ -65,7 +65,7 @@ public enum IngestMetrics {
         let dimensions = [("channel", channel)]
         Counter(label: received, dimensions: dimensions).increment(by: counts.read)
         Counter(label: stored, dimensions: dimensions).increment(by: counts.new + counts.updated)
-        Counter(label: duplicate, dimensions: dimensions).increment(by: counts.duplicate)
+        Counter(label: duplicate, dimensions: dimensions).increment(by: counts.unchanged)
         Counter(label: quarantined, dimensions: dimensions).increment(by: counts.quarantined)
         Counter(label: skipped, dimensions: dimensions).increment(by: counts.skipped)
         Timer(label: latency, dimensions: dimensions, preferredDisplayUnit: .seconds).record(duration: duration)

@@ -18,7 +18,7 @@ extension IngestPipeline {
             for (decision, stored) in try await store.preview(batch, dedup: dedup) {
                 switch decision {
                 case .insert: counts.new += 1
-                case .unchanged: counts.duplicate += 1
+                case .unchanged: counts.unchanged += 1
                 case .conflict: counts.quarantined += 1
                 case .revise(let changed):
                     counts.updated += 1

@@ -59,7 +59,7 @@ extension IngestCounts {
         var counts = self
         counts.new += result.inserted
         counts.updated += result.updated
-        counts.duplicate += result.unchanged
+        counts.unchanged += result.unchanged
         counts.quarantined += result.conflicts.count
         return counts
     }

@@ -4,7 +4,7 @@ import ComplaintModel
 public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
     /// Archived inputs processed.
     public var inputs = 0
-    /// Totals over those inputs: `duplicate` counts unchanged complaints,
+    /// Totals of records over those inputs: `unchanged` counts unchanged complaints,
     /// `updated` new revisions, `new` complaints not stored before,
     /// `quarantined` records that still fail.
     public var counts = IngestCounts()
@@ -22,7 +22,10 @@ public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
     public init() {}
 
     public var description: String {
-        var s = "\(inputs) input\(inputs == 1 ? "" : "s"): unchanged \(counts.duplicate), updated \(counts.updated), new \(counts.new), still failing \(counts.quarantined)"
+        // Inputs are files or posts, the rest are records in them: both named,
+        // so "40 inputs: unchanged 43" does not read as a miscount.
+        var s = "\(inputs) input\(inputs == 1 ? "" : "s") (\(counts.read) record\(counts.read == 1 ? "" : "s")): "
+            + "unchanged \(counts.unchanged), updated \(counts.updated), new \(counts.new), still failing \(counts.quarantined), not complaints \(counts.skipped)"
         if !missingObjects.isEmpty { s += ", missing from the archive \(missingObjects.count)" }
         if !unknownChannels.isEmpty { s += ", channel no longer configured \(unknownChannels.count)" }
         return s

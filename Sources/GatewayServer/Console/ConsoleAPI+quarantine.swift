@@ -10,7 +10,8 @@ extension ConsoleAPI {
             let grant = try access.require(request)
             let limit = try Self.limit(request, default: 100, maximum: 1_000)
             let entries = try await store.quarantined(limit: limit).map { ConsoleViews.quarantineEntry($0, pii: grant.pii) }
-            return try ConsoleJSON.response(["entries": entries])
+            // The console offers the raw input's download only to who may have it.
+            return try ConsoleJSON.response(ConsoleViews.QuarantineList(entries: entries, rawDownloadable: grant.pii))
         }
         // The raw bytes hold the customer's personal data as they sent it: scope pii too.
         router.get("/v1/console/raw/:sha256") { request, context in

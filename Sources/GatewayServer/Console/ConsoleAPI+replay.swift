@@ -83,8 +83,8 @@ extension ConsoleAPI {
         if job.filter.quarantinedOnly { filter["quarantined"] = "true" }
         let s = job.summary
         return ConsoleViews.ReplayJob(id: job.id, state: job.state, filter: filter, remainingAtStart: s.remainingAtStart, inputs: s.inputs,
-                                      unchanged: s.counts.duplicate, updated: s.counts.updated, new: s.counts.new,
-                                      stillFailing: s.counts.quarantined, error: job.error, startedAt: job.startedAt, finishedAt: job.finishedAt)
+                                      unchanged: s.counts.unchanged, updated: s.counts.updated, new: s.counts.new,
+                                      stillFailing: s.counts.quarantined, skipped: s.counts.skipped, error: job.error, startedAt: job.startedAt, finishedAt: job.finishedAt)
     }
 }
 

@@ -54,6 +54,12 @@ enum ConsoleViews {
         var changes: [Change]
     }
 
+    struct QuarantineList: Encodable {
+        var entries: [QuarantineEntry]
+        /// True with scope pii: the raw inputs hold personal data as sent.
+        var rawDownloadable: Bool
+    }
+
     struct ReplayResult: Encodable {
         var dryRun: Bool
         var inputs: Int
@@ -61,6 +67,9 @@ enum ConsoleViews {
         var updated: Int
         var new: Int
         var stillFailing: Int
+        /// Records the channel's rules say are not complaints: with the four
+        /// above, every record the inputs hold.
+        var skipped: Int
         var missingObjects: Int
         var unknownChannels: [String]
         var diffs: [Diff]
@@ -117,6 +126,7 @@ enum ConsoleViews {
         var updated: Int
         var new: Int
         var stillFailing: Int
+        var skipped: Int
         var error: String?
         var startedAt: Date
         var finishedAt: Date?
@@ -133,8 +143,9 @@ enum ConsoleViews {
     }
 
     static func replayResult(_ summary: ReplaySummary, dryRun: Bool, pii: Bool) -> ReplayResult {
-        ReplayResult(dryRun: dryRun, inputs: summary.inputs, unchanged: summary.counts.duplicate, updated: summary.counts.updated,
-                     new: summary.counts.new, stillFailing: summary.counts.quarantined, missingObjects: summary.missingObjects.count,
+        ReplayResult(dryRun: dryRun, inputs: summary.inputs, unchanged: summary.counts.unchanged, updated: summary.counts.updated,
+                     new: summary.counts.new, stillFailing: summary.counts.quarantined, skipped: summary.counts.skipped,
+                     missingObjects: summary.missingObjects.count,
                      unknownChannels: Array(Set(summary.unknownChannels)).sorted(), diffs: diffs(summary.diffs, pii: pii),
                      summary: summary.description)
     }

@@ -48,7 +48,7 @@ public struct FeedController: Sendable {
             try await self.complaint(context.parameters.get("id") ?? "", pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
         }
         router.get("/v1/stream") { request, _ in
-            try self.stream(request, pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
+            try await self.stream(request, pii: try self.live.current.auth.require(.feedRead, for: request).allows(.pii))
         }
     }
 
@@ -57,12 +57,19 @@ public struct FeedController: Sendable {
         /// Pass as `after` for the next page; the same cursor when nothing is new.
         var next: String
         var hasMore: Bool
+        /// The store's identity: a consumer that paged with another one must
+        /// start again from 0 (the store was reset or restored).
+        var storeID: String
 
         enum CodingKeys: String, CodingKey {
             case events, next
             case hasMore = "has_more"
+            case storeID = "store_id"
         }
     }
+
+    /// The response header naming the store, on pages and streams.
+    static let storeIDHeader = HTTPField.Name("Complaint-Gateway-Store-Id")!
 
     func query(_ request: Request, after: Int64? = nil) throws -> FeedQuery {
         let params = request.uri.queryParameters
@@ -117,15 +124,30 @@ public struct FeedController: Sendable {
         let limit = query.limit
         query.limit = limit + 1  // one more tells whether there is more
         let events: [FeedEvent]
+        let position: FeedPosition
         do {
+            position = try await FeedPosition.check(query, in: store, channels: live.current.channels)
             events = try await store.feed(query)
+        } catch let error as APIError {
+            throw error
         } catch {
             throw APIError.storeUnavailable(error)
         }
+        if events.isEmpty, let channel = query.channel, !live.current.channels.contains(where: { $0.name == channel }) {
+            // Not configured and nothing stored for it (a channel since removed
+            // still has its history): a typo, not a quiet channel.
+            var any = FeedQuery()
+            any.channel = channel
+            any.limit = 1
+            if (try? await store.feed(any))?.isEmpty ?? false {
+                let known = live.current.channels.map(\.name).joined(separator: ", ")
+                throw APIError.notFound("no channel named \(channel); configured: \(known.isEmpty ? "none" : known)")
+            }
+        }
         let shown = events.prefix(limit)
         let page = Page(events: shown.map { self.event($0, pii: pii) }, next: String(shown.last?.sequence ?? query.after),
-                        hasMore: events.count > limit)
-        return JSONBody.response(.ok, page)
+                        hasMore: events.count > limit, storeID: position.storeID)
+        return JSONBody.response(.ok, page, headers: [Self.storeIDHeader: position.storeID])
     }
 
     struct Detail: Encodable {
@@ -146,7 +168,7 @@ public struct FeedController: Sendable {
         return JSONBody.response(.ok, Detail(complaint: shown[0], revisions: shown))
     }
 
-    func stream(_ request: Request, pii: Bool) throws -> Response {
+    func stream(_ request: Request, pii: Bool) async throws -> Response {
         // Last-Event-ID (a reconnecting EventSource) wins over ?after=.
         var start: Int64? = nil
         if let last = request.headers[HTTPField.Name("Last-Event-ID")!] {
@@ -158,14 +180,24 @@ public struct FeedController: Sendable {
         var initial = try query(request, after: start)
         initial.limit = 500
         let first = initial
+        let position: FeedPosition
+        do {
+            position = try await FeedPosition.check(first, in: store, channels: live.current.channels)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.storeUnavailable(error)
+        }
         let store = self.store, notifier = self.notifier, heartbeat = self.heartbeat, poll = self.pollInterval
         let readiness = self.readiness
-        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache",
+                                   Self.storeIDHeader: position.storeID]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            // The client's reconnect delay, then events as they are committed. The
-            // loop reads from the store at its own cursor: a slow client holds no
-            // buffer, and ingestion never waits for it (the write below does).
-            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            // The client's reconnect delay, the store's identity (an event without
+            // an id, so Last-Event-ID stays a cursor), then events as they are
+            // committed. The loop reads from the store at its own cursor: a slow
+            // client holds no buffer, and ingestion never waits for it.
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\nevent: feed.opened\ndata: \(position.openedJSON)\n\n"))
             var query = first
             var lastWrite = ContinuousClock.now
             while !Task.isCancelled && !readiness.isStopping {

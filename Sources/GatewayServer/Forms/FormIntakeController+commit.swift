@@ -73,7 +73,7 @@ extension FormIntakeController {
         guard let id = report.complaintIDs.first else {
             throw APIError(.unprocessableContent, code: "no_complaint", message: "the post held no complaint")
         }
-        let status = report.counts.duplicate > 0 ? "duplicate" : "accepted"
+        let status = report.counts.unchanged > 0 ? "duplicate" : "accepted"
         return respond(request, form: form, accepted: Accepted(id: id, channel: name, status: status), cors: cors)
     }
 

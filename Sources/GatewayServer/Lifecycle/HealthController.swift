@@ -89,6 +89,10 @@ public struct HealthController: Sendable {
             Response(status: .ok, headers: [.contentType: "application/schema+json; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: ComplaintSchemaDocument.json)))
         }
+        router.get("/schemas/incident-level-v1.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/schema+json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: IncidentLevelSchemaDocument.json)))
+        }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)

@@ -9,7 +9,7 @@ SCREENSHOT_DIR (where the README's screenshots are written).
 Every wait is on something the page shows, with a generous deadline; the
 whole run is bounded by an alarm so a hung browser cannot hang the suite.
 """
-import json, os, signal, sys, threading, urllib.request, urllib.parse
+import json, os, re, signal, sys, threading, urllib.request, urllib.parse
 
 from playwright.sync_api import sync_playwright, expect
 
@@ -63,7 +63,11 @@ with sync_playwright() as p:
     row = page.locator("#quarantine tbody tr").first
     expect(row.locator(".reason")).to_contain_text("honeypot")
     expect(row.locator(".excerpt")).not_to_contain_text("real.person@")  # masked: the admin token has no pii
+    # The raw input holds personal data as sent: no download offered without pii.
+    expect(row.locator(".no-download")).to_be_visible()
+    assert row.locator("a.download").count() == 0
     row.locator("button.dry-run").click()
+    expect(row.locator(".dry-run-result")).to_contain_text("1 input (1 record): ")
     expect(row.locator(".dry-run-result")).to_contain_text("still failing 1")
 
     step("the honeypot rule is removed and the configuration reloaded from the console")
@@ -99,9 +103,11 @@ with sync_playwright() as p:
     expect(page.locator('#incidents [data-level="yellow"]')).to_be_visible()
     poster.join()
 
-    step("the incident's page: chart, channels, complaints")
+    step("the incident's page: chart with its legend, channels, complaints")
     page.locator("#incidents a").first.click()
     expect(page.locator("svg.chart")).to_be_visible()
+    expect(page.locator("svg.chart text.legend-complaints")).to_have_text("Complaints")
+    expect(page.locator("svg.chart text.legend-customers")).to_have_text("New customers")
     expect(page.locator("#incident-complaints tbody tr")).not_to_have_count(0)
     expect(page.locator("main")).to_contain_text("web")
 
@@ -110,9 +116,28 @@ with sync_playwright() as p:
     expect(page.locator("#verdict")).to_contain_text("Dedup verdict")
     expect(page.locator(".revision")).not_to_have_count(0)
 
-    step("Chinese labels")
+    step("Chinese labels, and the data's words too: level names, verdicts, quarantine reasons, replay summaries")
     page.click("#language")
     expect(page.locator('header nav a[href="#channels"]')).to_have_text("渠道")
+    page.click('header nav a[href="#incidents"]')
+    expect(page.locator('#incidents [data-level="yellow"]')).to_have_text("黄色")
+    page.locator("#incidents a").first.click()
+    expect(page.locator("svg.chart text.legend-customers")).to_have_text("新增客户")
+    expect(page.locator("#incident-complaints tbody tr td a").first).to_have_text(re.compile("^(唯一|重复|近似重复)$"))
+    with open(CONFIG) as f:
+        text = f.read()
+    with open(CONFIG, "w") as f:
+        f.write(text.replace('[[channel]]\nname = "web"', '[[channel]]\nname = "web"\nhoneypot = "website"', 1))
+    page.click('header nav a[href="#channels"]')
+    page.click("#reload")
+    expect(page.locator("#reload-result")).to_contain_text("配置已重新加载")
+    post_form({"email": "bot2@example.cn", "topic": "service", "message": "filled by a bot", "website": "x"})
+    page.click('header nav a[href="#quarantine"]')
+    row = page.locator("#quarantine tbody tr").first
+    expect(row.locator(".reason")).to_contain_text("蜜罐")
+    row.locator("button.dry-run").click()
+    expect(row.locator(".dry-run-result")).to_contain_text("1 个输入（共 1 条记录）")
+    expect(row.locator(".dry-run-result")).to_contain_text("仍失败 1")
     page.click('header nav a[href="#incidents"]')
     expect(page.locator('#incidents [data-level="yellow"]')).to_be_visible()
     if SHOTS:

@@ -46,13 +46,13 @@ struct ArchiveReplayCLITests {
 
         let dry = try CLITests.run(["replay", "--channel", "pbx", "--dry-run"], in: ws.url)
         #expect(dry.status == 0, "\(dry.stderr)")
-        #expect(dry.lines.first == "dry run, would replay 1 input: unchanged 0, updated 3, new 0, still failing 3")
+        #expect(dry.lines.first == "dry run, would replay 1 input (7 records): unchanged 0, updated 3, new 0, still failing 3, not complaints 1")
         #expect(dry.stdout.contains("occurred_at: 2026-11-20T09:15:02Z → 2026-11-20T01:15:02Z"))
 
         let run = try CLITests.run(["replay", "--channel", "pbx"], in: ws.url)
-        #expect(run.lines.first == "replayed 1 input: unchanged 0, updated 3, new 0, still failing 3")
+        #expect(run.lines.first == "replayed 1 input (7 records): unchanged 0, updated 3, new 0, still failing 3, not complaints 1")
         let again = try CLITests.run(["replay", "--channel", "pbx"], in: ws.url)
-        #expect(again.lines.first == "replayed 1 input: unchanged 3, updated 0, new 0, still failing 3")
+        #expect(again.lines.first == "replayed 1 input (7 records): unchanged 3, updated 0, new 0, still failing 3, not complaints 1")
 
         let feed = try CLITests.run(["feed"], in: ws.url)
         #expect(feed.lines.count == 6)
@@ -73,13 +73,13 @@ struct ArchiveReplayCLITests {
 
         let first = try CLITests.run(["import", "--channel", "pbx", "backlog"], in: ws.url)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.lines.last == "imported 2 files (0 already ingested): read 3, new 3, updated 0, duplicate 0, quarantined 0, skipped 0")
+        #expect(first.lines.last == "imported 2 files (0 already ingested): read 3, new 3, updated 0, unchanged 0, quarantined 0, skipped 0")
         let feed = try CLITests.run(["feed"], in: ws.url)
         #expect(feed.lines.count == 3)
         #expect(feed.lines.allSatisfy { $0.contains("\"received_at\":\"2020-05-01T10:00:00Z\"") })
 
         let again = try CLITests.run(["import", "--channel", "pbx", "backlog"], in: ws.url)
-        #expect(again.lines.last == "imported 0 files (2 already ingested): read 0, new 0, updated 0, duplicate 0, quarantined 0, skipped 0")
+        #expect(again.lines.last == "imported 0 files (2 already ingested): read 0, new 0, updated 0, unchanged 0, quarantined 0, skipped 0")
         #expect(try CLITests.run(["import", "--channel", "pbx", "nope"], in: ws.url).status == 66)
     }
 

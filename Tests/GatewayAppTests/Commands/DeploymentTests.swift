@@ -14,7 +14,7 @@ struct DeploymentTests {
         let analyze = try #require(["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                    "systemd-analyze is installed by .ci/run (package systemd)")
         let text = try String(contentsOf: Self.unit, encoding: .utf8)
-        for line in ["ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "ProtectSystem=strict", "StateDirectory=complaint-gateway",
+        for line in ["ExecReload=/bin/kill -HUP $MAINPID", "User=complaint-gateway", "Group=complaint-gateway", "ProtectSystem=strict", "StateDirectory=complaint-gateway",
                      "NoNewPrivileges=yes", "CapabilityBoundingSet=", "RestartPreventExitStatus=78", "ReadWritePaths="] {
             #expect(text.split(separator: "\n").contains { $0.hasPrefix(line) }, "\(line)")
         }

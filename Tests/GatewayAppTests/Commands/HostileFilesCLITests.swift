@@ -19,7 +19,7 @@ struct HostileFilesCLITests {
         // Before the fix this blocked forever on the FIFO (and hashed /dev/zero forever).
         let r = try CLITests.run(["ingest"], in: ws.url)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.lines.last == "ingested 1 input: read 7, new 3, updated 0, duplicate 0, quarantined 3, skipped 1")
+        #expect(r.lines.last == "ingested 1 input: read 7, new 3, updated 0, unchanged 0, quarantined 3, skipped 1")
         for name in ["shadow.csv", "zero.csv", "fifo.csv"] {
             #expect(r.stderr.components(separatedBy: "drop/pbx/\(name)").count - 1 == 1, "one warning for \(name): \(r.stderr)")
         }

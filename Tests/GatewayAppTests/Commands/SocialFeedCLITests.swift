@@ -34,7 +34,7 @@ struct SocialFeedCLITests {
         try ws.write("feeds/1.xml", Self.snapshot([("p1", "Power outage on Elm Street"), ("p2", "Nice weather today")]))
         let first = try CLITests.run(["ingest"], in: ws.url)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("read 2, new 1, updated 0, duplicate 0, quarantined 0, skipped 1"), "\(first.stdout)")
+        #expect(first.stdout.contains("read 2, new 1, updated 0, unchanged 0, quarantined 0, skipped 1"), "\(first.stdout)")
 
         // The next poll: p1 edited, p3 new; the same document saved twice.
         let second = Self.snapshot([("p1", "Power outage on Elm Street, since 9 am"), ("p3", "小区停电了")])

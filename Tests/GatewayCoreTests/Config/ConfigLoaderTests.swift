@@ -59,6 +59,14 @@ struct ConfigLoaderTests {
         #expect(p.description.hasPrefix("test.conf:4: channel[0].prefx: "))
     }
 
+    @Test("[[channels]], a typo of [[channel]], is reported at its line")
+    func misspeltArrayOfTables() {
+        let problems = TestChannels.problems("[storage]\npath = \"x\"\n\n[[channels]]\nname = \"a\"\ntype = \"lines\"\n")
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == 4, "\(problems)")
+        #expect(problems.first?.message.contains("did you mean \"channel\"?") == true)
+    }
+
     @Test("unknown sections and keys of [storage]")
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")

@@ -44,7 +44,7 @@ struct GroupCommitterTests {
 
         // The same inputs again: recognized, nothing new in the feed.
         let again = try await committer.commit(Self.input(5, complaints: 3))
-        #expect(again.counts.duplicate == 3)
+        #expect(again.counts.unchanged == 3)
         #expect(again.counts.new == 0)
         #expect(try await store.feed(after: 0, limit: 1000).count == expected.count)
     }

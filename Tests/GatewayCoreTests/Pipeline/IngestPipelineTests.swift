@@ -57,12 +57,12 @@ struct IngestPipelineTests {
         _ = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         let again = try await f.pipeline.ingest(fileAt: file, channel: f.channel)
         #expect(again.new == 0)
-        #expect(again.duplicate == 2)
+        #expect(again.unchanged == 2)
         // The same records in another file (an appended export) are recognized too.
         let appended = try f.dir.write("in2.txt", "a|one\nb|two\nc|three\n")
         let third = try await f.pipeline.ingest(fileAt: appended, channel: f.channel)
         #expect(third.new == 1)
-        #expect(third.duplicate == 2)
+        #expect(third.unchanged == 2)
         #expect(try await f.store.feed(after: 0, limit: 100).count == 3)
     }
 

@@ -52,7 +52,7 @@ struct ReplayerTests {
 
         let second = try await f.replayer.run(ReplayFilter(), channels: [after])
         #expect(second.counts.updated == 0)
-        #expect(second.counts.duplicate == 2)
+        #expect(second.counts.unchanged == 2)
         #expect(try await f.store.feed(after: 0, limit: 100).count == 4)
     }
 
@@ -114,7 +114,7 @@ struct ReplayerTests {
         let fresh = try await f.replayer.run(ReplayFilter(), channels: [after])
         #expect(fresh.resumedAfter == nil)
         #expect(fresh.inputs == 5)
-        #expect(fresh.counts.duplicate == 5)
+        #expect(fresh.counts.unchanged == 5)
     }
 
     @Test("--rate paces the replay", arguments: StoreEngine.available)

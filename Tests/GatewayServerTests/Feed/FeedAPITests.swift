@@ -137,6 +137,54 @@ struct FeedAPITests {
         }
     }
 
+    @Test("the feed's edges: a cursor past the end is refused, an unknown channel is 404, every page and stream names the store")
+    func edges() async throws {
+        let f = try ServerFixture(config: Self.config)
+        let lines = f.channels.first { $0.name == "lines" }!
+        _ = try await f.pipeline.ingest(fileAt: try f.dir.write("1.txt", Self.lines(0..<3, prefix: "e")), channel: lines)
+        let storeID = try await f.store.storeID()
+        #expect(storeID.count == 32 && storeID.allSatisfy(\.isHexDigit), "\(storeID)")
+        try await f.withServer { base in
+            func get(_ query: String) async throws -> HTTPResult {
+                try await client.send("GET", URL(string: base.absoluteString + "/v1/complaints" + query)!, headers: Self.pii)
+            }
+            let page = try await get("?after=0")
+            #expect(page.json["store_id"] as? String == storeID)
+            #expect(page.headers["Complaint-Gateway-Store-Id"] == storeID, "\(page.headers)")
+            let atEnd = try await get("?after=3")
+            #expect(atEnd.status == 200 && atEnd.json["next"] as? String == "3", "the newest cursor is not past the end")
+            let past = try await get("?after=9999")
+            #expect(past.status == 400)
+            let error = past.json["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "cursor_past_end", "\(past.json)")
+            #expect((error?["message"] as? String)?.contains("newest event is 3") == true, "\(past.json)")
+
+            let typo = try await get("?channel=nosuch")
+            #expect(typo.status == 404, "\(typo.json)")
+            #expect(((typo.json["error"] as? [String: Any])?["message"] as? String)?.contains("configured: ") == true)
+            let quiet = try await get("?channel=web")
+            #expect(quiet.status == 200, "a configured channel with nothing yet is an empty page")
+
+            let stream = try SSEConnection(port: base.port!, headers: Self.pii)
+            #expect(await stream.read(until: { !$0.unnumbered.isEmpty && $0.events.count >= 3 }))
+            let opened = try #require(stream.unnumbered.first)
+            #expect(opened.type == "feed.opened")
+            let data = try JSONSerialization.jsonObject(with: Data(opened.data.utf8)) as? [String: String]
+            #expect(data == ["store_id": storeID, "latest_sequence": "3"])
+            stream.disconnect()
+            let pastStream = try await client.send("GET", base.appending(path: "v1/stream"), headers: Self.pii.merging(["Last-Event-ID": "9999"]) { a, _ in a })
+            #expect(pastStream.status == 400)
+
+            let schema = try await client.send("GET", base.appending(path: "schemas/incident-level-v1.json"))
+            #expect(schema.status == 200)
+            #expect(schema.json["$id"] as? String == CloudEvent.incidentSchema)
+            #expect((schema.json["required"] as? [String])?.contains("customers") == true)
+        }
+        // Another store (reset, restored): another id.
+        let other = try ServerFixture(config: Self.config)
+        #expect(try await other.store.storeID() != storeID)
+    }
+
     @Test("tokens: 401 without or with an unknown token, 403 without the scope; PII masked without pii")
     func scopes() async throws {
         let config = Self.config.replacingOccurrences(of: "honeypot = \"website\"", with: "honeypot = \"website\"\nrequire_token = true")

@@ -269,7 +269,7 @@ struct FormIntakeTests {
         let pipeline = IngestPipeline(archive: f.archive, store: f.store, dedup: ExactDedupStage())
         let summary = try await Replayer(pipeline: pipeline).run(ReplayFilter(channel: "web"), channels: f.channels)
         #expect(summary.inputs == 2)
-        #expect(summary.counts.duplicate == 2, "same ids, same content: \(summary.counts)")
+        #expect(summary.counts.unchanged == 2, "same ids, same content: \(summary.counts)")
         #expect(summary.counts.new == 0)
         #expect(summary.counts.quarantined == 0, "the multipart boundary came back from the manifest")
         #expect(try await f.store.feed(after: 0, limit: 10).count == 2)

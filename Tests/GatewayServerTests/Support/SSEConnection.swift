@@ -14,6 +14,8 @@ final class SSEConnection {
     /// Events parsed so far: (id, event, data).
     private(set) var events: [(id: Int64, type: String, data: String)] = []
     private(set) var comments: [String] = []
+    /// Events without an id (`feed.opened`): (event, data).
+    private(set) var unnumbered: [(type: String, data: String)] = []
     private(set) var statusLine = ""
 
     init(port: Int, path: String = "/v1/stream", headers: [String: String] = [:]) throws {
@@ -96,7 +98,7 @@ final class SSEConnection {
                 else if line.hasPrefix("event: ") { type = String(line.dropFirst(7)) }
                 else if line.hasPrefix("data: ") { data += line.dropFirst(6) }
             }
-            if let id { events.append((id, type, data)) }
+            if let id { events.append((id, type, data)) } else if !data.isEmpty { unnumbered.append((type, data)) }
         }
     }
 

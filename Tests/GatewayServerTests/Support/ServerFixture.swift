@@ -147,6 +147,12 @@ final class TestHTTPClient: Sendable {
     init() {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 64
+        // Cookies are per host, not per port: a console session one test's server
+        // set would ride along to every other test's server on 127.0.0.1 and
+        // replace the Cookie header a test sends. Tests send cookies themselves.
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieStorage = nil
         // A session-level delegate: on Linux a per-task one is not asked about redirects.
         session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }

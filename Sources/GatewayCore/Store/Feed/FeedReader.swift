@@ -17,6 +17,11 @@ public protocol FeedReader: Sendable {
     /// The sequence of the newest feed event; 0 when the feed is empty.
     func latestFeedSequence() async throws -> Int64
 
+    /// The store's identity: random, made with the store, never changed. A
+    /// consumer whose cursor came from another id must start again (the store
+    /// was reset or restored), since sequences then mean other events.
+    func storeID() async throws -> String
+
     /// The current revision of one complaint.
     func complaint(id: String) async throws -> Complaint?
 

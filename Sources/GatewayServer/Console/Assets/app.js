@@ -16,6 +16,8 @@ const LABELS = {
     start: "Start replay", progress: "Progress", revision: "Revision", verdict: "Dedup verdict", duplicateOf: "Duplicate of",
     cluster: "Cluster", customer: "Customer", text: "Text", back: "Back", levels: "Levels", loading: "Loading…",
     replayDone: "Replay finished", timeline: "Complaints and new customers over time",
+    minutes: "min", records: "Records in them", skipped: "Not complaints", newCustomers: "New customers", rawNeedsPii: "Raw input: needs the pii scope",
+    summary: (r) => `${r.inputs} input${r.inputs === 1 ? "" : "s"} (${records(r)} record${records(r) === 1 ? "" : "s"}): unchanged ${r.unchanged}, updated ${r.updated}, new ${r.new}, still failing ${r.still_failing}, not complaints ${r.skipped}`,
   },
   zh: {
     title: "投诉接入网关", channels: "渠道", quarantine: "隔离区", incidents: "群体投诉", replay: "重放",
@@ -30,12 +32,44 @@ const LABELS = {
     start: "开始重放", progress: "进度", revision: "版本", verdict: "去重结论", duplicateOf: "重复于",
     cluster: "聚类", customer: "客户", text: "内容", back: "返回", levels: "级别设置", loading: "加载中…",
     replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化",
+    minutes: "分钟", records: "其中记录", skipped: "非投诉", newCustomers: "新增客户", rawNeedsPii: "原始输入：需要 pii 权限",
+    summary: (r) => `${r.inputs} 个输入（共 ${records(r)} 条记录）：未变化 ${r.unchanged}，已更新 ${r.updated}，新增 ${r.new}，仍失败 ${r.still_failing}，非投诉 ${r.skipped}`,
+    // Values the server sends in English: dedup verdicts, the usual level names.
+    values: { unique: "唯一", duplicate: "重复", near_duplicate: "近似重复", yellow: "黄色", orange: "橙色", red: "红色", blue: "蓝色" },
+    // The quarantine reasons parsers write most, in Chinese; the original stays in the tooltip.
+    reasons: [
+      [/^impossible (start|end) time "(.*)" in (.*): there is no (\d+) (\w+)$/, (m) => `${m[1] === "start" ? "开始" : "结束"}时间“${m[2]}”（${m[3]}）不存在：${MONTHS[m[5]] || m[5]}没有 ${m[4]} 日`],
+      [/^impossible (start|end) time "(.*)" in (.*): there is no month (\d+)$/, (m) => `${m[1] === "start" ? "开始" : "结束"}时间“${m[2]}”（${m[3]}）不存在：没有 ${m[4]} 月`],
+      [/^impossible (start|end) time "(.*)" in (.*): (.*)$/, (m) => `${m[1] === "start" ? "开始" : "结束"}时间“${m[2]}”（${m[3]}）不存在（${m[4]}）`],
+      [/^bad start time "(.*)" in ([^;]*);/, (m) => `无法识别开始时间“${m[1]}”（${m[2]}）；可在 time_format 中添加导出文件的时间格式`],
+      [/^the start time \((.*)\) is empty$/, (m) => `开始时间（${m[1]}）为空`],
+      [/^expected (.*) columns, found (\d+)$/, (m) => `列数不符：应为 ${m[1]} 列，实际 ${m[2]} 列`],
+      [/^unexpected text after a closing quote/, () => "引号后有多余文本（引号不成对或未转义？）"],
+      [/honeypot/, () => "蜜罐字段被填写：疑似机器人提交"],
+      [/^no header fields/, () => "没有邮件头：不是一封邮件"],
+      [/longer than max_record_bytes|over max_record_bytes/, () => "记录超过 max_record_bytes 上限"],
+      [/^not (a|an) (RSS|Atom|JSON|feed)/i, () => "不是可识别的订阅源（RSS、Atom 或 JSON Feed）"],
+    ],
   },
 };
 // What the last reload said: kept across the list's own refreshes.
 let lastReload = "";
 let language = localStorage.getItem("console-language") || (navigator.language.startsWith("zh") ? "zh" : "en");
 const t = (key) => LABELS[language][key] || LABELS.en[key] || key;
+const MONTHS = { January: "1 月", February: "2 月", March: "3 月", April: "4 月", May: "5 月", June: "6 月", July: "7 月",
+  August: "8 月", September: "9 月", October: "10 月", November: "11 月", December: "12 月" };
+// A value the server sends in English (a verdict, a level name), in the console's language.
+const value = (text) => ((LABELS[language].values || {})[text]) || text;
+// A quarantine reason in the console's language where it is a known one; else as written.
+function reason(text) {
+  for (const [pattern, render] of LABELS[language].reasons || []) {
+    const match = pattern.exec(text);
+    if (match) return render(match);
+  }
+  return text;
+}
+// Every record the inputs held: complaints (unchanged, updated, new), failures, and rows that are not complaints.
+const records = (r) => r.unchanged + r.updated + r.new + r.still_failing + (r.skipped || 0);
 
 function h(tag, attributes, ...children) {
   const element = document.createElement(tag);
@@ -82,7 +116,7 @@ function table(headers, rows, id) {
     h("tbody", {}, rows));
 }
 
-function levelBadge(level, rank) { return h("span", { class: `level level-${rank}`, "data-level": level }, level); }
+function levelBadge(level, rank) { return h("span", { class: `level level-${rank}`, "data-level": level }, value(level)); }
 
 function diffTable(diffs) {
   if (!diffs.length) return h("p", {}, "–");
@@ -90,10 +124,12 @@ function diffTable(diffs) {
     table(["field", "old", "newValue"], diff.changes.map((c) => h("tr", {}, h("td", {}, c.path), h("td", { class: "old" }, c.old), h("td", { class: "new" }, c.new)))))));
 }
 
+// Inputs are files or posts; the other columns count the records in them.
 function summaryTable(result, id) {
-  return table(["inputs", "unchanged", "updated", "new", "stillFailing"], [h("tr", {},
-    h("td", { class: "num" }, result.inputs), h("td", { class: "num" }, result.unchanged), h("td", { class: "num" }, result.updated),
-    h("td", { class: "num" }, result.new), h("td", { class: "num" }, result.still_failing))], id);
+  return table(["inputs", "records", "unchanged", "updated", "new", "stillFailing", "skipped"], [h("tr", {},
+    h("td", { class: "num" }, result.inputs), h("td", { class: "num" }, records(result)), h("td", { class: "num" }, result.unchanged),
+    h("td", { class: "num" }, result.updated), h("td", { class: "num" }, result.new), h("td", { class: "num" }, result.still_failing),
+    h("td", { class: "num" }, result.skipped || 0))], id);
 }
 
 const views = {
@@ -112,7 +148,7 @@ const views = {
         : `${t("reloadFailed")}: ${(outcome.problems || []).map((p) => p.text).join("; ")}`;
       document.getElementById("reload-result").textContent = lastReload;
     } }, t("reload"));
-    const levels = body.levels.map((l) => `${l.name} ≥ ${l.customers} ${t("customers").toLowerCase()} / ${l.minutes} min`).join(" · ");
+    const levels = body.levels.map((l) => `${value(l.name)} ≥ ${l.customers} ${t("customers").toLowerCase()} / ${l.minutes} ${t("minutes")}`).join(" · ");
     fill(view, h("h2", {}, t("channels")),
       table(["name", "type", "sources", "state", "lastHour", "lastDay", "quarantined", "lastInput"], rows, "channels"),
       h("p", {}, reload), result, levels ? h("p", {}, `${t("levels")}: ${levels}`) : null);
@@ -127,14 +163,15 @@ const views = {
         const { body: result } = await api(`/v1/console/quarantine/${e.raw_sha256}/replay?dry_run=true&channel=${encodeURIComponent(e.channel)}`, { method: "POST" });
         const confirm = h("button", { type: "button", class: "confirm-replay", onclick: async () => {
           const { body: done } = await api(`/v1/console/quarantine/${e.raw_sha256}/replay?dry_run=false&channel=${encodeURIComponent(e.channel)}`, { method: "POST" });
-          panel.replaceChildren(h("p", { class: "replayed" }, `${t("replayDone")}: ${done.summary}`), summaryTable(done));
+          panel.replaceChildren(h("p", { class: "replayed" }, `${t("replayDone")}: ${t("summary")(done)}`), summaryTable(done));
         } }, t("confirmReplay"));
-        panel.replaceChildren(h("p", { class: "dry-run-result" }, `${t("dryRun")}: ${result.summary}`), summaryTable(result), diffTable(result.diffs), confirm);
+        panel.replaceChildren(h("p", { class: "dry-run-result" }, `${t("dryRun")}: ${t("summary")(result)}`), summaryTable(result), diffTable(result.diffs), confirm);
       } }, `${t("replayThis")} (${t("dryRun")})`);
       return h("tr", { "data-raw": e.raw_sha256 },
-        h("td", {}, time(e.created_at)), h("td", {}, e.channel), h("td", { class: "reason" }, e.reason), h("td", {}, e.location || "–"),
+        h("td", {}, time(e.created_at)), h("td", {}, e.channel), h("td", { class: "reason", title: e.reason }, reason(e.reason)), h("td", {}, e.location || "–"),
         h("td", {}, h("pre", { class: "excerpt" }, e.excerpt ?? (e.excerpt_withheld ? t("excerptWithheld") : ""))),
-        h("td", {}, h("a", { href: `/v1/console/raw/${e.raw_sha256}`, download: true }, t("download")), h("br", {}), dryRun, panel));
+        h("td", {}, body.raw_downloadable ? h("a", { href: `/v1/console/raw/${e.raw_sha256}`, download: true, class: "download" }, t("download"))
+          : h("span", { class: "no-download" }, t("rawNeedsPii")), h("br", {}), dryRun, panel));
     });
     fill(view, h("h2", {}, t("quarantine")), table(["when", "channel", "reason", "location", "excerpt", "raw"], rows, "quarantine"));
   },
@@ -143,7 +180,7 @@ const views = {
     const { body } = await api("/v1/console/incidents");
     if (!body.incidents.length) { fill(view, h("h2", {}, t("incidents")), h("p", {}, t("noIncidents"))); return; }
     const rows = body.incidents.map((i) => h("tr", { "data-cluster": i.cluster },
-      h("td", {}, levelBadge(i.level, i.rank)), h("td", { class: "num", title: `${i.customers} ${t("customers")} / ${i.window_minutes} min` }, i.total_customers),
+      h("td", {}, levelBadge(i.level, i.rank)), h("td", { class: "num", title: `${i.customers} ${t("customers")} / ${i.window_minutes} ${t("minutes")}` }, i.total_customers),
       h("td", { class: "num" }, i.complaints), h("td", {}, time(i.first_seen)), h("td", {}, time(i.last_seen)), h("td", {}, i.excerpt),
       h("td", {}, h("a", { href: `#incident/${encodeURIComponent(i.cluster)}` }, t("open")))));
     fill(view, h("h2", {}, t("incidents")), table(["level", "customers", "complaints", "firstSeen", "lastSeen", "excerpt", ""], rows, "incidents"));
@@ -153,7 +190,7 @@ const views = {
     const { body } = await api(`/v1/console/incidents/${encodeURIComponent(cluster)}`);
     const i = body.incident;
     const lines = body.complaints.map((c) => h("tr", {}, h("td", {}, time(c.received_at)), h("td", {}, c.channel), h("td", {}, c.customer),
-      h("td", {}, c.text), h("td", {}, h("a", { href: `#complaint/${encodeURIComponent(c.id)}` }, c.dedup_status))));
+      h("td", {}, c.text), h("td", {}, h("a", { href: `#complaint/${encodeURIComponent(c.id)}` }, value(c.dedup_status)))));
     fill(view, h("h2", {}, levelBadge(i.level, i.rank), " ", i.excerpt),
       h("p", {}, `${t("customers")}: ${i.total_customers} · ${t("complaints")}: ${i.complaints} · ${t("channels")}: ${body.channels.join(", ")}`),
       h("h3", {}, t("timeline")), chart(body.timeline),
@@ -169,7 +206,7 @@ const views = {
       r.changes.length ? table(["field", "old", "newValue"], r.changes.map((c) => h("tr", {}, h("td", {}, c.path), h("td", { class: "old" }, c.old), h("td", { class: "new" }, c.new)))) : null));
     fill(view, h("h2", {}, body.subject || body.id),
       h("p", {}, `${t("channel")}: ${body.channel} · ${t("customer")}: ${customer || "–"}`),
-      h("p", { id: "verdict" }, `${t("verdict")}: ${body.dedup_status}`,
+      h("p", { id: "verdict" }, `${t("verdict")}: ${value(body.dedup_status)}`,
         body.duplicate_of ? h("span", {}, ` · ${t("duplicateOf")} `, h("a", { href: `#complaint/${encodeURIComponent(body.duplicate_of)}` }, body.duplicate_of)) : null,
         body.score ? ` (${body.score})` : null,
         body.cluster ? h("span", {}, ` · ${t("cluster")} `, h("a", { href: `#incident/${encodeURIComponent(body.cluster)}` }, body.cluster)) : null),
@@ -195,7 +232,7 @@ const views = {
         const { body: job } = await api("/v1/console/replays", { method: "POST", body: request(false) });
         follow(job.id);
       } }, t("start"));
-      out.replaceChildren(h("p", {}, `${t("dryRun")}: ${result.summary}`), summaryTable(result), diffTable(result.diffs), start);
+      out.replaceChildren(h("p", {}, `${t("dryRun")}: ${t("summary")(result)}`), summaryTable(result), diffTable(result.diffs), start);
     } }, t("dryRun"));
     fill(view, h("h2", {}, t("replay")), h("div", { class: "card" },
       h("label", {}, `${t("channel")} `, channel), " ", h("label", {}, `${t("since")} `, since), " ",
@@ -224,6 +261,15 @@ function chart(points) {
   const label = document.createElementNS(svg.namespaceURI, "text");
   label.setAttribute("x", 0); label.setAttribute("y", 10); label.textContent = String(max);
   svg.append(label);
+  // The legend: which bar is which.
+  [["complaints", t("complaints")], ["customers", t("newCustomers")]].forEach(([cls, text], index) => {
+    const x = width - 200 + index * 100;
+    const swatch = document.createElementNS(svg.namespaceURI, "rect");
+    swatch.setAttribute("class", cls); swatch.setAttribute("x", x); swatch.setAttribute("y", 2); swatch.setAttribute("width", 10); swatch.setAttribute("height", 10);
+    const name = document.createElementNS(svg.namespaceURI, "text");
+    name.setAttribute("class", `legend legend-${cls}`); name.setAttribute("x", x + 14); name.setAttribute("y", 11); name.textContent = text;
+    svg.append(swatch, name);
+  });
   if (points.length) {
     const first = document.createElementNS(svg.namespaceURI, "text");
     first.setAttribute("x", pad); first.setAttribute("y", height - 8); first.textContent = time(points[0].start);
