@@ -77,6 +77,7 @@ public enum ComplaintJSON {
             case .int(let i): w.int(i)
             case .bool(let b): w.raw(b ? "true" : "false")
             case .double(let d): w.double(d)
+            case .strings(let list): w.array(list) { w, item in w.string(item) }
             }
         }
         w.close()

@@ -18,6 +18,15 @@ public enum CSVEvent: Sendable, Equatable {
     case record(CSVRecord)
     /// A record that is not valid CSV, skipped so the rest of the file can be read.
     case malformed(line: Int, reason: String, excerpt: String)
+    /// A physical line that holds no record, counted so nothing vanishes unsaid.
+    case ignored(line: Int, IgnoredLine)
+
+    public enum IgnoredLine: String, Sendable, Equatable {
+        case blank = "blank line"
+        case comment = "comment line"
+        /// One of the `skip_lines` above the first record.
+        case skipped = "line above the header (skip_lines)"
+    }
 }
 
 /// A streaming RFC 4180 reader over UTF-8 bytes, fed in chunks of any size.
@@ -34,7 +43,11 @@ public enum CSVEvent: Sendable, Equatable {
 /// resumes at the next physical line. That is what makes one unbalanced quote
 /// cost one row instead of the rest of the file.
 ///
-/// Fields are kept as written (no trimming); blank lines are skipped.
+/// Fields are kept as written (no trimming, line breaks inside quotes as
+/// they are); blank lines, comment lines and `skip_lines` are reported as
+/// `.ignored`. The dialect (`CSVDialect`) gives the delimiter, quote, escape
+/// and comment bytes; white space between a closing quote and the delimiter
+/// is ignored, as Python's `csv` and papaparse do.
 ///
 /// A struct on purpose: its per-byte loop mutates only `self`, which Swift
 /// checks for exclusive access at compile time; as a class every property
@@ -42,11 +55,17 @@ public enum CSVEvent: Sendable, Equatable {
 /// parse time in profiles).
 public struct CSVRecordReader {
     private enum State {
-        case startOfField, unquoted, quoted, quoteInQuoted, skippingLine
+        case startOfField, unquoted, quoted, quoteInQuoted, afterClosingQuote, escapeInQuoted, escapeInUnquoted, skippingLine
     }
 
-    public let delimiter: UInt8
+    public let dialect: CSVDialect
+    public var delimiter: UInt8 { dialect.delimiter }
     public let maxRecordBytes: Int
+    /// Lines of `skip_lines` still to skip.
+    private var titleLinesLeft: Int
+    /// Why the line being skipped is skipped (nil after a malformed record: it was reported).
+    private var skipping: CSVEvent.IgnoredLine?
+    private var skippedLineHasText = false
 
     private var state = State.startOfField
     private var field: [UInt8] = []
@@ -64,8 +83,17 @@ public struct CSVRecordReader {
     private var outputIndex = 0
 
     public init(delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 20) {
-        self.delimiter = delimiter
+        self.init(dialect: CSVDialect(delimiter: delimiter), maxRecordBytes: maxRecordBytes)
+    }
+
+    public init(dialect: CSVDialect, maxRecordBytes: Int = 1 << 20) {
+        self.dialect = dialect
         self.maxRecordBytes = maxRecordBytes
+        titleLinesLeft = dialect.skipLines
+        if titleLinesLeft > 0 {
+            state = .skippingLine
+            skipping = .skipped
+        }
         field.reserveCapacity(256)
         recordBytes.reserveCapacity(1024)
     }
@@ -100,7 +128,8 @@ public struct CSVRecordReader {
             // Runs of ordinary bytes inside a field are copied in one go: the
             // state machine below only sees delimiters, quotes and line ends.
             if !afterCR, state == .unquoted || state == .quoted {
-                let run = Self.ordinaryRun(work, from: i, delimiter: state == .quoted ? nil : delimiter)
+                let run = Self.ordinaryRun(work, from: i, delimiter: state == .quoted ? nil : dialect.delimiter,
+                                           quote: dialect.quote, escape: dialect.escape)
                 if run > i {
                     if recordBytes.count + (run - i) > maxRecordBytes {
                         // Over the limit: the byte-wise path below reports it.
@@ -126,11 +155,26 @@ public struct CSVRecordReader {
                 afterCR = b == 0x0D
             }
             if state == .skippingLine {
+                if b != 0x0A && b != 0x0D { skippedLineHasText = true }
                 if b == 0x0A || b == 0x0D {
+                    skippedLineHasText = false
+                    if let skipping { output.append(.ignored(line: line, skipping)) }
                     line += 1
-                    state = .startOfField
                     recordFirstLine = line
+                    if titleLinesLeft > 0 { titleLinesLeft -= 1 }
+                    if titleLinesLeft > 0 {
+                        skipping = .skipped
+                    } else {
+                        state = .startOfField
+                        skipping = nil
+                    }
                 }
+                continue
+            }
+            if state == .startOfField, fields.isEmpty, recordBytes.isEmpty, let comment = dialect.comment, b == comment {
+                // A comment line: only at the start of a record, as papaparse reads them.
+                state = .skippingLine
+                skipping = .comment
                 continue
             }
             recordBytes.append(b)
@@ -141,14 +185,17 @@ public struct CSVRecordReader {
                 }
                 continue
             }
+            let delimiter = dialect.delimiter, quote = dialect.quote
             switch state {
             case .startOfField:
-                if b == UInt8(ascii: "\"") {
+                if b == quote {
                     state = .quoted
                 } else if b == delimiter {
                     endField()
                 } else if b == 0x0A || b == 0x0D {
                     endRecord()
+                } else if b == dialect.escape {
+                    state = .escapeInUnquoted
                 } else {
                     field.append(b)
                     state = .unquoted
@@ -159,20 +206,30 @@ public struct CSVRecordReader {
                     state = .startOfField
                 } else if b == 0x0A || b == 0x0D {
                     endRecord()
+                } else if b == dialect.escape {
+                    state = .escapeInUnquoted
                 } else {
                     // A quote inside an unquoted field is kept as text, as most
                     // producers and readers do.
                     field.append(b)
                 }
             case .quoted:
-                if b == UInt8(ascii: "\"") {
+                if b == dialect.escape {
+                    state = .escapeInQuoted
+                } else if b == quote {
+                    // A doubled quote is a quote also where an escape byte is set (as Python's doublequote).
                     state = .quoteInQuoted
                 } else {
                     if b == 0x0A || (b == 0x0D) { line += 1 }
                     field.append(b)
                 }
-            case .quoteInQuoted:
-                if b == UInt8(ascii: "\"") {
+            case .escapeInQuoted, .escapeInUnquoted:
+                // The escaped byte is text, whatever it is.
+                if b == 0x0A || b == 0x0D { line += 1 }
+                field.append(b)
+                state = state == .escapeInQuoted ? .quoted : .unquoted
+            case .quoteInQuoted, .afterClosingQuote:
+                if b == quote, state == .quoteInQuoted {
                     field.append(b)
                     state = .quoted
                 } else if b == delimiter {
@@ -180,6 +237,9 @@ public struct CSVRecordReader {
                     state = .startOfField
                 } else if b == 0x0A || b == 0x0D {
                     endRecord()
+                } else if b == 0x20 || b == 0x09 {
+                    // `"a" ,b`: white space before the delimiter is not part of the field.
+                    state = .afterClosingQuote
                 } else if let replay = malformed("unexpected text after a closing quote (an unbalanced or unescaped quote?)") {
                     work = replay + work[i...]
                     i = 0
@@ -193,13 +253,13 @@ public struct CSVRecordReader {
     /// The end of the run of bytes from `start` that need no decision: not a
     /// quote, a line end or (outside quotes) the delimiter.
     @inline(__always)
-    private static func ordinaryRun(_ bytes: [UInt8], from start: Int, delimiter: UInt8?) -> Int {
+    private static func ordinaryRun(_ bytes: [UInt8], from start: Int, delimiter: UInt8?, quote: UInt8, escape: UInt8?) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
             var j = start
-            let stop = delimiter ?? UInt8(ascii: "\"")
+            let stop = delimiter ?? quote, escaped = escape ?? quote
             while j < buffer.count {
                 let b = buffer[j]
-                if b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D || b == stop { break }
+                if b == quote || b == 0x0A || b == 0x0D || b == stop || b == escaped { break }
                 j += 1
             }
             return j
@@ -218,12 +278,15 @@ public struct CSVRecordReader {
         }
         afterCR = false
         switch state {
-        case .quoted:
+        case .quoted, .escapeInQuoted:
             if let replay = malformed("quoted field not closed before the end of the input (an unbalanced quote)") {
                 feed(replay)
                 finish()
             }
         case .skippingLine:
+            // The last line had no line end.
+            if let skipping, skippedLineHasText || skipping == .comment { output.append(.ignored(line: line, skipping)) }
+            skippedLineHasText = false
             state = .startOfField
         case .startOfField where fields.isEmpty && field.isEmpty:
             break
@@ -253,6 +316,7 @@ public struct CSVRecordReader {
             endField()
             emitRecord(lastLine: line)
         } else {
+            output.append(.ignored(line: line, .blank))
             resetRecord()
         }
         line += 1
@@ -295,6 +359,7 @@ public struct CSVRecordReader {
             state = .startOfField
         } else {
             state = .skippingLine
+            skipping = nil
         }
         return replay
     }

@@ -28,13 +28,17 @@ final class CallLogReader: ParseEventReader {
     private var finished = false
     private var converted: [UInt8] = []
     private var reportedReplacements = 0
+    /// Whether the first record (a header, when the file has one) was seen.
+    private var sawFirstRecord = false
+    /// With `delimiter = "auto"`: whether the first bytes were looked at.
+    private var sniffedDelimiter = false
     private static let chunkSize = 256 * 1024
 
     init(handle: FileHandle, settings: CallLogSettings) throws {
         self.handle = handle
         self.settings = settings
         converter = settings.charset.isUTF8 ? nil : try IconvConverter(from: settings.charset)
-        csv = CSVRecordReader(delimiter: settings.delimiter, maxRecordBytes: settings.maxRecordBytes)
+        csv = CSVRecordReader(dialect: settings.dialect, maxRecordBytes: settings.maxRecordBytes)
         times = CallTimeParser(timeZone: settings.timeZone, patterns: settings.timeFormats)
         switch settings.format {
         case .asterisk: layout = .asterisk
@@ -68,14 +72,26 @@ final class CallLogReader: ParseEventReader {
         if let converter {
             converted.removeAll(keepingCapacity: true)
             converter.convert(chunk, final: last, into: &converted)
+            sniffDelimiter(converted)
             csv.feed(converted)
         } else {
+            sniffDelimiter(Array(chunk))
             csv.feed(chunk)
         }
         if last {
             csv.finish()
             finished = true
         }
+    }
+
+    /// `delimiter = "auto"`: picks the delimiter from the file's first lines
+    /// (after `skip_lines`), before the first byte is read as CSV.
+    private func sniffDelimiter(_ head: [UInt8]) {
+        guard settings.delimiterIsAuto, !sniffedDelimiter else { return }
+        sniffedDelimiter = true
+        var dialect = settings.dialect
+        dialect.delimiter = CSVDialect.sniffDelimiter(head, quote: dialect.quote, skipLines: dialect.skipLines) ?? dialect.delimiter
+        csv = CSVRecordReader(dialect: dialect, maxRecordBytes: settings.maxRecordBytes)
     }
 
     /// Excel's "Unicode text" export and some call-centre tools write UTF-16: with
@@ -101,13 +117,22 @@ final class CallLogReader: ParseEventReader {
         switch event {
         case .malformed(let line, let reason, let excerpt):
             return .rejected(Rejection(reason: reason, location: "line \(line)", excerpt: excerpt))
-        case .record(let record):
+        case .ignored(let line, let what):
+            return .skipped(location: "line \(line) (\(what.rawValue))")
+        case .record(var record):
+            let first = !sawFirstRecord
+            sawFirstRecord = true
             guard let layout else {
                 // The header row of a mapped export: resolve the columns, emit nothing.
-                layout = try Self.headerLayout(settings.columns, header: record.fields)
+                layout = try Self.headerLayout(settings.columns, header: record.fields, location: record.location)
                 return nil
             }
-            if settings.hasHeader, settings.format != .mapped, record.firstLine == 1 { return nil }
+            if settings.hasHeader, settings.format != .mapped, first { return nil }
+            if settings.trim { record.fields = record.fields.map(TextCleaner.trim) }
+            // `,,,,` (Excel pads rows to the widest one): no values, no record.
+            if record.fields.allSatisfy({ TextCleaner.trim($0).isEmpty }) {
+                return .skipped(location: "\(record.location) (no values)")
+            }
             return makeEvent(record, layout: layout)
         }
     }
@@ -116,9 +141,16 @@ final class CallLogReader: ParseEventReader {
         let row = record.fields
         let location = record.location
         func reject(_ reason: String) -> ParseEvent {
-            .rejected(Rejection(reason: reason, location: location, excerpt: row.joined(separator: String(UnicodeScalar(settings.delimiter)))))
+            .rejected(Rejection(reason: reason, location: location, excerpt: row.joined(separator: String(UnicodeScalar(settings.dialect.delimiter)))))
         }
-        guard layout.columnCounts.contains(row.count) else {
+        var warnings: [String] = []
+        if settings.format == .mapped, settings.ragged == .keep {
+            // Exports pad or cut rows routinely: every value is kept, and the row says so.
+            if settings.hasHeader, row.count != layout.columnNames.count {
+                warnings.append("the row has \(row.count) field\(row.count == 1 ? "" : "s"), the header \(layout.columnNames.count)"
+                                + (row.count > layout.columnNames.count ? "; the extra ones are in attributes as column_N" : "; the missing ones are absent"))
+            }
+        } else if !layout.columnCounts.contains(row.count) {
             let expected = layout.columnCounts.count == 1 ? "\(layout.columnCounts.lowerBound)" : "\(layout.columnCounts.lowerBound) to \(layout.columnCounts.upperBound)"
             return reject("expected \(expected) columns, found \(row.count)")
         }
@@ -155,11 +187,12 @@ final class CallLogReader: ParseEventReader {
             if callerNumber == nil { callerNumber = number }
         }
 
-        var warnings: [String] = []
         var attributes: [String: AttributeValue] = [:]
         let mapped = Set(layout.positions.values)
-        for (i, value) in row.enumerated() where !mapped.contains(i) && !value.isEmpty && i < layout.columnNames.count {
-            attributes[layout.columnNames[i]] = .string(value)
+        // Every column that is not mapped is kept: under its header name, or
+        // column_N where there is none (no header, or a field past its end).
+        for (i, value) in row.enumerated() where !mapped.contains(i) && !value.isEmpty {
+            attributes[i < layout.columnNames.count ? layout.columnNames[i] : "column_\(i + 1)"] = .string(value)
         }
         if let callerNumber { attributes["caller_number"] = .string(callerNumber) }
         if let agent = layout.value(.agent, in: row) { attributes["agent"] = .string(agent) }
@@ -254,13 +287,33 @@ final class CallLogReader: ParseEventReader {
             if case .position(let p) = ref { positions[field] = p - 1 }
         }
         let width = (positions.values.max() ?? 0) + 1
+        // Columns past the widest mapped one are named column_N as they come.
         return CallLogLayout(positions: positions, columnNames: (1...max(width, 1)).map { "column_\($0)" },
                              columnCounts: width...Int.max)
     }
 
+    /// Header names as attribute keys: trimmed, an empty one `column_N`, a
+    /// repeated one `name_2`, `name_3` (so neither value is lost).
+    static func columnNames(_ header: [String]) -> [String] {
+        var seen: [String: Int] = [:]
+        var taken = Set<String>()
+        return header.enumerated().map { i, raw in
+            var name = TextCleaner.trim(raw)
+            if name.isEmpty { name = "column_\(i + 1)" }
+            if taken.contains(name) {
+                var n = seen[name, default: 1]
+                repeat { n += 1 } while taken.contains("\(name)_\(n)")
+                seen[name] = n
+                name = "\(name)_\(n)"
+            }
+            taken.insert(name)
+            return name
+        }
+    }
+
     /// Resolves `columns` against a header row.
-    static func headerLayout(_ columns: [CallField: CallLogSettings.ColumnRef], header: [String]) throws -> CallLogLayout {
-        let names = header.map { TextCleaner.trim($0) }
+    static func headerLayout(_ columns: [CallField: CallLogSettings.ColumnRef], header: [String], location: String = "line 1") throws -> CallLogLayout {
+        let names = columnNames(header)
         var positions: [CallField: Int] = [:]
         var missing: [String] = []
         for (field, ref) in columns.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -276,8 +329,9 @@ final class CallLogReader: ParseEventReader {
             }
         }
         guard missing.isEmpty else {
-            throw Rejection(reason: "header row lacks \(missing.joined(separator: ", ")); the header has: \(names.map { "\"\($0)\"" }.joined(separator: ", "))",
-                            location: "line 1")
+            throw Rejection(reason: "header row lacks \(missing.joined(separator: ", ")); the header has: \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
+                                + " (a title above the header? set skip_lines)",
+                            location: location)
         }
         return CallLogLayout(positions: positions, columnNames: names, columnCounts: names.count...names.count)
     }

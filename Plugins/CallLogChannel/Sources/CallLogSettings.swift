@@ -23,7 +23,18 @@ struct CallLogSettings: Sendable {
     static let maxColumnPosition = 1_000
     var columns: [CallField: ColumnRef]
     var hasHeader: Bool
-    var delimiter: UInt8
+    /// The CSV dialect; its delimiter is sniffed per file when `delimiterIsAuto`.
+    var dialect: CSVDialect
+    var delimiterIsAuto: Bool
+    /// `trim = true`: white space around every value is removed before use.
+    var trim: Bool
+    /// What to do with a row of a mapped export whose field count is not the header's.
+    var ragged: Ragged
+    enum Ragged: String, Sendable, CaseIterable {
+        /// Missing fields are absent, extra ones become `column_N` attributes, with a warning.
+        case keep
+        case quarantine
+    }
     var charset: Charset
     var phone: PhoneNumberNormalizer
     var timeZone: TimeZone
@@ -65,14 +76,27 @@ struct CallLogSettings: Sendable {
             problems.append(s.problem("header", "header = false: columns must be given by 1-based position, not by name"))
         }
 
-        let delimiterText = s.string("delimiter") ?? ","
-        let d = delimiterText == "\\t" ? "\t" : delimiterText
-        if d.utf8.count == 1, let byte = d.utf8.first, byte != UInt8(ascii: "\""), byte != 0x0A, byte != 0x0D {
-            delimiter = byte
-        } else {
-            delimiter = UInt8(ascii: ",")
-            problems.append(s.problem("delimiter", "must be one ASCII character other than a quote or a line break, e.g. \",\" \";\" \"\\t\""))
+        func oneByte(_ key: String, _ fallback: UInt8?, what: String) -> UInt8? {
+            guard let text = s.string(key) else { return fallback }
+            let t = text == "\\t" ? "\t" : text
+            if t.utf8.count == 1, let byte = t.utf8.first, byte < 0x80, byte != 0x0A, byte != 0x0D { return byte }
+            problems.append(s.problem(key, "must be one ASCII character other than a line break\(what)"))
+            return fallback
         }
+        delimiterIsAuto = s.string("delimiter") == "auto"
+        let delimiter = delimiterIsAuto ? UInt8(ascii: ",") : oneByte("delimiter", UInt8(ascii: ","), what: ", e.g. \",\" \";\" \"\\t\", or \"auto\"")!
+        let quote = oneByte("quote", UInt8(ascii: "\""), what: "")!
+        let escape = oneByte("escape", nil, what: ", e.g. \"\\\\\"")
+        let comment = oneByte("comment", nil, what: ", e.g. \"#\"")
+        if delimiter == quote { problems.append(s.problem("quote", "the quote cannot be the delimiter")) }
+        if let comment, comment == delimiter || comment == quote {
+            problems.append(s.problem("comment", "the comment character cannot be the delimiter or the quote"))
+        }
+        let skipLines = s.int("skip_lines") ?? 0
+        if !(0...10_000).contains(skipLines) { problems.append(s.problem("skip_lines", "must be from 0 to 10000")) }
+        dialect = CSVDialect(delimiter: delimiter, quote: quote, escape: escape, comment: comment, skipLines: min(max(skipLines, 0), 10_000))
+        trim = s.bool("trim") ?? false
+        ragged = Ragged(rawValue: s.string("ragged") ?? "keep") ?? .keep
 
         let label = s.string("encoding") ?? "utf-8"
         if let c = Charset(label: label) {
@@ -120,7 +144,14 @@ extension CallLogSettings {
                    help: "For format = \"mapped\": which column holds each field, by header name or 1-based position."),
         OptionSpec("header", .boolean, default: "true for mapped, false for asterisk",
                    help: "Whether the first row is a header."),
-        OptionSpec("delimiter", .string, default: ",", help: "Field delimiter; \"\\t\" for tab."),
+        OptionSpec("delimiter", .string, default: ",", help: "Field delimiter; \"\\t\" for tab; \"auto\" picks , ; tab or | per file from its first lines."),
+        OptionSpec("quote", .string, default: "\"", help: "Quote character; a quote inside a quoted field is doubled."),
+        OptionSpec("escape", .string, help: "Escape character that makes the next one literal (e.g. \"\\\\\"); default none (quotes are doubled)."),
+        OptionSpec("comment", .string, help: "Lines starting with this character are comments: skipped and counted (e.g. \"#\")."),
+        OptionSpec("skip_lines", .integer, default: "0", help: "Lines skipped before the header or first row (report titles above the header)."),
+        OptionSpec("trim", .boolean, default: "false", help: "Remove white space around every value; by default values are kept exactly as written."),
+        OptionSpec("ragged", .choice(CallLogSettings.Ragged.allCases.map(\.rawValue)), default: "keep",
+                   help: "A mapped export's row with more or fewer fields than the header: keep it (missing fields absent, extra ones as column_N, with a warning) or quarantine it."),
         OptionSpec("encoding", .charset, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
         OptionSpec("default_country", .string, default: "CN", help: "Country for national phone numbers (ISO 3166 code)."),
         OptionSpec("time_zone", .timeZone, default: "UTC", help: "IANA time zone of times written without an offset."),

@@ -7,7 +7,12 @@ import GatewayTestSupport
 struct CSVRecordReaderTests {
     /// Reads `bytes` fed in chunks of `chunk` bytes.
     static func read(_ bytes: [UInt8], chunk: Int = 1 << 16, delimiter: Character = ",", maxRecordBytes: Int = 1 << 20) -> [CSVEvent] {
-        var reader = CSVRecordReader(delimiter: delimiter.asciiValue!, maxRecordBytes: maxRecordBytes)
+        read(bytes, dialect: CSVDialect(delimiter: delimiter.asciiValue!), chunk: chunk, maxRecordBytes: maxRecordBytes)
+    }
+
+    /// Reads `bytes` in `dialect`, fed in chunks of `chunk` bytes.
+    static func read(_ bytes: [UInt8], dialect: CSVDialect, chunk: Int = 1 << 16, maxRecordBytes: Int = 1 << 20) -> [CSVEvent] {
+        var reader = CSVRecordReader(dialect: dialect, maxRecordBytes: maxRecordBytes)
         var events: [CSVEvent] = []
         var i = 0
         while i < bytes.count {

@@ -76,7 +76,9 @@ struct FormComplaintMapper: Sendable {
                 if checked.count == 1, case .integer(let n) = first {
                     draft.attributes[spec.attributeName] = .int(n)
                 } else {
-                    draft.attributes[spec.attributeName] = .string(checked.map(\.string).joined(separator: ", "))
+                    let texts = checked.map(\.string)
+                    // Sent more than once (checkboxes, a multi-select): each value, in order.
+                    draft.attributes[spec.attributeName] = texts.count == 1 ? .string(texts[0]) : .strings(texts)
                 }
             case .attachment: break
             }
@@ -95,7 +97,7 @@ struct FormComplaintMapper: Sendable {
                 }
             }
             if !texts.isEmpty, draft.attributes[name] == nil {
-                draft.attributes[name] = .string(texts.joined(separator: ", "))
+                draft.attributes[name] = texts.count == 1 ? .string(texts[0]) : .strings(texts)
             }
         }
         return .complaint(draft)

@@ -78,13 +78,15 @@ public struct WebFormParser: ChannelParser {
             guard let boundary = contentType["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
                 throw Rejection(reason: "multipart/form-data without a usable boundary parameter", kind: .malformed)
             }
-            let parts: [MultipartFormDecoder.Part]
+            let decoded: MultipartFormDecoder.Decoded
             do {
-                parts = try MultipartFormDecoder(boundary: boundary, headerCharset: charset).decode(body)
+                decoded = try MultipartFormDecoder(boundary: boundary, headerCharset: charset).decode(body)
             } catch {
                 throw Rejection(reason: error.reason, location: "byte \(error.offset)", kind: .malformed)
             }
-            fields = Self.fields(from: parts, defaultCharset: charset, warnings: &warnings)
+            // A part that could not be read is dropped alone, and said on the complaint.
+            warnings += decoded.warnings
+            fields = Self.fields(from: decoded.parts, defaultCharset: charset, warnings: &warnings)
         default:  // application/json
             do {
                 fields = try JSONFormDecoder().decode(body)

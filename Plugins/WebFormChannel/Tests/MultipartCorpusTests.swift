@@ -66,19 +66,27 @@ struct MultipartCorpusTests {
             // to its block-splitting test, not its HTTP test). By RFC 2046 the
             // body does not start with the delimiter: refused.
             #expect(throws: MultipartFormDecoder.DecodingError.self) { try decoder.decode(body) }
-            #expect(try MultipartFormDecoder(boundary: "boundary").decode(body).map(\.name) == ["field"])
+            #expect(try MultipartFormDecoder(boundary: "boundary").decode(body).parts.map(\.name) == ["field"])
             return
         }
-        if let offset = expected.error {
-            #expect(throws: MultipartFormDecoder.DecodingError.self) { try decoder.decode(body) }
+        if expected.error != nil {
+            // python-multipart refuses the whole body at the byte it names. Here
+            // (issue 35) what cannot be read is refused part by part: the body
+            // is refused only when it has no boundary at all; otherwise the
+            // broken part is dropped and said, and no guess of it is kept.
             do {
-                _ = try decoder.decode(body)
+                let decoded = try decoder.decode(body)
+                #expect(!decoded.warnings.isEmpty, "\(name): the unreadable part is said: \(decoded)")
+                #expect(decoded.parts.allSatisfy { $0.data.isEmpty || !decoded.warnings.isEmpty }, "\(name)")
             } catch {
-                #expect(error.offset == offset, "\(error)")
+                // Nothing readable: refused whole, saying why.
+                #expect(!error.reason.isEmpty, "\(name)")
             }
             return
         }
-        let parts = try decoder.decode(body)
+        let decoded = try decoder.decode(body)
+        #expect(decoded.warnings.isEmpty, "\(name): \(decoded.warnings)")
+        let parts = decoded.parts
         #expect(parts.count == expected.parts.count)
         for (part, want) in zip(parts, expected.parts) {
             #expect(part.name == want.name)

@@ -37,7 +37,8 @@ public struct Normalizer: Sendable {
                                    revisionPolicy: draft.revisionPolicy)
     }
 
-    /// Every text that reaches the feed is cleaned, not only the body: an
+    /// Every text that reaches the feed is cleaned, not only the body (attribute
+    /// values sanitized only: not trimmed, line breaks kept): an
     /// attacker's NUL or escape sequence in a form field's name, an attribute
     /// value or an attachment's file name would otherwise reach consumers'
     /// terminals, logs and databases. A key that cleans to nothing is dropped;
@@ -49,7 +50,10 @@ public struct Normalizer: Sendable {
             let cleanKey = TextCleaner.clean(key)
             guard !cleanKey.isEmpty, out[cleanKey] == nil else { continue }
             if case .string(let text) = attributes[key]! {
-                out[cleanKey] = .string(TextCleaner.clean(text))
+                // Kept as written (spaces, line breaks): only what could harm a consumer goes.
+                out[cleanKey] = .string(TextCleaner.sanitize(text))
+            } else if case .strings(let list) = attributes[key]! {
+                out[cleanKey] = .strings(list.map(TextCleaner.sanitize))
             } else {
                 out[cleanKey] = attributes[key]!
             }

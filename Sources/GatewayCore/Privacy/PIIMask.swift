@@ -34,6 +34,8 @@ public enum PIIMask {
                 attributes[key] = .string(hidden)
             } else if case .string(let text) = value {
                 attributes[key] = .string(scrubber.scrub(text))
+            } else if case .strings(let list) = value {
+                attributes[key] = .strings(list.map(scrubber.scrub))
             } else {
                 attributes[key] = value
             }

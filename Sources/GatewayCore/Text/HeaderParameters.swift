@@ -47,7 +47,15 @@ public struct HeaderParameters: Sendable, Equatable {
             var raw = ""
             if i < scalars.count, scalars[i] == "\"" {
                 i += 1
-                while i < scalars.count, scalars[i] != "\"" {
+                while i < scalars.count {
+                    if scalars[i] == "\"" {
+                        // The closing quote is the one followed by `;` or the end: a
+                        // sender that did not escape a quote inside (`"a"b.txt"`) loses
+                        // nothing after it.
+                        var j = i + 1
+                        while j < scalars.count, scalars[j] == " " || scalars[j] == "\t" { j += 1 }
+                        if j == scalars.count || scalars[j] == ";" { break }
+                    }
                     // Browsers send a backslash in file names unescaped (C:\path):
                     // only \" and \\ are escapes.
                     if scalars[i] == "\\", i + 1 < scalars.count, scalars[i + 1] == "\"" || scalars[i + 1] == "\\" { i += 1 }

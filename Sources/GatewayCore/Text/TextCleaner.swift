@@ -30,6 +30,26 @@ public enum TextCleaner {
         return trim(String(out))
     }
 
+    /// `text` made safe to pass on without changing what it says: Unicode NFC,
+    /// no NULs, escapes or other control characters, but white space and line
+    /// breaks (CR, LF, CRLF) kept as written. For attribute values: a
+    /// fixed-width account number or a note's indentation is data.
+    public static func sanitize(_ text: String) -> String {
+        var needsWork = false
+        for u in text.utf8 where u >= 0x80 || (u < 0x20 && u != 0x0A && u != 0x09 && u != 0x0D) || u == 0x7F {
+            needsWork = true
+            break
+        }
+        guard needsWork else { return text }
+        let composed = isStableUnderNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        for scalar in composed.unicodeScalars {
+            if (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F { continue }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
     /// True when every scalar is in a range whose characters have
     /// NFC_Quick_Check = Yes and no combining class: then NFC(text) == text.
     /// Covers ASCII, Latin up to U+02FF, general punctuation (curly quotes),

@@ -29,4 +29,16 @@ struct NormalizerTests {
         #expect(complaint.attachments.first?.filename == "bill.pdf")
         #expect(complaint.warnings == ["oddcharset"])
     }
+
+    @Test("attribute values keep their white space and line breaks as written; body and names are the schema's normalized text")
+    func attributesAsWritten() {
+        let draft = ComplaintDraft(sourceID: "1", customer: Customer(name: "  王丽 "), body: "  note\r\nline two  ",
+                                   attributes: ["account": .string("  00042 "), "note": .string("a\r\nb\rc"), "bad": .string("x\u{0}y")])
+        let complaint = Normalizer().normalize(draft, channel: ChannelRef(name: "c", type: "t"), raw: Self.raw, receivedAt: Date()).complaint
+        #expect(complaint.attributes["account"] == .string("  00042 "))
+        #expect(complaint.attributes["note"] == .string("a\r\nb\rc"))
+        #expect(complaint.attributes["bad"] == .string("xy"))
+        #expect(complaint.body == "note\nline two")
+        #expect(complaint.customer.name == "王丽")
+    }
 }
