@@ -5,7 +5,11 @@ Seeded, so runs are comparable. Rows mix answered and unanswered calls,
 Chinese and English notes (some quoted with commas, quotes and line breaks),
 and queues, a third of them the complaints queue.
 
-usage: gen-cdr.py ROWS OUT.csv [--seed N]
+With --accountcodes K the accountcode column holds one of K trunk/tenant
+codes, as multi-tenant PBXs and SIP trunks fill it (shared by every caller
+on that trunk: not a customer identity).
+
+usage: gen-cdr.py ROWS OUT.csv [--seed N] [--accountcodes K]
 """
 import random
 import sys
@@ -33,6 +37,7 @@ def main():
     rows = int(sys.argv[1])
     out = sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 42
+    codes = int(sys.argv[sys.argv.index("--accountcodes") + 1]) if "--accountcodes" in sys.argv else 0
     rnd = random.Random(seed)
     start = 1763600000
     with open(out, "w", encoding="utf-8", newline="") as f:
@@ -46,7 +51,8 @@ def main():
             an = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t + 5)) if disp == "ANSWERED" else None
             en = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t + dur))
             note = rnd.choice(NOTES).replace("{n}", str(n))
-            fields = [q(""), q(caller), q("600"), q("from-pstn"), q('"Caller %d" <%s>' % (n, caller)),
+            account = "trunk-%02d" % (n % codes) if codes else ""
+            fields = [q(account), q(caller), q("600"), q("from-pstn"), q('"Caller %d" <%s>' % (n, caller)),
                       q("SIP/trunk-%08x" % n), q("SIP/agent%d-%08x" % (n % 40, n)), q("Queue"),
                       q("%s,t,,,300" % queue), q(st), q(an) if an else "", q(en), str(dur),
                       str(max(0, dur - 5)), q(disp), q("DOCUMENTATION"), q("%d.%d" % (t, n)), q(note)]

@@ -41,8 +41,9 @@ final class CallLogReader: ParseEventReader {
         csv = CSVRecordReader(dialect: settings.dialect, maxRecordBytes: settings.maxRecordBytes)
         times = CallTimeParser(timeZone: settings.timeZone, patterns: settings.timeFormats)
         switch settings.format {
-        case .asterisk: layout = .asterisk
-        case .asteriskCustom: layout = .asteriskCustom
+        case .asterisk: layout = settings.accountCodeIsCustomerAccount ? CallLogLayout.asterisk.accountCodeAsCustomerAccount() : .asterisk
+        case .asteriskCustom:
+            layout = settings.accountCodeIsCustomerAccount ? CallLogLayout.asteriskCustom.accountCodeAsCustomerAccount() : .asteriskCustom
         case .mapped: layout = settings.hasHeader ? nil : Self.positionalLayout(settings.columns)
         }
     }

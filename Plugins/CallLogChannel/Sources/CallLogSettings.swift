@@ -30,6 +30,9 @@ struct CallLogSettings: Sendable {
     var trim: Bool
     /// What to do with a row of a mapped export whose field count is not the header's.
     var ragged: Ragged
+    /// Asterisk layouts: whether `accountcode` is the customer's account id
+    /// (`accountcode = "account_id"`) rather than an attribute (the default).
+    var accountCodeIsCustomerAccount: Bool
     enum Ragged: String, Sendable, CaseIterable {
         /// Missing fields are absent, extra ones become `column_N` attributes, with a warning.
         case keep
@@ -97,6 +100,10 @@ struct CallLogSettings: Sendable {
         dialect = CSVDialect(delimiter: delimiter, quote: quote, escape: escape, comment: comment, skipLines: min(max(skipLines, 0), 10_000))
         trim = s.bool("trim") ?? false
         ragged = Ragged(rawValue: s.string("ragged") ?? "keep") ?? .keep
+        accountCodeIsCustomerAccount = s.string("accountcode") == "account_id"
+        if s.string("accountcode") != nil, format == .mapped {
+            problems.append(s.problem("accountcode", "accountcode is for the Asterisk layouts; a mapped export names its account column in columns.account_id"))
+        }
 
         let label = s.string("encoding") ?? "utf-8"
         if let c = Charset(label: label) {
@@ -150,6 +157,8 @@ extension CallLogSettings {
         OptionSpec("comment", .string, help: "Lines starting with this character are comments: skipped and counted (e.g. \"#\")."),
         OptionSpec("skip_lines", .integer, default: "0", help: "Lines skipped before the header or first row (report titles above the header)."),
         OptionSpec("trim", .boolean, default: "false", help: "Remove white space around every value; by default values are kept exactly as written."),
+        OptionSpec("accountcode", .choice(["attribute", "account_id"]), default: "attribute",
+                   help: "Asterisk layouts: the accountcode column (the channel's billing account: a trunk, a tenant, an extension) as attributes.accountcode, or as the customer's account id when the PBX fills it per customer."),
         OptionSpec("ragged", .choice(CallLogSettings.Ragged.allCases.map(\.rawValue)), default: "keep",
                    help: "A mapped export's row with more or fewer fields than the header: keep it (missing fields absent, extra ones as column_N, with a warning) or quarantine it."),
         OptionSpec("encoding", .charset, default: "utf-8", help: "File charset: utf-8, gbk, gb18030, big5..."),
