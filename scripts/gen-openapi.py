@@ -130,6 +130,29 @@ doc = {
                     "samples": {"type": "array", "items": {"type": "string"}, "description": "The first complaints' texts, personal data masked."},
                 },
             },
+            "CustomerProfile": {
+                "type": "object", "additionalProperties": False,
+                "required": ["person", "identities", "complaints", "complaints_by_channel", "repeat", "complaints_in_window",
+                             "escalation_risk", "escalation_reasons", "incidents", "recent"],
+                "properties": {
+                    "person": {"type": "string", "pattern": "^p-[0-9a-f]{20}$"},
+                    "identities": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["key", "kind"],
+                                   "properties": {"key": {"type": "string"}, "kind": {"enum": ["mobile", "phone", "landline", "email", "account", "handle"]}}}},
+                    "complaints": {"type": "integer", "minimum": 0},
+                    "complaints_by_channel": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "first_complaint_at": {"type": "string", "format": "date-time"},
+                    "last_complaint_at": {"type": "string", "format": "date-time"},
+                    "repeat": {"type": "boolean", "description": "At least [identity] repeat_complaints complaints within repeat_window_days of the last one."},
+                    "complaints_in_window": {"type": "integer", "minimum": 0},
+                    "escalation_risk": {"type": "boolean"},
+                    "escalation_reasons": {"type": "array", "items": {"type": "string"}, "description": "`repeat`, and `words: …` for the escalation words found (12315, 工信部, 媒体, lawyer…)."},
+                    "incidents": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["cluster", "level", "last_seen"],
+                                  "properties": {"cluster": {"type": "string"}, "level": {"type": "string"}, "last_seen": {"type": "string", "format": "date-time"}}}},
+                    "recent": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["id", "channel", "at", "status", "text"],
+                               "properties": {"id": {"type": "string"}, "channel": {"type": "string"}, "at": {"type": "string", "format": "date-time"},
+                                              "status": {"enum": ["unique", "duplicate", "near_duplicate"]}, "text": {"type": "string"}}}},
+                },
+            },
             "ConsoleChannels": {
                 "type": "object", "additionalProperties": False, "required": ["generation", "levels", "channels"],
                 "properties": {
@@ -314,6 +337,17 @@ doc = {
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": json_response("The complaint.", ref("ComplaintDetail")), "401": error("No or unknown token."),
                               "403": error("Token lacks feed:read."), "404": error("Unknown id.")},
+            }
+        },
+        "/v1/customers/{key}": {
+            "get": {
+                "summary": "A complainant's profile: one person across channels",
+                "description": "`key` is a person key (customer.person) or an identity as written: +8613800138000, li@example.cn, phone:/email:/account:/handle: and the value, or an account id. Identities and texts are masked without scope pii. Counts cover complaints with text.",
+                "security": bearer,
+                "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 320}}],
+                "responses": {"200": json_response("The profile.", ref("CustomerProfile")), "400": error("Empty or too long key."),
+                              "401": error("No or unknown token."), "403": error("Token lacks feed:read."),
+                              "404": error("No person is linked to the key (a landline, a placeholder or a shared key links nobody).")},
             }
         },
         "/v1/stream": {

@@ -34,25 +34,43 @@ public enum ComplaintJSON {
 
     /// Where the verdict object and the revision number lie in a written document.
     struct Marks {
+        /// `customer.person` and `customer.person_evidence`, keys and values.
+        var person: Range<Int>
         var dedup: Range<Int>
         var revision: Range<Int>
     }
 
-    /// A verdict as a JSON object (how stores keep it beside a complaint).
+    /// A verdict as a JSON object (how stores keep it beside a complaint),
+    /// with the person it linked.
     public static func string(_ dedup: DedupInfo) -> String {
         var w = Writer(out: [])
-        write(dedup, to: &w)
+        write(dedup, to: &w, withPerson: true)
         return String(decoding: w.out, as: UTF8.self)
     }
 
-    private static func write(_ dedup: DedupInfo, to w: inout Writer) {
+    private static func write(_ dedup: DedupInfo, to w: inout Writer, withPerson: Bool = false) {
         w.open()
         w.key("cluster"); w.optional(dedup.cluster)
         w.key("of"); w.optional(dedup.of)
+        if withPerson, dedup.person != nil || !dedup.personEvidence.isEmpty {
+            writePerson(dedup.person, dedup.personEvidence, to: &w)
+        }
         w.key("score")
         if let s = dedup.score { w.double(s) } else { w.raw("null") }
         w.key("status"); w.string(dedup.status.rawValue)
         w.close()
+    }
+
+    private static func writePerson(_ person: String?, _ evidence: [PersonEvidence], to w: inout Writer) {
+        w.key("person"); w.optional(person)
+        w.key("person_evidence")
+        w.array(evidence) { w, e in
+            w.open()
+            w.key("found_in"); w.string(e.foundIn)
+            w.key("key"); w.string(e.key)
+            w.key("kind"); w.string(e.kind)
+            w.close()
+        }
     }
 
     private static func write(_ c: Complaint, contentOnly: Bool, into out: inout [UInt8], marks: inout Marks?) {
@@ -94,6 +112,12 @@ public enum ComplaintJSON {
         w.key("email"); w.optional(c.customer.email)
         w.key("handle"); w.optional(c.customer.handle)
         w.key("name"); w.optional(c.customer.name)
+        var personMark = 0..<0
+        if !contentOnly {
+            let personStart = w.out.count
+            writePerson(c.customer.person, c.customer.personEvidence, to: &w)
+            personMark = personStart..<w.out.count
+        }
         w.key("phone"); w.optional(c.customer.phone)
         w.close()
         var dedupMark = 0..<0
@@ -118,7 +142,7 @@ public enum ComplaintJSON {
             w.key("revision")
             let revisionStart = w.out.count
             w.int(c.revision)
-            marks = Marks(dedup: dedupMark, revision: revisionStart..<w.out.count)
+            marks = Marks(person: personMark, dedup: dedupMark, revision: revisionStart..<w.out.count)
         }
         w.key("schema"); w.string(c.schema)
         w.key("source_id"); w.string(c.sourceID)
@@ -167,11 +191,19 @@ public enum ComplaintJSON {
             var probe = complaint
             probe.dedup = self.complaint.dedup
             probe.revision = self.complaint.revision
+            probe.customer.person = self.complaint.customer.person
+            probe.customer.personEvidence = self.complaint.customer.personEvidence
             guard probe == self.complaint else { return nil }
-            if complaint.dedup == self.complaint.dedup, complaint.revision == self.complaint.revision { return string }
+            if probe.customer == complaint.customer, complaint.dedup == self.complaint.dedup,
+               complaint.revision == self.complaint.revision { return string }
             var w = Writer(out: [])
-            w.out.reserveCapacity(bytes.count + 128)
-            w.out.append(contentsOf: bytes[..<marks.dedup.lowerBound])
+            w.out.reserveCapacity(bytes.count + 256)
+            w.out.append(contentsOf: bytes[..<marks.person.lowerBound])
+            // The comma before `person` is in the copied bytes (it follows `name`).
+            w.markValueWritten()
+            writePerson(complaint.customer.person, complaint.customer.personEvidence, to: &w)
+            w.out.append(contentsOf: bytes[marks.person.upperBound..<marks.dedup.lowerBound])
+            w.markKeyWritten()  // the copied bytes end in `"dedup":`
             write(complaint.dedup, to: &w)
             w.out.append(contentsOf: bytes[marks.dedup.upperBound..<marks.revision.lowerBound])
             w.out.append(contentsOf: String(complaint.revision).utf8)
@@ -187,6 +219,16 @@ public enum ComplaintJSON {
 
         init(out: [UInt8]) {
             self.out = out
+        }
+
+        /// Continues after bytes copied from a document that end in a key.
+        mutating func markKeyWritten() {
+            needsComma = false
+        }
+
+        /// Continues after bytes copied from a document that end in a value.
+        mutating func markValueWritten() {
+            needsComma = true
         }
 
         mutating func open() {

@@ -19,12 +19,20 @@ public struct DedupInfo: Sendable, Equatable, Codable {
     /// resembles, from any customer (itself when it starts a cluster). Nil when
     /// no dedup stage with clustering saw it.
     public var cluster: String?
+    /// The person the stage linked the complaint to, and the evidence: kept
+    /// with the verdict (so later revisions keep them too) but shown in the
+    /// document as `customer.person` and `customer.person_evidence`, not here.
+    public var person: String?
+    public var personEvidence: [PersonEvidence] = []
 
-    public init(status: Status = .unique, of: String? = nil, score: Double? = nil, cluster: String? = nil) {
+    public init(status: Status = .unique, of: String? = nil, score: Double? = nil, cluster: String? = nil,
+                person: String? = nil, personEvidence: [PersonEvidence] = []) {
         self.status = status
         self.of = of
         self.score = score
         self.cluster = cluster
+        self.person = person
+        self.personEvidence = personEvidence
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +42,9 @@ public struct DedupInfo: Sendable, Equatable, Codable {
         score = try c.decodeIfPresent(Double.self, forKey: .score)
         // Documents stored before clustering existed have no `cluster` key.
         cluster = try c.decodeIfPresent(String.self, forKey: .cluster)
+        // Present in the stores' verdict column only (see `person`).
+        person = try c.decodeIfPresent(String.self, forKey: .person)
+        personEvidence = try c.decodeIfPresent([PersonEvidence].self, forKey: .personEvidence) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -45,6 +56,7 @@ public struct DedupInfo: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status, of, score, cluster
+        case status, of, score, cluster, person
+        case personEvidence = "person_evidence"
     }
 }

@@ -18,6 +18,7 @@ public struct GatewayCommand: AsyncParsableCommand {
             IngestCommand.self, FeedCommand.self, CheckCommand.self, ChannelsCommand.self,
             ServeCommand.self, ParseCommand.self, QuarantineCommand.self, ArchiveCommand.self, ReplayCommand.self,
             ImportCommand.self, DeliveriesCommand.self, ClustersCommand.self, DedupCommand.self, ConfigCommand.self, TokenCommand.self, TapCommand.self, PostgresCommand.self,
+            CustomersCommand.self, IdentitiesCommand.self,
         ]
     )
 

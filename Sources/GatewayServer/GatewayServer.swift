@@ -32,6 +32,8 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
     public let consoleReplays = ConsoleReplayJobs()
     /// The `[incidents]` levels in effect (a restart applies a change), shown by the console.
     public let incidents: IncidentSettings
+    /// The `[identity]` settings profiles are read with (a restart applies a change).
+    public let identity: IdentitySettings
     /// Idle live streams send a comment this often.
     public var streamHeartbeat: Duration = .seconds(15)
     public let logger: Logger
@@ -40,8 +42,9 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
     ///   configuration at start-up (for the sections only a restart applies).
     public init(pipeline: IngestPipeline<Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
                 tokens: [APIToken] = [], sinks: [SinkSettings] = [], incidents: IncidentSettings = IncidentSettings(),
-                registry: PrometheusCollectorRegistry, logger: Logger, reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
+                identity: IdentitySettings = IdentitySettings(), registry: PrometheusCollectorRegistry, logger: Logger, reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
         self.incidents = incidents
+        self.identity = identity
         let live = LiveConfiguration(channels: channels, tokens: tokens, sinks: sinks)
         self.live = live
         self.reloader = reloading.map { ConfigReloader(live: live, source: $0.source, startup: $0.startup, logger: logger) }
@@ -68,6 +71,7 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
                              trustedProxies: settings.trustedProxies, logger: logger).addRoutes(to: router)
         FeedController(store: pipeline.store, live: live, notifier: notifier, readiness: readiness, heartbeat: streamHeartbeat).addRoutes(to: router)
         AdminController(live: live, reloader: reloader).addRoutes(to: router)
+        CustomersController(store: pipeline.store, live: live, identity: identity).addRoutes(to: router)
         let access = ConsoleAccess(live: live, sessions: consoleSessions)
         ConsoleController(access: access, server: settings).addRoutes(to: router)
         ConsoleAPI(pipeline: pipeline, live: live, access: access, reloader: reloader, sources: sourceHealth, incidents: incidents,

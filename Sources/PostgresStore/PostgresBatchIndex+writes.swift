@@ -19,15 +19,18 @@ struct PendingDedupWrites {
         var cluster: Int64?
         var day: Int64
         var bands: [Int64]
+        /// Its identity keys, newline-separated.
+        var keys: String
     }
 
-    var identities: [(key: String, person: Int64)] = []
+    var identities: [String: IdentityRecord] = [:]
+    var personKeys: [(person: Int64, key: String)] = []
     private(set) var entries: [Entry] = []
     /// Where each pending entry is in `entries`, by id.
     private(set) var positions: [Int64: Int] = [:]
     var people: [(cluster: Int64, person: Int64)] = []
 
-    var isEmpty: Bool { identities.isEmpty && entries.isEmpty && people.isEmpty }
+    var isEmpty: Bool { identities.isEmpty && personKeys.isEmpty && entries.isEmpty && people.isEmpty }
 
     mutating func append(_ entry: Entry) {
         positions[entry.id] = entries.count
@@ -125,7 +128,7 @@ extension PostgresBatchIndex {
     /// Reads the stored clusters among `ids` (a lone complaint has no row).
     private func readClusters(_ ids: [Int64]) throws {
         // The batch's customers already known to the store: which of them each cluster counts.
-        let known = Array(Set(personOf.values).subtracting(createdPersons))
+        let known = Array(Set(records.values.compactMap(\.person)).subtracting(createdPersons))
         // A cluster of up to `wholeClusterPeople` customers is read whole (one range
         // of the index); a larger one only for the batch's customers. With each, its
         // customers' latest complaints since the batch's mass-complaint window opened.
@@ -171,25 +174,22 @@ extension PostgresBatchIndex {
     func flush() throws {
         let dirty = clusters.filter(\.value.dirty)
         guard !pending.isEmpty || !dirty.isEmpty else { return }
-        if !pending.identities.isEmpty {
-            try tx.execute("""
-                INSERT INTO dedup_identities (key, person) SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT DO NOTHING
-                """, [pending.identities.map(\.key), pending.identities.map(\.person)])
-        }
+        try PostgresIdentityRows.save(pending.identities, tx: tx)
+        try PostgresIdentityRows.insertPersonKeys(pending.personKeys, tx: tx)
         let entries = pending.entries
         if !entries.isEmpty {
             // NULLs travel as 0 and "" (no entry, person or cluster id is 0).
             try tx.execute("""
-                INSERT INTO dedup_entries (id, complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
+                INSERT INTO dedup_entries (id, complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands, keys)
                 SELECT id, complaint_id, NULLIF(person, 0), at, text_hash, signature, facts, status, NULLIF(root, ''),
-                       NULLIF(cluster, 0), bands
+                       NULLIF(cluster, 0), bands, keys
                 FROM unnest($1::int8[], $2::text[], $3::int8[], $4::float8[], $5::int8[], $6::bytea[], $7::text[], $8::text[],
-                            $9::text[], $10::int8[], $11::bytea[])
-                     AS t(id, complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
+                            $9::text[], $10::int8[], $11::bytea[], $12::text[])
+                     AS t(id, complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands, keys)
                 """, [entries.map(\.id), entries.map(\.complaintID), entries.map { $0.person ?? 0 }, entries.map(\.at),
                       entries.map(\.textHash), entries.map { ByteBuffer(data: $0.signature) }, entries.map(\.facts),
                       entries.map(\.status), entries.map { $0.root ?? "" }, entries.map { $0.cluster ?? 0 },
-                      entries.map { ByteBuffer(data: BandKeyBytes.encode($0.bands)) }])
+                      entries.map { ByteBuffer(data: BandKeyBytes.encode($0.bands)) }, entries.map(\.keys)])
             // New entries: no row can exist yet, and each entry's keys are made
             // distinct here, so a plain insert (ON CONFLICT doubled its cost).
             let bands = entries.flatMap { entry in Set(entry.bands).map { (entry.day, $0, entry.id) } }

@@ -33,10 +33,12 @@ final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
     var raised: [IncidentRaise] = []
     var pending = PendingDedupWrites()
 
-    // What is known about identities: `personOf` answers for the keys in
-    // `knownKeys` (absent there = no person yet).
-    var personOf: [String: Int64] = [:]
+    // What is known about identities: `records` answers for the keys in
+    // `knownKeys` (absent there = no row yet).
+    var records: [String: IdentityRecord] = [:]
     var knownKeys: Set<String> = []
+    var personKeys: [Int64: String] = [:]
+    var salt: String?
     /// Persons created in this batch: nothing of theirs is stored yet.
     var createdPersons: Set<Int64> = []
     /// Each prefetched person's stored entries within `prefetchWindow`, newest
@@ -74,12 +76,9 @@ final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
     func prefetch(_ reads: DedupReads) throws {
         customersSince = reads.customersSince.timeIntervalSince1970
         guard !reads.identityKeys.isEmpty else { return try prefetchClusters(reads) }
-        for row in try tx.rows("SELECT key, person FROM dedup_identities WHERE key = ANY($1)", [reads.identityKeys]) {
-            let cells = row.makeRandomAccess()
-            personOf[try cells.required(0, String.self)] = try cells.required(1, Int64.self)
-        }
+        records.merge(try PostgresIdentityRows.identities(reads.identityKeys, tx: tx)) { $1 }
         knownKeys.formUnion(reads.identityKeys)
-        let persons = Array(Set(personOf.values))
+        let persons = Array(Set(records.values.compactMap { $0.shared ? nil : $0.person }))
         for person in persons { storedByPerson[person] = [] }
         prefetchWindow = reads.window
         if !persons.isEmpty {
@@ -98,42 +97,13 @@ final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
         try prefetchClusters(reads)
     }
 
-    func person(linking keys: [String]) throws -> Int64? {
-        guard !keys.isEmpty else { return nil }
-        let unknown = keys.filter { !knownKeys.contains($0) }
-        if !unknown.isEmpty {
-            for row in try tx.rows("SELECT key, person FROM dedup_identities WHERE key = ANY($1)", [unknown]) {
-                let cells = row.makeRandomAccess()
-                personOf[try cells.required(0, String.self)] = try cells.required(1, Int64.self)
-            }
-            knownKeys.formUnion(unknown)
-        }
-        let persons = Array(Set(keys.compactMap { personOf[$0] })).sorted()
-        let target: Int64
-        if let smallest = persons.first {
-            target = smallest
-            if persons.count > 1 { try merge(persons.dropFirst(), into: target) }
-        } else {
-            target = try personIDs.next(tx)
-            createdPersons.insert(target)
-        }
-        for key in keys where personOf[key] == nil {
-            pending.identities.append((key, target))
-            personOf[key] = target
-            knownKeys.insert(key)
-        }
-        return target
-    }
-
-    /// One complaint carries identities of two persons: they are one customer.
-    /// Rare; written through at once, after what is pending, and everything
-    /// known here about persons and clusters is read again afterwards.
-    private func merge(_ others: ArraySlice<Int64>, into target: Int64) throws {
-        try flush()
-        try PostgresDedupIndex.merge(others, into: target, tx: tx)
-        personOf = [:]
+    /// Everything known here about persons and clusters is read again after a
+    /// merge or a split, which are written through at once.
+    func forgetPersons() {
+        records = [:]
         knownKeys = []
         createdPersons = []
+        personKeys = [:]
         storedByPerson = [:]
         truncated = []
         prefetchWindow = nil
@@ -232,7 +202,7 @@ final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
             id: id, complaintID: new.complaintID, person: new.person, at: at.timeIntervalSince1970, textHash: f.textHash,
             signature: SignatureBytes.encode(f.signature), facts: facts, status: new.dedup.status.rawValue,
             root: new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }, cluster: new.cluster,
-            day: Self.day(f.at), bands: f.bandKeys))
+            day: Self.day(f.at), bands: f.bandKeys, keys: f.identityKeys.joined(separator: "\n")))
         var membership = ClusterMembership(entry: id, cluster: id, clusterComplaintID: new.complaintID, size: 1)
         if let cluster = new.cluster {
             var state = try clusterState(cluster)

@@ -53,7 +53,7 @@ extension PostgresComplaintStore: DedupAdmin {
                 let complaint = try decoder.decode(Complaint.self, from: Data(try c.required(3, String.self).utf8))
                 let stored: String? = try c.at(2)
                 return RebuildItem(id: try c.required(1), verdict: stored == nil ? complaint.dedup : DedupInfo(storedText: stored),
-                                   features: DedupFeatures(of: complaint))
+                                   features: stage.features(of: complaint))
             }
             try await transaction { tx in
                 try tx.execute(Self.commitLock)

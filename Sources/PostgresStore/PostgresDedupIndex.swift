@@ -35,44 +35,45 @@ final class PostgresDedupIndex: DedupIndex, PostgresIncidentIndex {
         Int64((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
-    func person(linking keys: [String]) throws -> Int64? {
-        guard !keys.isEmpty else { return nil }
-        var known: [String: Int64] = [:]
-        for row in try tx.rows("SELECT key, person FROM dedup_identities WHERE key = ANY($1)", [keys]) {
-            let cells = row.makeRandomAccess()
-            known[try cells.required(0, String.self)] = try cells.required(1, Int64.self)
-        }
-        let persons = Array(Set(known.values)).sorted()
-        let target: Int64
-        if let smallest = persons.first {
-            target = smallest
-            // One complaint carries identities of two persons: they are one customer.
-            try Self.merge(persons.dropFirst(), into: target, tx: tx)
-        } else {
-            guard let next = try tx.scalar(Int64.self, "SELECT nextval('dedup_persons')") else {
-                throw PostgresStoreError("dedup_persons returned nothing")
-            }
-            target = next
-        }
-        let missing = keys.filter { known[$0] == nil }
-        if !missing.isEmpty {
-            try tx.execute("INSERT INTO dedup_identities (key, person) SELECT k, $2 FROM unnest($1::text[]) k ON CONFLICT DO NOTHING",
-                           [missing, target])
-        }
-        return target
+    func identities(_ keys: [String]) throws -> [String: IdentityRecord] {
+        try PostgresIdentityRows.identities(keys, tx: tx)
     }
 
-    /// Makes persons `others` one with `target`: their identities, entries and cluster memberships.
-    static func merge(_ others: some Sequence<Int64>, into target: Int64, tx: BlockingTransaction) throws {
-        for other in others {
-            try tx.execute("UPDATE dedup_identities SET person = $1 WHERE person = $2", [target, other])
-            try tx.execute("UPDATE dedup_entries SET person = $1 WHERE person = $2", [target, other])
-            try tx.execute("""
-                INSERT INTO dedup_cluster_people (cluster, person)
-                SELECT cluster, $1 FROM dedup_cluster_people WHERE person = $2 ON CONFLICT DO NOTHING
-                """, [target, other])
-            try tx.execute("DELETE FROM dedup_cluster_people WHERE person = $1", [other])
-        }
+    func save(_ records: [String: IdentityRecord]) throws {
+        try PostgresIdentityRows.save(records, tx: tx)
+    }
+
+    func newPerson(key: String) throws -> Int64 {
+        let person = try PostgresIdentityRows.nextPerson(tx: tx)
+        try PostgresIdentityRows.insertPersonKeys([(person, key)], tx: tx)
+        return person
+    }
+
+    func merge(_ others: [Int64], into target: Int64) throws {
+        try PostgresIdentityRows.merge(others, into: target, tx: tx)
+    }
+
+    func identities(ofPerson person: Int64) throws -> [String: IdentityRecord] {
+        try PostgresIdentityRows.identities(ofPerson: person, tx: tx)
+    }
+
+    func entryKeys(ofPerson person: Int64) throws -> [Int64: [String]] {
+        try PostgresIdentityRows.entryKeys(ofPerson: person, tx: tx)
+    }
+
+    func reassign(person: Int64, identities: [String: Int64], entries: [Int64: Int64?]) throws {
+        try PostgresIdentityRows.reassign(person: person, identities: identities, entries: entries, tx: tx)
+    }
+
+    func personKey(_ person: Int64, founding: () throws -> String) throws -> String {
+        if let key = try PostgresIdentityRows.personKey(person, tx: tx) { return key }
+        let key = PersonKey.make(founding: try founding(), salt: try personSalt())
+        try PostgresIdentityRows.insertPersonKeys([(person, key)], tx: tx)
+        return key
+    }
+
+    func personSalt() throws -> String {
+        try PostgresIdentityRows.salt(tx: tx)
     }
 
     func entries(person: Int64, in interval: ClosedRange<Date>, limit: Int) throws -> [DedupEntry] {
@@ -122,10 +123,11 @@ final class PostgresDedupIndex: DedupIndex, PostgresIncidentIndex {
         let at = f.at.timeIntervalSince1970
         let root = new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }
         guard let id = try tx.scalar(Int64.self, """
-            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
+            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands, keys)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
             """, [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
-                  f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster, BandKeyBytes.encode(f.bandKeys)]) else {
+                  f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster, BandKeyBytes.encode(f.bandKeys),
+                  f.identityKeys.joined(separator: "\n")]) else {
             throw PostgresStoreError("dedup entry insert returned no id")
         }
         lastEntry = id
@@ -181,7 +183,7 @@ final class PostgresDedupIndex: DedupIndex, PostgresIncidentIndex {
 
     /// Empties the index (before a rebuild).
     static func clear(_ tx: BlockingTransaction) throws {
-        try tx.execute("TRUNCATE dedup_identities, dedup_entries, dedup_bands, dedup_clusters, dedup_cluster_people")
+        try tx.execute("TRUNCATE dedup_identities, dedup_entries, dedup_bands, dedup_clusters, dedup_cluster_people, dedup_person_keys")
         try tx.execute("UPDATE complaints SET dedup_entry = NULL WHERE dedup_entry IS NOT NULL")
     }
 }

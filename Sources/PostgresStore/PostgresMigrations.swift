@@ -211,5 +211,14 @@ enum PostgresMigrations {
             "CREATE TABLE store_identity (id text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())",
             "INSERT INTO store_identity (id) VALUES (md5(random()::text || clock_timestamp()::text))",
         ]),
+        // Identities that link, shared keys and person keys (see SQLite's v11).
+        Migration(version: 7, name: "identities that link, shared keys, person keys", statements: [
+            "ALTER TABLE dedup_identities ADD COLUMN partners text NOT NULL DEFAULT ''",
+            "ALTER TABLE dedup_identities ADD COLUMN shared boolean NOT NULL DEFAULT false",
+            "ALTER TABLE dedup_entries ADD COLUMN keys text NOT NULL DEFAULT ''",
+            "CREATE TABLE dedup_person_keys (person bigint PRIMARY KEY, key text NOT NULL UNIQUE, merged_into bigint)",
+            "CREATE TABLE dedup_salt (salt text NOT NULL)",
+            "INSERT INTO dedup_salt (salt) VALUES (replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))",
+        ]),
     ]
 }

@@ -62,7 +62,7 @@ extension SQLiteComplaintStore: DedupAdmin {
                 let document: String = row["document"]
                 let complaint = try decoder.decode(Complaint.self, from: Data(document.utf8))
                 let stored: String? = row["dedup"]
-                return (row["id"], stored == nil ? complaint.dedup : DedupInfo(storedText: stored), DedupFeatures(of: complaint))
+                return (row["id"], stored == nil ? complaint.dedup : DedupInfo(storedText: stored), stage.features(of: complaint))
             }
             try await guarded {
                 try await write { [workingSet] db in

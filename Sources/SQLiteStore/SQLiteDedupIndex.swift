@@ -61,40 +61,6 @@ final class SQLiteDedupIndex: CommitDedupIndex {
         Int64((date.timeIntervalSince1970 / secondsPerDay).rounded(.down))
     }
 
-    func person(linking keys: [String]) throws -> Int64? {
-        guard !keys.isEmpty else { return nil }
-        let find = try db.cachedStatement(sql: "SELECT person FROM dedup_identities WHERE key = ?")
-        var persons: [Int64] = []
-        var missing: [String] = []
-        for key in keys {
-            if let p = try Int64.fetchOne(find, arguments: [key]) {
-                if !persons.contains(p) { persons.append(p) }
-            } else {
-                missing.append(key)
-            }
-        }
-        let target: Int64
-        if let smallest = persons.min() {
-            target = smallest
-            // One complaint carries identities of two persons: they are one customer.
-            // Rare, and touches only the merged person's rows (indexed by person).
-            for other in persons where other != target {
-                try db.execute(sql: "UPDATE dedup_identities SET person = ? WHERE person = ?", arguments: [target, other])
-                try db.execute(sql: "UPDATE dedup_entries SET person = ? WHERE person = ?", arguments: [target, other])
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO dedup_cluster_people (cluster, person)
-                    SELECT cluster, ? FROM dedup_cluster_people WHERE person = ?
-                    """, arguments: [target, other])
-                try db.execute(sql: "DELETE FROM dedup_cluster_people WHERE person = ?", arguments: [other])
-            }
-        } else {
-            target = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(person), 0) + 1 FROM dedup_identities")) ?? 1
-        }
-        let insert = try db.cachedStatement(sql: "INSERT INTO dedup_identities (key, person) VALUES (?, ?)")
-        for key in missing { try insert.execute(arguments: [key, target]) }
-        return target
-    }
-
     private static let entryColumns = """
         e.id, e.complaint_id, e.person, e.at, e.text_hash, e.signature, e.facts,
         COALESCE(e.root, e.complaint_id) AS root, COALESCE(e.cluster, e.id) AS cluster_entry,
@@ -232,11 +198,11 @@ final class SQLiteDedupIndex: CommitDedupIndex {
         let at = f.at.timeIntervalSince1970
         let root = new.dedup.of.flatMap { $0 == new.complaintID ? nil : $0 }
         try db.cachedStatement(sql: """
-            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO dedup_entries (complaint_id, person, at, text_hash, signature, facts, status, root, cluster, bands, keys)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [new.complaintID, new.person, at, f.textHash, SignatureBytes.encode(f.signature),
                                      f.facts.joined(separator: ","), new.dedup.status.rawValue, root, new.cluster,
-                                     BandKeyBytes.encode(f.bandKeys)])
+                                     BandKeyBytes.encode(f.bandKeys), f.identityKeys.joined(separator: "\n")])
         let id = db.lastInsertedRowID
         lastEntry = id
         if !f.bandKeys.isEmpty {
@@ -316,7 +282,7 @@ final class SQLiteDedupIndex: CommitDedupIndex {
     static func clear(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM dedup_identities; DELETE FROM dedup_entries; DELETE FROM dedup_bands;
-            DELETE FROM dedup_clusters; DELETE FROM dedup_cluster_people;
+            DELETE FROM dedup_clusters; DELETE FROM dedup_cluster_people; DELETE FROM dedup_person_keys;
             UPDATE complaints SET dedup_entry = NULL;
             """)
     }

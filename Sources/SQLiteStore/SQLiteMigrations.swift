@@ -240,6 +240,27 @@ enum SQLiteMigrations {
                 INSERT INTO store_identity (id, created_at) VALUES (lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
                 """)
         }
+        m.registerMigration("v11: identities that link, shared keys, person keys") { db in
+            try db.execute(sql: """
+                -- The other keys each key was seen with (newline-separated, at most one
+                -- more than [identity] shared_key_identities) and whether it is shared:
+                -- a shared key links nobody (IdentityLinker).
+                ALTER TABLE dedup_identities ADD COLUMN partners TEXT NOT NULL DEFAULT '';
+                ALTER TABLE dedup_identities ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+                -- The identity keys of each entry, to split a person again.
+                ALTER TABLE dedup_entries ADD COLUMN keys TEXT NOT NULL DEFAULT '';
+                -- Each person's public key (customer.person); a merged person's key
+                -- keeps answering, for the person it was merged into.
+                CREATE TABLE dedup_person_keys (
+                    person INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    merged_into INTEGER
+                );
+                -- The secret person keys are made with (PersonKey): never shown.
+                CREATE TABLE dedup_salt (salt TEXT NOT NULL);
+                INSERT INTO dedup_salt (salt) VALUES (lower(hex(randomblob(32))));
+                """)
+        }
         return m
     }
 }

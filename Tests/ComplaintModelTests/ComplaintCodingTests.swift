@@ -30,7 +30,7 @@ struct ComplaintCodingTests {
         #expect(json["occurred_at"] as? String == "2025-11-20T01:15:02Z")
         let customer = try #require(json["customer"] as? [String: Any])
         #expect(customer["email"] is NSNull)
-        #expect(customer.keys.sorted() == ["account_id", "email", "handle", "name", "phone"])
+        #expect(customer.keys.sorted() == ["account_id", "email", "handle", "name", "person", "person_evidence", "phone"])
         let attributes = try #require(json["attributes"] as? [String: Any])
         #expect(attributes["duration_seconds"] as? Int == 405)
         #expect(attributes["vip"] as? Bool == true)

@@ -14,7 +14,7 @@ struct ChannelsCommand: AsyncParsableCommand {
         print("Sections:")
         let sections: [(String, [OptionSpec])] = [
             ("[server]", ServerSettings.options), ("[storage]", StorageSettings.options),
-            ("[archive]", ArchiveSettings.options), ("[dedup]", DedupSettings.options), ("[incidents]", IncidentSettings.options),
+            ("[archive]", ArchiveSettings.options), ("[dedup]", DedupSettings.options), ("[incidents]", IncidentSettings.options), ("[identity]", IdentitySettings.options),
             ("[[token]]", APIToken.options), ("[[sink]]", SinkSettings.options),
         ]
         for (name, options) in sections {

@@ -51,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let server = GatewayServer(pipeline: pipeline, channels: env.channels, settings: settings,
                                        tokens: env.config.tokens, sinks: env.config.sinks, incidents: env.config.dedup.incidents,
+                                       identity: env.config.dedup.identity,
                                        registry: registry, logger: logger,
                                        reloading: (source: source, startup: env.config))
             let host = settings.host

@@ -27,7 +27,7 @@ public struct ConfigLoader: Sendable {
         case reloading
     }
 
-    static let topLevelKeys = ["server", "storage", "archive", "dedup", "incidents", "token", "sink", "channel"]
+    static let topLevelKeys = ["server", "storage", "archive", "dedup", "incidents", "identity", "token", "sink", "channel"]
     static let channelNamePattern = "letters, digits, '-' and '_'"
 
     public init(registry: PluginRegistry, servingSecrets: ServingSecrets = .required) {
@@ -102,6 +102,7 @@ public struct ConfigLoader: Sendable {
         let server = ServerSettings.parse(table("server", ServerSettings.options), problem: report)
         var dedup = DedupSettings.parse(table("dedup", DedupSettings.options), problem: report)
         dedup.incidents = IncidentSettings.parse(table("incidents", IncidentSettings.options), problem: report)
+        dedup.identity = IdentitySettings.parse(table("identity", IdentitySettings.options), problem: report)
         let tokens = APIToken.parse(tableArray("token", APIToken.options, in: root, problem: problem),
                                     baseDirectory: baseDirectory, problem: report, secretProblem: secretReport)
         let sinks = SinkSettings.parse(tableArray("sink", SinkSettings.options, in: root, problem: problem),

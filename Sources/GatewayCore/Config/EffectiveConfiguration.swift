@@ -23,7 +23,7 @@ public struct EffectiveConfiguration: Sendable {
         var out: [String] = []
         let sections: [(String, [OptionSpec])] = [
             ("server", ServerSettings.options), ("storage", StorageSettings.options),
-            ("archive", ArchiveSettings.options), ("dedup", DedupSettings.options), ("incidents", IncidentSettings.options),
+            ("archive", ArchiveSettings.options), ("dedup", DedupSettings.options), ("incidents", IncidentSettings.options), ("identity", IdentitySettings.options),
         ]
         for (name, options) in sections {
             out.append("[\(name)]")

@@ -6,7 +6,9 @@ import ComplaintModel
 ///
 /// In order, for a complaint not stored before:
 /// 1. its customer's identities are linked into one person (an email and a
-///    phone on one web form make a later call from that phone the same person);
+///    phone on one web form make a later call from that phone the same person;
+///    see `IdentityRules` for which keys link and `IdentityLinker` for how a
+///    shared key is kept from joining two customers);
 /// 2. the person's complaints within `window` are compared: the same
 ///    normalized text is a `duplicate`; text similar at or above
 ///    `nearDuplicateThreshold` whose numbers do not contradict is a
@@ -31,13 +33,22 @@ public struct ComplaintDedupStage: DedupStage {
     /// Most recent entries taken from each LSH bucket per lookup.
     public var perBandLimit = 4
 
+    /// Which identities link (`[identity]`).
+    public let identity: IdentityRules
+
     public init(settings: DedupSettings = DedupSettings()) {
         self.settings = settings
+        identity = IdentityRules(settings: settings.identity)
     }
 
     public func features(of incoming: NormalizedComplaint) -> DedupFeatures? {
         guard settings.enabled else { return nil }
-        return DedupFeatures(of: incoming.complaint)
+        return features(of: incoming.complaint)
+    }
+
+    /// The features of a complaint as this stage's rules see it.
+    public func features(of complaint: Complaint) -> DedupFeatures {
+        DedupFeatures(of: complaint, rules: identity)
     }
 
     public func decide(_ incoming: NormalizedComplaint, features: DedupFeatures?, existing: StoredVersion?,
@@ -45,7 +56,14 @@ public struct ComplaintDedupStage: DedupStage {
         let exact = ExactDedupStage().decide(incoming, features: (), existing: existing, index: index)
         guard case .insert(var complaint) = exact, let features else { return exact }
         complaint.dedup = try verdict(for: complaint.id, features: features, index: index)
+        complaint.customer.person = complaint.dedup.person
+        complaint.customer.personEvidence = complaint.dedup.personEvidence
         return .insert(complaint)
+    }
+
+    /// Links the complaint's identities (see `IdentityLinker`).
+    func person(of features: DedupFeatures, index: some DedupIndex) throws -> (person: PersonLink, evidence: [PersonEvidence])? {
+        try IdentityLinker(sharedAbove: settings.identity.sharedKeyIdentities).link(features.evidence, index: index)
     }
 
     public func reads(_ features: [DedupFeatures?]) -> DedupReads? {
@@ -69,10 +87,11 @@ public struct ComplaintDedupStage: DedupStage {
 
     /// Decides and records the verdict of a complaint stored for the first time.
     public func verdict(for id: String, features: DedupFeatures, index: some DedupIndex) throws -> DedupInfo {
-        let person = try index.person(linking: features.identityKeys)
+        let linked = try person(of: features, index: index)
+        let person = linked?.person.id
+        var info = DedupInfo(person: linked?.person.key, personEvidence: linked?.evidence ?? [])
         // Nothing to compare without text: the identities are linked, the complaint stands alone.
-        guard features.hasText else { return DedupInfo() }
-        var info = DedupInfo()
+        guard features.hasText else { return info }
         var joined: DedupEntry? = nil
         if let person {
             let window = features.at.addingTimeInterval(-settings.window)...features.at.addingTimeInterval(settings.window)
@@ -90,10 +109,13 @@ public struct ComplaintDedupStage: DedupStage {
                 }
             }
             if let same {
-                info = DedupInfo(status: .duplicate, of: same.root)
+                info.status = .duplicate
+                info.of = same.root
                 joined = same
             } else if let best {
-                info = DedupInfo(status: .nearDuplicate, of: best.entry.root, score: (best.score * 1000).rounded() / 1000)
+                info.status = .nearDuplicate
+                info.of = best.entry.root
+                info.score = (best.score * 1000).rounded() / 1000
                 joined = best.entry
             }
         }
@@ -106,9 +128,12 @@ public struct ComplaintDedupStage: DedupStage {
     /// that cluster is already in the index.
     public func reindex(id: String, verdict: DedupInfo, features: DedupFeatures, cluster: DedupEntry?,
                         index: some DedupIndex) throws -> DedupInfo {
-        let person = try index.person(linking: features.identityKeys)
-        guard features.hasText else { return verdict }
+        let linked = try person(of: features, index: index)
+        let person = linked?.person.id
         var info = verdict
+        info.person = linked?.person.key
+        info.personEvidence = linked?.evidence ?? []
+        guard features.hasText else { return info }
         info.cluster = try place(id: id, person: person, features: features, verdict: verdict,
                                  joining: cluster, startsOwn: verdict.cluster == id, index: index)
         return info

@@ -6,8 +6,11 @@ import ComplaintModel
 /// store's write lock: identity keys, and a fingerprint of the text at three
 /// levels of tolerance (exact hash, MinHash signature, LSH band keys).
 public struct DedupFeatures: Sendable, Equatable {
-    /// The customer's identities (`email:`, `phone:`, `handle:`, `account:`).
-    public var identityKeys: [String]
+    /// The customer's identities that may link (`email:`, `phone:`,
+    /// `handle:`, `account:`), strongest first; see `IdentityRules`.
+    public var identityKeys: [String] { evidence.map(\.key) }
+    /// The same with their kinds and where each was found.
+    public var evidence: [PersonEvidence]
     /// Hash of the normalized text: equal hashes are the same text.
     public var textHash: Int64
     /// Whether there is any text to compare (an empty body matches nothing).
@@ -31,8 +34,8 @@ public struct DedupFeatures: Sendable, Equatable {
     /// buckets hold similar texts and the few newest of each are enough.
     public static let bands = 25
 
-    public init(identityKeys: [String], textHash: Int64, hasText: Bool, signature: [UInt16], facts: [String], bandKeys: [Int64], at: Date) {
-        self.identityKeys = identityKeys
+    public init(evidence: [PersonEvidence], textHash: Int64, hasText: Bool, signature: [UInt16], facts: [String], bandKeys: [Int64], at: Date) {
+        self.evidence = evidence
         self.textHash = textHash
         self.hasText = hasText
         self.signature = signature
@@ -43,11 +46,11 @@ public struct DedupFeatures: Sendable, Equatable {
 
     /// The features of a complaint: its body (its subject when the body is
     /// empty); no text when the channel wrote the body (`Complaint.generatedBodyAttribute`).
-    public init(of complaint: Complaint) {
+    public init(of complaint: Complaint, rules: IdentityRules = IdentityRules()) {
         let text = !complaint.hasCustomerText ? "" : complaint.body.isEmpty ? (complaint.subject ?? "") : complaint.body
         let normalized = DedupText.normalize(text)
         let full = MinHashSignature(normalized: normalized)
-        self.init(identityKeys: Self.identityKeys(of: complaint.customer),
+        self.init(evidence: rules.identities(of: complaint),
                   textHash: Self.hash(normalized),
                   hasText: !normalized.isEmpty,
                   signature: full.values.map { UInt16(truncatingIfNeeded: $0) },
@@ -58,17 +61,18 @@ public struct DedupFeatures: Sendable, Equatable {
 
     /// Keys under which one customer is known. Emails are compared lower-cased,
     /// phones in E.164 (as the normalizer stores them), handles lower-cased.
-    public static func identityKeys(of customer: Customer) -> [String] {
-        var keys: [String] = []
+    /// Each with the field it came from.
+    public static func identityKeys(of customer: Customer) -> [(key: String, field: String)] {
+        var keys: [(String, String)] = []
         if let email = customer.email?.trimmingCharacters(in: .whitespaces).lowercased(), email.contains("@") {
-            keys.append("email:" + email)
+            keys.append(("email:" + email, "customer.email"))
         }
-        if let phone = customer.phone, !phone.isEmpty { keys.append("phone:" + phone) }
+        if let phone = customer.phone, !phone.isEmpty { keys.append(("phone:" + phone, "customer.phone")) }
         if let handle = customer.handle?.trimmingCharacters(in: .whitespaces).lowercased(), !handle.isEmpty {
-            keys.append("handle:" + handle)
+            keys.append(("handle:" + handle, "customer.handle"))
         }
         if let account = customer.accountID?.trimmingCharacters(in: .whitespaces), !account.isEmpty {
-            keys.append("account:" + account)
+            keys.append(("account:" + account, "customer.account_id"))
         }
         return keys
     }

@@ -7,12 +7,7 @@ import ComplaintModel
 ///
 /// Every lookup is an index seek bounded by a limit, never a scan: the cost
 /// of a decision does not grow with the number of stored complaints.
-public protocol DedupIndex {
-    /// Links `keys` (a complaint's identities) into one person and returns its
-    /// id; two persons known apart are merged when a complaint carries keys of
-    /// both. Nil when `keys` is empty.
-    func person(linking keys: [String]) throws -> Int64?
-
+public protocol DedupIndex: IdentityIndex {
     /// The person's entries received within `interval`, newest first.
     func entries(person: Int64, in interval: ClosedRange<Date>, limit: Int) throws -> [DedupEntry]
 

@@ -20,6 +20,8 @@ public struct DedupSettings: Sendable, Equatable {
     public var massComplaintWindow: TimeInterval = 3_600
     /// The `[incidents]` levels: decided with the clusters, in the same transaction.
     public var incidents = IncidentSettings()
+    /// The `[identity]` table: which identities link complaints into one person.
+    public var identity = IdentitySettings()
 
     public init() {}
 }

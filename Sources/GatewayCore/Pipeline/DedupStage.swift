@@ -107,6 +107,9 @@ public struct ExactDedupStage: DedupStage {
         var revised = incoming.complaint
         revised.revision = existing.revision + 1
         revised.dedup = existing.dedup
+        // Who it is was decided with the first revision, like its verdict.
+        revised.customer.person = existing.dedup.person
+        revised.customer.personEvidence = existing.dedup.personEvidence
         return .revise(revised)
     }
 }

@@ -26,6 +26,11 @@ public enum PIIMask {
         masked.customer.name = complaint.customer.name.map(name)
         masked.customer.handle = complaint.customer.handle.map { _ in hidden }
         masked.customer.accountID = complaint.customer.accountID.map { _ in hidden }
+        masked.customer.personEvidence = complaint.customer.personEvidence.map { evidence in
+            var e = evidence
+            e.key = identityKey(evidence.key)
+            return e
+        }
         masked.subject = complaint.subject.map(scrubber.scrub)
         masked.body = scrubber.scrub(complaint.body)
         var attributes: [String: AttributeValue] = [:]
@@ -54,6 +59,19 @@ public enum PIIMask {
     public static func identifiers(of complaint: Complaint) -> [String] {
         [complaint.customer.name, complaint.customer.handle, complaint.customer.accountID, complaint.customer.email,
          complaint.customer.phone].compactMap { $0 }
+            + complaint.customer.personEvidence.compactMap { $0.key.split(separator: ":", maxSplits: 1).last.map(String.init) }
+    }
+
+    /// An identity key (`phone:+8613800138000`) with its value masked as the
+    /// customer field of its kind is (`phone:+861****8000`).
+    public static func identityKey(_ key: String) -> String {
+        let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return hidden }
+        switch parts[0] {
+        case "phone": return "phone:" + phone(parts[1])
+        case "email": return "email:" + email(parts[1])
+        default: return parts[0] + ":" + hidden
+        }
     }
 
     static func email(_ value: String) -> String {

@@ -6,4 +6,4 @@
 /// `StorePing`, the group committer a `ComplaintCommitter`. The pipeline,
 /// which drives a whole input, holds `any ComplaintStore`.
 public protocol ComplaintStore: IngestionLedger, ComplaintCommitter, FeedReader, SinkLedger, QuarantineLedger, ReplayLedger,
-    ArchiveManifest, DedupAdmin, WorkLeases, StorePing {}
+    ArchiveManifest, DedupAdmin, PersonDirectory, WorkLeases, StorePing {}

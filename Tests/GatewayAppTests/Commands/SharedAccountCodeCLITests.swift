@@ -22,7 +22,7 @@ struct SharedAccountCodeCLITests {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func statuses(accountcode: String?) async throws -> [String: Int] {
+    static func statuses(accountcode: String?, then: (TemporaryDirectory) async throws -> Void = { _ in }) async throws -> [String: Int] {
         let dir = try TemporaryDirectory("accountcode")
         try FileManager.default.createDirectory(at: dir.path("drop"), withIntermediateDirectories: true)
         _ = try dir.write("drop/Master.csv", masterCSV())
@@ -51,6 +51,7 @@ struct SharedAccountCodeCLITests {
             #expect(account == nil || account is NSNull || accountcode == "account_id")
             if accountcode == nil { #expect((data?["attributes"] as? [String: Any])?["accountcode"] != nil) }
         }
+        try await then(dir)
         return counts
     }
 
@@ -61,8 +62,25 @@ struct SharedAccountCodeCLITests {
 
     @Test("accountcode = \"account_id\" is the admin's explicit choice, for PBXs that fill it per customer")
     func explicitMapping() async throws {
-        let counts = try await Self.statuses(accountcode: "account_id")
+        let counts = try await Self.statuses(accountcode: "account_id") { dir in
+            let shared = try await CLITests.run(["identities", "shared", "--pii"], in: dir.url)
+            #expect(shared.status == 0, "\(shared.stderr)")
+            #expect(shared.lines == (0..<4).map { "account:trunk-\($0)  account" })
+            let masked = try await CLITests.run(["identities", "shared"], in: dir.url)
+            #expect(masked.lines == Array(repeating: "account:***  account", count: 4))
+            // A caller is a person of their own, with the profile to show it.
+            let profile = try await CLITests.run(["customers", "show", "+86 139 0000 0150", "--json", "--pii"], in: dir.url)
+            #expect(profile.status == 0, "\(profile.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(profile.stdout.utf8)) as? [String: Any]
+            #expect((object?["identities"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["phone:+8613900000150"])
+            #expect(object?["complaints"] as? Int == 1)
+            let nobody = try await CLITests.run(["customers", "show", "account:trunk-1"], in: dir.url)
+            #expect(nobody.status == 1)
+            #expect(nobody.stderr.contains("shared key links nobody"))
+        }
         #expect(counts.values.reduce(0, +) == 200)
-        #expect((counts["duplicate"] ?? 0) > 0, "a code shared by callers links them: why it is not the default (\(counts))")
+        // Each code joins at most [identity] shared_key_identities callers before it is
+        // found shared; from then on it links nobody, and those callers are apart again.
+        #expect((counts["unique"] ?? 0) >= 200 - 4 * 3, "\(counts)")
     }
 }

@@ -71,7 +71,7 @@ struct ConfigLoaderTests {
     func unknownSection() {
         let problems = TestChannels.problems("[storag]\npath = \"x\"\n\n[storage]\nengine = \"sqlite\"\n")
         #expect(problems.map(\.line) == [1, 5])
-        #expect(problems[0].message.contains("unknown section (did you mean \"storage\"?); allowed: server, storage, archive, dedup, incidents, token, sink, channel"))
+        #expect(problems[0].message.contains("unknown section (did you mean \"storage\"?); allowed: server, storage, archive, dedup, incidents, identity, token, sink, channel"))
         #expect(problems[1].message.contains("unknown key \"engine\"; allowed"), "nothing near enough to suggest")
     }
 

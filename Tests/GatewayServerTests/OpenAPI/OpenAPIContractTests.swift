@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GatewayTestSupport
 import Testing
 
@@ -23,7 +24,7 @@ struct OpenAPIContractTests {
         let config = ServerFixture.formChannel.replacingOccurrences(of: "\"1000/second\"", with: "\"12/minute\"") + TestTokens.config
         let f = try ServerFixture(config: config)
         var observed: [OpenAPIValidator.Observed] = []
-        try await f.withServer { base in
+        try await f.withServer(dedup: ComplaintDedupStage()) { base in
             func record(_ path: String, _ method: String, _ result: HTTPResult) {
                 observed.append(.init(path: path, method: method, status: result.status, body: result.body))
             }
@@ -54,6 +55,17 @@ struct OpenAPIContractTests {
             let id = try #require(accepted.json["id"] as? String)
             record("/v1/complaints/{id}", "get", try await client.send("GET", base.appending(path: "v1/complaints/\(id)"), headers: pii))
             record("/v1/complaints/{id}", "get", try await client.send("GET", base.appending(path: "v1/complaints/unknown"), headers: pii))
+            let detail = try await client.send("GET", base.appending(path: "v1/complaints/\(id)"), headers: pii)
+            let person = try #require(((detail.json["complaint"] as? [String: Any])?["customer"] as? [String: Any])?["person"] as? String)
+            let profile = try await client.send("GET", base.appending(path: "v1/customers/\(person)"), headers: pii)
+            #expect(profile.status == 200)
+            record("/v1/customers/{key}", "get", profile)
+            let masked = try await client.send("GET", base.appending(path: "v1/customers/\(person)"), headers: TestTokens.bearer(TestTokens.reader))
+            #expect(!String(decoding: masked.body, as: UTF8.self).contains("13800138000"), "identities are masked without pii")
+            #expect(String(decoding: profile.body, as: UTF8.self).contains("phone:+8613800138000"))
+            record("/v1/customers/{key}", "get", masked)
+            record("/v1/customers/{key}", "get", try await client.send("GET", base.appending(path: "v1/customers/+8613800138000"), headers: pii))
+            record("/v1/customers/{key}", "get", try await client.send("GET", base.appending(path: "v1/customers/nobody%40example.cn"), headers: pii))
             record("/healthz", "get", try await client.send("GET", base.appending(path: "healthz")))
             record("/readyz", "get", try await client.send("GET", base.appending(path: "readyz")))
             let served = try await client.send("GET", base.appending(path: "openapi.json"))

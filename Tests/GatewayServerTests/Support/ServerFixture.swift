@@ -97,7 +97,7 @@ struct ServerFixture {
         let path = configFile.path, registry = PluginRegistry(plugins)
         let source: ConfigSource = { () throws(ConfigError) in try ConfigLoader(registry: registry).load(path: path) }
         var server = GatewayServer(pipeline: pipeline, channels: channels, settings: settings, tokens: tokens, sinks: config.sinks,
-                                   incidents: config.dedup.incidents, registry: TestMetrics.registry, logger: logger, reloading: (source: source, startup: config))
+                                   incidents: config.dedup.incidents, identity: config.dedup.identity, registry: TestMetrics.registry, logger: logger, reloading: (source: source, startup: config))
         server.streamHeartbeat = heartbeat
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }

@@ -23,3 +23,11 @@ public protocol DedupAdmin: Sendable {
     /// none. Run it with ingestion stopped.
     func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int
 }
+
+/// Persons as the dedup index linked them: profiles and shared keys.
+public protocol PersonDirectory: Sendable {
+    /// The person named by `lookup`; nil when no complaint links to it.
+    func person(_ lookup: PersonLookup) async throws -> PersonRecord?
+    /// Keys found shared (`[identity] shared_key_identities`), in key order.
+    func sharedIdentities(limit: Int) async throws -> [SharedIdentity]
+}
