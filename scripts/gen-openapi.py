@@ -210,13 +210,16 @@ doc = {
                 "properties": {"incidents": {"type": "array", "items": ref("ConsoleIncident")}},
             },
             "ConsoleIncidentDetail": {
-                "type": "object", "additionalProperties": False, "required": ["incident", "channels", "bucket_minutes", "timeline", "complaints"],
+                "type": "object", "additionalProperties": False, "required": ["incident", "channels", "bucket_minutes", "timeline", "locations", "complaints"],
                 "properties": {
                     "incident": ref("ConsoleIncident"), "channels": {"type": "array", "items": {"type": "string"}},
                     "bucket_minutes": {"type": "integer", "minimum": 1},
                     "timeline": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["start", "complaints", "customers"],
                                  "properties": {"start": {"type": "string", "format": "date-time"}, "complaints": {"type": "integer"},
                                                 "customers": {"type": "integer", "description": "Customers whose first complaint in the cluster fell in the bucket."}}}},
+                    "locations": {"type": "array", "description": "The buildings, rooms and meters its complaints name, with how many distinct customers name each, most first.",
+                                  "items": {"type": "object", "additionalProperties": False, "required": ["location", "customers"],
+                                            "properties": {"location": {"type": "string"}, "customers": {"type": "integer", "minimum": 1}}}},
                     "complaints": {"type": "array", "items": {"type": "object", "additionalProperties": False,
                                    "required": ["id", "channel", "received_at", "customer", "text", "dedup_status"],
                                    "properties": {"id": {"type": "string"}, "channel": {"type": "string"}, "received_at": {"type": "string"},

@@ -124,9 +124,15 @@ extension PostgresComplaintStore: DedupAdmin {
             """)
         let ids = try await rows("SELECT complaint_id FROM dedup_entries WHERE cluster = $1 OR id = $1 ORDER BY id DESC LIMIT $2",
                                  [entry, Int64(limit)]).map { try $0.makeRandomAccess().required(0, String.self) }
+        let located = try await rows("""
+            SELECT facts, COALESCE(person, -id) FROM dedup_entries WHERE (cluster = $1 OR id = $1) AND facts LIKE '%@%' LIMIT $2
+            """, [entry, Int64(IncidentDetail.breakdownEntries)]).map { row in
+            let cells = row.makeRandomAccess()
+            return (facts: try cells.required(0, String.self), customer: try cells.required(1, Int64.self))
+        }
         return IncidentDetail(record: record, channels: channels, bucket: width,
                               timeline: IncidentDetail.timeline(origin: origin, bucket: width, complaints: complaints, customers: customers),
-                              complaintIDs: ids)
+                              complaintIDs: ids, locations: IncidentDetail.locations(located))
     }
 
     static let incidentColumns = """

@@ -134,9 +134,12 @@ extension SQLiteComplaintStore: DedupAdmin {
                 let ids = try String.fetchAll(db, sql: """
                     SELECT complaint_id FROM dedup_entries WHERE cluster = ?1 OR id = ?1 ORDER BY id DESC LIMIT ?2
                     """, arguments: [entry, limit])
+                let located = try Row.fetchAll(db, sql: """
+                    SELECT facts, COALESCE(person, -id) FROM dedup_entries WHERE (cluster = ?1 OR id = ?1) AND facts LIKE '%@%' LIMIT ?2
+                    """, arguments: [entry, IncidentDetail.breakdownEntries]).map { (facts: $0[0] as String, customer: $0[1] as Int64) }
                 return IncidentDetail(record: record, channels: channels, bucket: width,
                                       timeline: IncidentDetail.timeline(origin: origin, bucket: width, complaints: complaints, customers: customers),
-                                      complaintIDs: ids)
+                                      complaintIDs: ids, locations: IncidentDetail.locations(located))
             }
         }
     }

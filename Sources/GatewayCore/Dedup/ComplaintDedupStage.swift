@@ -149,11 +149,16 @@ public struct ComplaintDedupStage: DedupStage {
             let window = clusterWindow(at: features.at)
             var best: (entry: DedupEntry, score: Double)? = nil
             for candidate in try index.entries(sharingBands: features.bandKeys, in: window, perBand: perBandLimit) {
-                // One template with other facts ("building 3 since 14:00" and "building
-                // 10 since 23:00") is another incident of the same kind, not this one.
-                guard DedupFeatures.factsCompatible(candidate.facts, features.facts) else { continue }
-                let score = candidate.textHash == features.textHash
+                // One template with other event facts ("since 14:00" and "since 23:00")
+                // is another incident of the same kind; another building is not.
+                guard DedupFeatures.eventFactsCompatible(candidate.facts, features.facts) else { continue }
+                var score = candidate.textHash == features.textHash
                     ? 1 : DedupFeatures.similarity(candidate.signature, features.signature)
+                // The same outage at the same place in other words (`IncidentTopic`).
+                if score < settings.clusterThreshold, let topic = DedupFeatures.topic(features.facts),
+                   DedupFeatures.topic(candidate.facts) == topic {
+                    score = settings.clusterThreshold
+                }
                 guard score >= settings.clusterThreshold else { continue }
                 // The most similar; among equals the oldest, so a cluster's members agree.
                 if let current = best, score < current.score || (score == current.score && candidate.id > current.entry.id) {

@@ -50,12 +50,13 @@ public struct DedupFeatures: Sendable, Equatable {
         let text = !complaint.hasCustomerText ? "" : complaint.body.isEmpty ? (complaint.subject ?? "") : complaint.body
         let normalized = DedupText.normalize(text)
         let full = MinHashSignature(normalized: normalized)
+        let topic = IncidentTopic.of(normalized)
         self.init(evidence: rules.identities(of: complaint),
                   textHash: Self.hash(normalized),
                   hasText: !normalized.isEmpty,
                   signature: full.values.map { UInt16(truncatingIfNeeded: $0) },
-                  facts: DedupText.facts(normalized),
-                  bandKeys: full.bandKeys(bands: Self.bands).map { Int64(bitPattern: $0) },
+                  facts: DedupText.facts(normalized) + (topic.map { [IncidentTopic.fact($0)] } ?? []),
+                  bandKeys: full.bandKeys(bands: Self.bands).map { Int64(bitPattern: $0) } + (topic.map { [IncidentTopic.bandKey($0)] } ?? []),
                   at: min(complaint.occurredAt ?? complaint.receivedAt, complaint.receivedAt))
     }
 
@@ -90,8 +91,20 @@ public struct DedupFeatures: Sendable, Equatable {
     /// 11-09" contradict each other; a re-sent complaint that adds a phone
     /// number to a sign-off does not.
     public static func factsCompatible(_ a: [String], _ b: [String]) -> Bool {
-        let sa = Set(a), sb = Set(b)
+        let sa = Set(a.filter { !$0.hasPrefix("~") }), sb = Set(b.filter { !$0.hasPrefix("~") })
         return sa.isSubset(of: sb) || sb.isSubset(of: sa)
+    }
+
+    /// The same for an incident cluster, on event facts only: reports from
+    /// building 3 and building 10 of one outage are one incident
+    /// (`DedupText.facts`), reports of outages from 14:00 and from 23:00 are not.
+    public static func eventFactsCompatible(_ a: [String], _ b: [String]) -> Bool {
+        factsCompatible(a.filter(DedupText.isEventFact), b.filter(DedupText.isEventFact))
+    }
+
+    /// The incident topic of a complaint (`IncidentTopic`), as its facts carry it.
+    public static func topic(_ facts: [String]) -> String? {
+        facts.last.flatMap { $0.hasPrefix("~") ? $0 : nil }
     }
 
     static func hash(_ text: String) -> Int64 {

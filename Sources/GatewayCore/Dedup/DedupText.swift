@@ -38,24 +38,6 @@ public enum DedupText {
         }
         return String(out)
     }
-
-    /// The numbers in a text (amounts, dates, account and order numbers), in
-    /// order. Two complaints from one template differ in exactly these, so
-    /// near-duplicates must agree on them.
-    public static func facts(_ normalized: String) -> [String] {
-        var facts: [String] = []
-        var current = ""
-        for ch in normalized {
-            if ch.isASCII && ch.isNumber {
-                current.append(ch)
-            } else if !current.isEmpty {
-                facts.append(current)
-                current = ""
-            }
-        }
-        if !current.isEmpty { facts.append(current) }
-        return facts
-    }
 }
 
 extension Unicode.GeneralCategory {

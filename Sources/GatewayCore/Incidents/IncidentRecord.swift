@@ -58,13 +58,34 @@ public struct IncidentDetail: Sendable, Equatable {
     public var timeline: [IncidentPoint]
     /// The ids of its complaints, newest first, up to the asked limit.
     public var complaintIDs: [String]
+    /// Where its customers are: each location its complaints name (`3号楼`,
+    /// `building 3`) with how many distinct customers name it, most first.
+    public var locations: [IncidentLocation]
 
-    public init(record: IncidentRecord, channels: [String], bucket: TimeInterval, timeline: [IncidentPoint], complaintIDs: [String]) {
+    public init(record: IncidentRecord, channels: [String], bucket: TimeInterval, timeline: [IncidentPoint], complaintIDs: [String],
+                locations: [IncidentLocation] = []) {
         self.record = record
         self.channels = channels
         self.bucket = bucket
         self.timeline = timeline
         self.complaintIDs = complaintIDs
+        self.locations = locations
+    }
+
+    /// Entries read per cluster for the breakdown (a mass outage's first ones are enough to see where it is).
+    public static let breakdownEntries = 20_000
+
+    /// The breakdown from entries' stored facts (`DedupText.facts`) and their customers.
+    public static func locations(_ entries: [(facts: String, customer: Int64)], limit: Int = 50) -> [IncidentLocation] {
+        var customers: [String: Set<Int64>] = [:]
+        for entry in entries {
+            for fact in entry.facts.split(separator: ",") where fact.hasPrefix("@") {
+                customers[String(fact.dropFirst()), default: []].insert(entry.customer)
+            }
+        }
+        return customers.map { IncidentLocation(location: $0.key, customers: $0.value.count) }
+            .sorted { $0.customers != $1.customers ? $0.customers > $1.customers : $0.location < $1.location }
+            .prefix(limit).map { $0 }
     }
 
     /// About 24 buckets over the cluster's life, whole minutes, one minute to a day.
@@ -87,5 +108,16 @@ public struct IncidentDetail: Sendable, Equatable {
             IncidentPoint(start: Date(timeIntervalSince1970: origin + Double(slot) * bucket),
                           complaints: complaints[slot] ?? 0, customers: customers[slot] ?? 0)
         }
+    }
+}
+
+/// One location of an incident's breakdown.
+public struct IncidentLocation: Sendable, Equatable, Codable {
+    public var location: String
+    public var customers: Int
+
+    public init(location: String, customers: Int) {
+        self.location = location
+        self.customers = customers
     }
 }

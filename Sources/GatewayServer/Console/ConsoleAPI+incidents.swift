@@ -35,7 +35,7 @@ extension ConsoleAPI {
             }
             return try ConsoleJSON.response(ConsoleViews.IncidentDetail(
                 incident: ConsoleViews.incident(detail.record, pii: grant.pii), channels: detail.channels,
-                bucketMinutes: Int(detail.bucket / 60), timeline: detail.timeline, complaints: lines))
+                bucketMinutes: Int(detail.bucket / 60), timeline: detail.timeline, locations: detail.locations, complaints: lines))
         }
     }
 

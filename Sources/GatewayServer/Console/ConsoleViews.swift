@@ -81,6 +81,8 @@ enum ConsoleViews {
         var channels: [String]
         var bucketMinutes: Int
         var timeline: [IncidentPoint]
+        /// Which buildings (rooms, meters) its customers name, and how many customers each.
+        var locations: [IncidentLocation]
         var complaints: [ComplaintLine]
     }
 

@@ -15,7 +15,7 @@ const LABELS = {
     old: "Old", newValue: "New", since: "Since", onlyQuarantined: "Only quarantined inputs", allChannels: "All channels",
     start: "Start replay", progress: "Progress", revision: "Revision", verdict: "Dedup verdict", duplicateOf: "Duplicate of",
     cluster: "Cluster", customer: "Customer", text: "Text", back: "Back", levels: "Levels", loading: "Loading…",
-    replayDone: "Replay finished", timeline: "Complaints and new customers over time",
+    replayDone: "Replay finished", timeline: "Complaints and new customers over time", locations: "Where: customers by building, room or meter",
     minutes: "min", records: "Records in them", skipped: "Not complaints", newCustomers: "New customers", rawNeedsPii: "Raw input: needs the pii scope",
     summary: (r) => `${r.inputs} input${r.inputs === 1 ? "" : "s"} (${records(r)} record${records(r) === 1 ? "" : "s"}): unchanged ${r.unchanged}, updated ${r.updated}, new ${r.new}, still failing ${r.still_failing}, not complaints ${r.skipped}`,
   },
@@ -31,7 +31,7 @@ const LABELS = {
     old: "原值", newValue: "新值", since: "起始日期", onlyQuarantined: "仅隔离的输入", allChannels: "全部渠道",
     start: "开始重放", progress: "进度", revision: "版本", verdict: "去重结论", duplicateOf: "重复于",
     cluster: "聚类", customer: "客户", text: "内容", back: "返回", levels: "级别设置", loading: "加载中…",
-    replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化",
+    replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化", locations: "分布：各楼栋（房间、电表）的客户数",
     minutes: "分钟", records: "其中记录", skipped: "非投诉", newCustomers: "新增客户", rawNeedsPii: "原始输入：需要 pii 权限",
     summary: (r) => `${r.inputs} 个输入（共 ${records(r)} 条记录）：未变化 ${r.unchanged}，已更新 ${r.updated}，新增 ${r.new}，仍失败 ${r.still_failing}，非投诉 ${r.skipped}`,
     // Values the server sends in English: dedup verdicts, the usual level names.
@@ -194,6 +194,8 @@ const views = {
     fill(view, h("h2", {}, levelBadge(i.level, i.rank), " ", i.excerpt),
       h("p", {}, `${t("customers")}: ${i.total_customers} · ${t("complaints")}: ${i.complaints} · ${t("channels")}: ${body.channels.join(", ")}`),
       h("h3", {}, t("timeline")), chart(body.timeline),
+      body.locations.length ? h("h3", {}, t("locations")) : null,
+      body.locations.length ? table(["location", "customers"], body.locations.map((l) => h("tr", {}, h("td", {}, l.location), h("td", {}, String(l.customers)))), "incident-locations") : null,
       table(["when", "channel", "customer", "text", "verdict"], lines, "incident-complaints"));
   },
 
