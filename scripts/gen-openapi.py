@@ -79,7 +79,7 @@ doc = {
             },
             "CloudEvent": {
                 "description": "CloudEvents 1.0, structured mode (application/cloudevents+json): a complaint revision, or an incident cluster reaching a level.",
-                "oneOf": [ref("ComplaintEvent"), ref("IncidentEvent")],
+                "oneOf": [ref("ComplaintEvent"), ref("IncidentEvent"), ref("CustomerEvent")],
             },
             "ComplaintEvent": {
                 "type": "object", "additionalProperties": False,
@@ -128,6 +128,38 @@ doc = {
                     "first_seen": {"type": "string", "format": "date-time"}, "last_seen": {"type": "string", "format": "date-time"},
                     "channels": {"type": "array", "items": {"type": "string"}},
                     "samples": {"type": "array", "items": {"type": "string"}, "description": "The first complaints' texts, personal data masked."},
+                },
+            },
+            "CustomerEvent": {
+                "description": "A person became a repeat complainant ([identity] repeat_complaints within repeat_window_days) or at risk of escalating (a repeat complainant, or escalation words such as 12315, 工信部, lawyer). Once per person, kind and window; written in the same transaction as the complaint that crossed the line. Carries no personal data: the person's identities are GET /v1/customers/{person} with pii.",
+                "type": "object", "additionalProperties": False,
+                "required": ["specversion", "id", "source", "subject", "type", "time", "datacontenttype", "dataschema", "sequence", "data"],
+                "properties": {
+                    "specversion": {"const": "1.0"},
+                    "id": {"type": "string", "description": "TYPE.PERSON.COMPLAINT"},
+                    "source": {"const": "/customers"},
+                    "subject": {"type": "string", "description": "The person (customer.person)."},
+                    "type": {"enum": ["customer.repeat", "customer.escalation_risk"]},
+                    "time": {"type": "string", "format": "date-time"},
+                    "datacontenttype": {"const": "application/json"},
+                    "dataschema": {"const": "urn:complaint-gateway:schema:customer-signal-v1"},
+                    "sequence": {"type": "string", "pattern": "^[0-9]+$"},
+                    "data": ref("CustomerSignal"),
+                },
+            },
+            "CustomerSignal": {
+                "$id": "urn:complaint-gateway:schema:customer-signal-v1",
+                "type": "object", "additionalProperties": False,
+                "required": ["kind", "person", "complaint", "channel", "complaints_in_window", "window_days", "reasons", "at"],
+                "properties": {
+                    "kind": {"enum": ["customer.repeat", "customer.escalation_risk"]},
+                    "person": {"type": "string", "pattern": "^p-[0-9a-f]{20}$", "description": "customer.person of the person's complaints."},
+                    "complaint": {"type": "string", "description": "The complaint that crossed the line."},
+                    "channel": {"type": "string", "description": "That complaint's channel."},
+                    "complaints_in_window": {"type": "integer", "minimum": 1, "description": "The person's complaints within the window, this one included (counted up to 200)."},
+                    "window_days": {"type": "integer", "minimum": 1},
+                    "reasons": {"type": "array", "items": {"type": "string"}, "description": "repeat, and words: W1, W2 for the escalation words found."},
+                    "at": {"type": "string", "format": "date-time", "description": "When that complaint was made."},
                 },
             },
             "CustomerProfile": {
@@ -438,6 +470,8 @@ doc = {
         "/schemas/complaint-v1.json": {"get": {"summary": "The complaint/v1 JSON Schema (CloudEvents dataschema)", "responses": {
             "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
         "/schemas/incident-level-v1.json": {"get": {"summary": "The JSON Schema of incident.level_changed data (CloudEvents dataschema urn:complaint-gateway:schema:incident-level-v1)", "responses": {
+            "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
+        "/schemas/customer-signal-v1.json": {"get": {"summary": "The JSON Schema of customer.repeat and customer.escalation_risk data (CloudEvents dataschema urn:complaint-gateway:schema:customer-signal-v1)", "responses": {
             "200": {"description": "JSON Schema 2020-12.", "content": {"application/schema+json": {"schema": {"type": "object"}}}}}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {
             "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

@@ -31,6 +31,8 @@ final class PostgresBatchIndex: CommitDedupIndex, PostgresIncidentIndex {
     private var flagged: [String] = []
     /// Incident levels raised in this transaction (`PostgresIncidentRows`).
     var raised: [IncidentRaise] = []
+    var signalled: [CustomerSignal] = []
+    var signalTimes: [String: Date?] = [:]
     var pending = PendingDedupWrites()
 
     // What is known about identities: `records` answers for the keys in

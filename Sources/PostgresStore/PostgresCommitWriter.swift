@@ -67,6 +67,10 @@ final class PostgresCommitWriter: CommitWriter {
         try PostgresIncidentRows.announce(raises, tx: tx)
     }
 
+    func announce(_ signals: [CustomerSignal]) throws {
+        try PostgresSignalRows.announce(signals, tx: tx)
+    }
+
     /// Writes what the decisions wrote: the dedup index's rows, then the complaints'.
     func flush() throws {
         try index.flush()

@@ -27,7 +27,8 @@ extension PostgresComplaintStore: DedupAdmin {
         }
     }
 
-    public func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int {
+    public func rebuildDedupIndex(_ stage: ComplaintDedupStage, mode: DedupRebuild.Mode,
+                                  progress: (@Sendable (Int) -> Void)?) async throws -> DedupRebuild.Report {
         try await transaction { tx in
             try tx.execute(Self.commitLock)
             try PostgresDedupIndex.clear(tx)
@@ -35,51 +36,57 @@ extension PostgresComplaintStore: DedupAdmin {
         // Entry ids go on from the sequence: what the working set holds names entries that are gone.
         workingSet.reset()
         defer { workingSet.reset() }
+        let rebuild = DedupRebuild(stage: stage, mode: mode)
         var after: Int64 = 0
-        var done = 0
+        var report = DedupRebuild.Report()
         let decoder = JSONDecoder()
         while true {
             // First revisions' feed events give the complaints in arrival order.
             let page = try await rows("""
-                SELECT f.seq, c.id, c.dedup, r.document FROM feed_events f
+                SELECT f.seq, c.id, c.dedup, r.document, c.current_rowid, c.fingerprint FROM feed_events f
                 JOIN complaints c ON c.id = f.complaint_id
                 JOIN complaint_revisions r ON r.rowid = c.current_rowid
-                WHERE f.seq > $1 AND f.revision = 1 ORDER BY f.seq LIMIT 1000
+                WHERE f.seq > $1 AND f.revision = 1 AND f.payload IS NULL ORDER BY f.seq LIMIT 1000
                 """, [after])
             guard let last = page.last else { break }
             after = try last.makeRandomAccess().required(0, Int64.self)
-            let work: [RebuildItem] = try page.map { row in
+            let work: [DedupRebuild.Item] = try page.map { row in
                 let c = row.makeRandomAccess()
                 let complaint = try decoder.decode(Complaint.self, from: Data(try c.required(3, String.self).utf8))
                 let stored: String? = try c.at(2)
-                return RebuildItem(id: try c.required(1), verdict: stored == nil ? complaint.dedup : DedupInfo(storedText: stored),
-                                   features: stage.features(of: complaint))
+                return DedupRebuild.Item(id: try c.required(1), verdict: stored == nil ? complaint.dedup : DedupInfo(storedText: stored),
+                                         features: stage.features(of: complaint), complaint: complaint,
+                                         rowid: try c.required(4, Int64.self), fingerprint: try c.required(5))
             }
-            try await transaction { tx in
+            let revised = try await transaction { tx in
                 try tx.execute(Self.commitLock)
                 let index = PostgresDedupIndex(tx)
+                var rows = PendingComplaintRows()
                 for item in work {
-                    var cluster: DedupEntry? = nil
-                    if let named = item.verdict.cluster, named != item.id,
-                       let entry = try tx.scalar(Int64.self, "SELECT dedup_entry FROM complaints WHERE id = $1", [named]) {
-                        cluster = try index.entry(id: entry)
-                    }
                     index.resetLastEntry()
-                    let info = try stage.reindex(id: item.id, verdict: item.verdict, features: item.features, cluster: cluster, index: index)
+                    let outcome = try rebuild.rebuild(item, index: index) { named in
+                        try tx.scalar(Int64.self, "SELECT dedup_entry FROM complaints WHERE id = $1", [named]).flatMap { try index.entry(id: $0) }
+                    }
+                    let entry = index.lastEntry
+                    if let revision = outcome.revision {
+                        // A complaint.updated event: consumers see the verdict that replaces the old one.
+                        _ = try rows.add(revision, isInsert: false, previous: item.rowid, ingestion: nil,
+                                         document: ComplaintJSON.string(revision), fingerprint: item.fingerprint, dedupEntry: entry, tx: tx)
+                    }
                     try tx.execute("UPDATE complaints SET dedup = $1, dedup_entry = $2 WHERE id = $3",
-                                   [info.storedText, index.lastEntry, item.id])
+                                   [outcome.verdict.storedText, entry, item.id])
                 }
+                let revised = rows.revisions.count
+                try rows.flush(tx)
+                // Levels the rebuild reached again are kept (by public id), not announced again.
+                _ = index.takeRaised()
+                return revised
             }
-            done += work.count
-            progress?(done)
+            report.complaints += work.count
+            report.revised += revised
+            progress?(report.complaints)
         }
-        return done
-    }
-
-    struct RebuildItem: Sendable {
-        var id: String
-        var verdict: DedupInfo
-        var features: DedupFeatures
+        return report
     }
 
     static func incidentRecord(_ row: PostgresRow) throws -> (IncidentRecord, Int64) {

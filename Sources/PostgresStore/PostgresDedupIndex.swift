@@ -16,6 +16,8 @@ final class PostgresDedupIndex: DedupIndex, PostgresIncidentIndex {
     private(set) var flagged: [String] = []
     /// Incident levels raised in this transaction (`PostgresIncidentRows`).
     var raised: [IncidentRaise] = []
+    var signalled: [CustomerSignal] = []
+    var signalTimes: [String: Date?] = [:]
 
     /// The clusters flagged since the last call (one input's, in a group commit).
     func takeFlagged() -> [String] {

@@ -8,6 +8,10 @@ protocol PostgresIncidentIndex: AnyObject {
     var tx: BlockingTransaction { get }
     /// Incident levels raised in this transaction, in order.
     var raised: [IncidentRaise] { get set }
+    /// Persons signalled in this transaction, in order, and the signal times
+    /// read or written in it (`PostgresSignalRows`).
+    var signalled: [CustomerSignal] { get set }
+    var signalTimes: [String: Date?] { get set }
 }
 
 extension PostgresIncidentIndex {

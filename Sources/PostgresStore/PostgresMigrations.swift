@@ -220,5 +220,9 @@ enum PostgresMigrations {
             "CREATE TABLE dedup_salt (salt text NOT NULL)",
             "INSERT INTO dedup_salt (salt) VALUES (replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))",
         ]),
+        // When each person was last announced as repeat / at risk (see SQLite's v12).
+        Migration(version: 8, name: "customer signals", statements: [
+            "CREATE TABLE customer_signals (person text NOT NULL, kind text NOT NULL, at double precision NOT NULL, PRIMARY KEY (person, kind))",
+        ]),
     ]
 }

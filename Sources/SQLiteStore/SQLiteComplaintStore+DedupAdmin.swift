@@ -32,15 +32,17 @@ extension SQLiteComplaintStore: DedupAdmin {
         }
     }
 
-    public func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int {
+    public func rebuildDedupIndex(_ stage: ComplaintDedupStage, mode: DedupRebuild.Mode,
+                                  progress: (@Sendable (Int) -> Void)?) async throws -> DedupRebuild.Report {
         try await guarded {
             try await write { [workingSet] db in
                 try SQLiteDedupIndex.clear(db)
                 db.afterNextTransaction(onCommit: { _ in workingSet.reset() })
             }
         }
+        let rebuild = DedupRebuild(stage: stage, mode: mode)
         var after: Int64 = 0
-        var done = 0
+        var report = DedupRebuild.Report()
         let decoder = JSONDecoder()
         while true {
             // First revisions' feed events give the complaints in the order they arrived,
@@ -48,42 +50,55 @@ extension SQLiteComplaintStore: DedupAdmin {
             let page = try await guarded {
                 try await pool.read { db in
                     try Row.fetchAll(db, sql: """
-                        SELECT f.seq, c.id, c.dedup, r.document FROM feed_events f
+                        SELECT f.seq, c.id, c.dedup, c.current_rowid, c.fingerprint, r.document FROM feed_events f
                         JOIN complaints c ON c.id = f.complaint_id
                         JOIN complaint_revisions r ON r.rowid = c.current_rowid
-                        WHERE f.seq > ? AND f.revision = 1 ORDER BY f.seq LIMIT 1000
+                        WHERE f.seq > ? AND f.revision = 1 AND f.payload IS NULL ORDER BY f.seq LIMIT 1000
                         """, arguments: [after])
                 }
             }
             guard let last = page.last else { break }
             after = last["seq"]
             // Features are computed off the write lock, as in a commit.
-            let work: [(id: String, verdict: DedupInfo, features: DedupFeatures)] = try page.map { row in
+            let work: [DedupRebuild.Item] = try page.map { row in
                 let document: String = row["document"]
                 let complaint = try decoder.decode(Complaint.self, from: Data(document.utf8))
                 let stored: String? = row["dedup"]
-                return (row["id"], stored == nil ? complaint.dedup : DedupInfo(storedText: stored), stage.features(of: complaint))
+                return DedupRebuild.Item(id: row["id"], verdict: stored == nil ? complaint.dedup : DedupInfo(storedText: stored),
+                                         features: stage.features(of: complaint), complaint: complaint, rowid: row["current_rowid"],
+                                         fingerprint: row["fingerprint"])
             }
-            try await guarded {
+            let revised = try await guarded {
                 try await write { [workingSet] db in
                     let index = try SQLiteDedupIndex.forTransaction(db, workingSet: workingSet)
+                    let writer = SQLiteCommitWriter(db: db, index: index, now: RFC3339.string(from: Date()))
+                    var revised = 0
                     for item in work {
-                        var cluster: DedupEntry? = nil
-                        if let named = item.verdict.cluster, named != item.id,
-                           let entry = try Int64.fetchOne(db, sql: "SELECT dedup_entry FROM complaints WHERE id = ?", arguments: [named]) {
-                            cluster = try index.entry(id: entry)
-                        }
                         index.resetLastEntry()
-                        let info = try stage.reindex(id: item.id, verdict: item.verdict, features: item.features, cluster: cluster, index: index)
+                        let outcome = try rebuild.rebuild(item, index: index) { named in
+                            try Int64.fetchOne(db, sql: "SELECT dedup_entry FROM complaints WHERE id = ?", arguments: [named])
+                                .flatMap { try index.entry(id: $0) }
+                        }
+                        let entry = index.lastEntry
+                        if let revision = outcome.revision {
+                            // A complaint.updated event: consumers see the verdict that replaces the old one.
+                            _ = try writer.write(revision, isInsert: false, previous: item.rowid, ingestion: nil,
+                                                 document: ComplaintJSON.string(revision), fingerprint: item.fingerprint, dedupEntry: entry)
+                            revised += 1
+                        }
                         try db.execute(sql: "UPDATE complaints SET dedup = ?, dedup_entry = ? WHERE id = ?",
-                                       arguments: [info.storedText, index.lastEntry, item.id])
+                                       arguments: [outcome.verdict.storedText, entry, item.id])
                     }
+                    // Levels the rebuild reached again are kept (by public id), not announced again.
+                    _ = index.takeRaised()
+                    return revised
                 }
             }
-            done += work.count
-            progress?(done)
+            report.complaints += work.count
+            report.revised += revised
+            progress?(report.complaints)
         }
-        return done
+        return report
     }
 
     static func incidentRecord(_ row: Row) -> IncidentRecord {

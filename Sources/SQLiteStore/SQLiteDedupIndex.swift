@@ -20,6 +20,8 @@ final class SQLiteDedupIndex: CommitDedupIndex {
     /// Incident levels raised in this transaction, in order: their feed events
     /// are written before it commits (`SQLiteComplaintStore+incidents`).
     var raised: [IncidentRaise] = []
+    /// Persons signalled in this transaction, in order (`+signals`).
+    var signalled: [CustomerSignal] = []
 
     init(_ db: Database, workingSet: DedupWorkingSet? = nil) {
         self.db = db

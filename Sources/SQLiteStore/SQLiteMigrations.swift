@@ -261,6 +261,18 @@ enum SQLiteMigrations {
                 INSERT INTO dedup_salt (salt) VALUES (lower(hex(randomblob(32))));
                 """)
         }
+        m.registerMigration("v12: customer signals") { db in
+            try db.execute(sql: """
+                -- When each person (customer.person) was last announced as a repeat
+                -- complainant or at risk of escalating: once per window (CustomerSignals).
+                CREATE TABLE customer_signals (
+                    person TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (person, kind)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

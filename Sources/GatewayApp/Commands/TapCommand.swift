@@ -68,6 +68,10 @@ struct TapCommand: AsyncParsableCommand {
                         // Its samples are masked already.
                         lines += Array(#"{"event":"\#(event.type.rawValue)","sequence":\#(event.sequence),"incident":"#.utf8)
                         lines += Array(try encoder.encode(incident)) + Array("}\n".utf8)
+                    case .customer(let signal):
+                        // No personal data: the person is a keyed hash.
+                        lines += Array(#"{"event":"\#(event.type.rawValue)","sequence":\#(event.sequence),"customer":"#.utf8)
+                        lines += Array(try encoder.encode(signal)) + Array("}\n".utf8)
                     }
                 }
                 cursor = events.last?.sequence ?? cursor

@@ -66,13 +66,15 @@ public struct SinkSettings: Sendable, Equatable {
     }
 
     /// Whether the sink takes this event: an incident event counts as every
-    /// channel its complaints came through.
+    /// channel its complaints came through, a customer signal as the channel
+    /// of the complaint that crossed the line.
     public func accepts(_ event: FeedEvent) -> Bool {
         guard types.isEmpty || types.contains(event.type.rawValue) else { return false }
         guard !channels.isEmpty else { return true }
         switch event.body {
         case .complaint(let complaint): return channels.contains(complaint.channel.name)
         case .incident(let incident): return incident.channels.contains { channels.contains($0) }
+        case .customer(let signal): return channels.contains(signal.channel)
         }
     }
 
@@ -82,7 +84,7 @@ public struct SinkSettings: Sendable, Equatable {
         OptionSpec("type", .choice(Kind.allCases.map(\.rawValue)), required: true, help: "webhook or ndjson."),
         OptionSpec("url", .string, help: "webhook: the http(s) URL each event is POSTed to."),
         SecretValue.option("secret", help: "webhook: HMAC-SHA256 key for the X-Signature header."),
-        OptionSpec("channels", .stringArray, help: "Only these channels' events (default: all); an incident event is sent when one of its channels is among them."),
+        OptionSpec("channels", .stringArray, help: "Only these channels' events (default: all); an incident event is sent when one of its channels is among them, a customer event when its complaint's channel is."),
         OptionSpec("types", .stringArray, help: "Only these event types, e.g. [\"complaint.received\"] (default: all)."),
         OptionSpec("max_attempts", .integer, default: "8", help: "webhook: attempts before an event goes to the dead letters."),
         OptionSpec("initial_backoff_ms", .integer, default: "1000", help: "webhook: first retry delay, doubled per attempt with jitter."),

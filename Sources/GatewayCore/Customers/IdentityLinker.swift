@@ -12,6 +12,10 @@ import ComplaintModel
 ///   mobile in many colleagues' signatures) becomes **shared**: it links
 ///   nobody from then on, and the person it had joined is split back into
 ///   the parts that are linked without it (`split`).
+/// - A weak key (an account id, a number found in a text) that alone would
+///   join a complaint to a person when each has another personal number or
+///   address is shared at once: it was just seen on two customers
+///   (`contradicted`).
 /// - The remaining keys join one person; persons known apart that a
 ///   complaint carries keys of are merged (its keys are evidence of both).
 ///
@@ -53,6 +57,15 @@ public struct IdentityLinker {
             for person in split { try self.split(person, index: index) }
             records = try index.identities(keys)
         }
+        // A weak key found joining two customers is shared from now on, as one seen with too many.
+        let contradicted = try contradicted(keys.filter { !(records[$0]?.shared ?? false) }, of: evidence, records: records, index: index)
+        if !contradicted.isEmpty {
+            try index.save(Dictionary(uniqueKeysWithValues: contradicted.map { key, person in
+                (key, IdentityRecord(person: person, partners: [], shared: true))
+            }))
+            for person in Set(contradicted.values).sorted() { try self.split(person, index: index) }
+            records = try index.identities(keys)
+        }
         let linking = keys.filter { !(records[$0]?.shared ?? false) }
         guard let first = linking.first else { return nil }
         let persons = Array(Set(linking.compactMap { records[$0]?.person })).sorted()
@@ -75,6 +88,45 @@ public struct IdentityLinker {
             try index.identities(ofPerson: target).keys.min() ?? first
         }
         return (PersonLink(id: target, key: key), evidence.filter { linking.contains($0.key) })
+    }
+
+    /// The keys of `linking` that would join a person on weak evidence alone
+    /// against a contradiction, with that person. An account id, or a number
+    /// or address found in a text, is weak: a trunk's account code, a
+    /// family's account, a duty mobile in colleagues' signatures. When the
+    /// only keys a complaint shares with a person are weak, and the complaint
+    /// and the person each have a different personal number (or email
+    /// address), they are two customers who share something, not one: the
+    /// weak keys are shared from then on. A personal key from a customer
+    /// field (a form's email, a caller's mobile) links on its own.
+    func contradicted(_ linking: [String], of evidence: [PersonEvidence], records: [String: IdentityRecord],
+                      index: some IdentityIndex) throws -> [String: Int64] {
+        let weak = Set(evidence.filter(Self.isWeak).map(\.key))
+        guard !weak.isEmpty else { return [:] }
+        let keys = Set(evidence.map(\.key))
+        var found: [String: Int64] = [:]
+        for person in Set(linking.compactMap { records[$0]?.person }) {
+            let agreeing = linking.filter { records[$0]?.person == person }
+            guard agreeing.allSatisfy(weak.contains) else { continue }
+            let theirs = try index.identities(ofPerson: person).filter { !$0.value.shared && !keys.contains($0.key) }.keys
+            let families = Set(theirs.compactMap(Self.family))
+            if keys.subtracting(agreeing).contains(where: { Self.family($0).map(families.contains) ?? false }) {
+                for key in agreeing { found[key] = person }
+            }
+        }
+        return found
+    }
+
+    /// An account id, or anything found in a text rather than a customer field.
+    static func isWeak(_ evidence: PersonEvidence) -> Bool {
+        evidence.kind == IdentityKind.account.rawValue || !evidence.foundIn.hasPrefix("customer.")
+    }
+
+    /// Keys one customer normally has one of at a time, compared for contradiction.
+    static func family(_ key: String) -> String? {
+        if key.hasPrefix("phone:") { return "phone" }
+        if key.hasPrefix("email:") { return "email" }
+        return nil
     }
 
     /// Splits `person` into the groups of its identities still linked

@@ -30,7 +30,7 @@ public struct IdentitySettings: Sendable, Equatable {
     public static let defaultEscalationWords = [
         "12315", "12345", "12300", "12378", "95598", "工信部", "银保监", "银监会", "保监会", "金融监管", "消协", "消费者协会",
         "市场监管", "媒体", "曝光", "记者", "律师", "起诉", "法院", "投诉到", "regulator", "ombudsman", "lawyer", "attorney",
-        "lawsuit", "sue ", "press", "journalist", "media",
+        "lawsuit", "sue", "court", "newspaper", "journalist", "reporter", "media",
     ]
 
     public init() {}

@@ -22,7 +22,9 @@ import ComplaintModel
 ///    `massComplaintWindow` is flagged as a mass complaint;
 /// 5. a cluster that reaches an `[incidents]` level above its own is raised
 ///    to the highest level it reaches (the store puts an
-///    `incident.level_changed` event in the feed in the same transaction).
+///    `incident.level_changed` event in the feed in the same transaction);
+/// 6. a person who has become a repeat complainant or at risk of escalating
+///    is signalled (`CustomerSignals`: `customer.*` events, once per window).
 ///
 /// Dedup only marks: every complaint is stored and reaches the feed.
 public struct ComplaintDedupStage: DedupStage {
@@ -55,9 +57,14 @@ public struct ComplaintDedupStage: DedupStage {
                        index: some DedupIndex) throws -> DedupDecision {
         let exact = ExactDedupStage().decide(incoming, features: (), existing: existing, index: index)
         guard case .insert(var complaint) = exact, let features else { return exact }
-        complaint.dedup = try verdict(for: complaint.id, features: features, index: index)
+        let decided = try decideVerdict(for: complaint.id, features: features, index: index)
+        complaint.dedup = decided.info
         complaint.customer.person = complaint.dedup.person
         complaint.customer.personEvidence = complaint.dedup.personEvidence
+        if let person = decided.person, let key = decided.info.person, features.hasText {
+            try CustomerSignals(settings: settings.identity)
+                .check(person: person, key: key, complaint: complaint, features: features, index: index)
+        }
         return .insert(complaint)
     }
 
@@ -87,11 +94,16 @@ public struct ComplaintDedupStage: DedupStage {
 
     /// Decides and records the verdict of a complaint stored for the first time.
     public func verdict(for id: String, features: DedupFeatures, index: some DedupIndex) throws -> DedupInfo {
+        try decideVerdict(for: id, features: features, index: index).info
+    }
+
+    /// The verdict, and the person it was linked to (the index's id).
+    private func decideVerdict(for id: String, features: DedupFeatures, index: some DedupIndex) throws -> (info: DedupInfo, person: Int64?) {
         let linked = try person(of: features, index: index)
         let person = linked?.person.id
         var info = DedupInfo(person: linked?.person.key, personEvidence: linked?.evidence ?? [])
         // Nothing to compare without text: the identities are linked, the complaint stands alone.
-        guard features.hasText else { return info }
+        guard features.hasText else { return (info, person) }
         var joined: DedupEntry? = nil
         if let person {
             let window = features.at.addingTimeInterval(-settings.window)...features.at.addingTimeInterval(settings.window)
@@ -120,7 +132,7 @@ public struct ComplaintDedupStage: DedupStage {
             }
         }
         info.cluster = try place(id: id, person: person, features: features, verdict: info, joining: joined, index: index)
-        return info
+        return (info, person)
     }
 
     /// Adds an already stored complaint to a rebuilt index, keeping its stored

@@ -27,6 +27,9 @@ public struct DedupFeatures: Sendable, Equatable {
     /// is not after receipt (a call's start, an imported backlog's dates),
     /// else `received_at`. Windows are measured on it.
     public var at: Date
+    /// The `[identity] escalation_words` the text contains (a regulator, the
+    /// press, a lawyer), in the configured order.
+    public var escalationWords: [String]
 
     /// 25 bands of 5 rows over the 128 hashes: two texts of similarity s share a
     /// band with probability 1 - (1 - s^5)^25, which is 0.95 at s = 0.65 and
@@ -34,7 +37,9 @@ public struct DedupFeatures: Sendable, Equatable {
     /// buckets hold similar texts and the few newest of each are enough.
     public static let bands = 25
 
-    public init(evidence: [PersonEvidence], textHash: Int64, hasText: Bool, signature: [UInt16], facts: [String], bandKeys: [Int64], at: Date) {
+    public init(evidence: [PersonEvidence], textHash: Int64, hasText: Bool, signature: [UInt16], facts: [String], bandKeys: [Int64], at: Date,
+                escalationWords: [String] = []) {
+        self.escalationWords = escalationWords
         self.evidence = evidence
         self.textHash = textHash
         self.hasText = hasText
@@ -57,7 +62,9 @@ public struct DedupFeatures: Sendable, Equatable {
                   signature: full.values.map { UInt16(truncatingIfNeeded: $0) },
                   facts: DedupText.facts(normalized) + (topic.map { [IncidentTopic.fact($0)] } ?? []),
                   bandKeys: full.bandKeys(bands: Self.bands).map { Int64(bitPattern: $0) } + (topic.map { [IncidentTopic.bandKey($0)] } ?? []),
-                  at: min(complaint.occurredAt ?? complaint.receivedAt, complaint.receivedAt))
+                  at: min(complaint.occurredAt ?? complaint.receivedAt, complaint.receivedAt),
+                  escalationWords: complaint.hasCustomerText
+                      ? CustomerProfile.escalationWords(in: [text, complaint.subject ?? ""], words: rules.settings.escalationWords) : [])
     }
 
     /// Keys under which one customer is known. Emails are compared lower-cased,

@@ -34,6 +34,13 @@ public protocol DedupIndex: IdentityIndex {
     /// Records that a cluster reached a higher level; the store writes its
     /// `incident.level_changed` event before the transaction commits.
     func raiseIncident(_ raise: IncidentRaise) throws
+
+    /// When the person (`customer.person`) was last signalled as `kind`; nil: never.
+    func lastSignal(person: String, kind: CustomerSignal.Kind) throws -> Date?
+
+    /// Records that a person crossed a line at `at`; the store writes its
+    /// `customer.*` event before the transaction commits.
+    func signal(_ signal: CustomerSignal, at: Date) throws
 }
 
 /// One stored complaint as the dedup index knows it.

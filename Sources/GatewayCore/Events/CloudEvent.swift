@@ -9,10 +9,10 @@ public struct CloudEvent: Sendable, Encodable {
     /// Unique per event: the complaint id and revision, or the incident
     /// cluster and level.
     public var id: String
-    /// `/channels/NAME`, or `/incidents` for an incident level.
+    /// `/channels/NAME`, `/incidents` for an incident level, `/customers` for a signal.
     public var source: String
     public var type: String
-    /// For an incident event: the cluster's id.
+    /// For an incident event: the cluster's id; for a customer signal: the person.
     public var subject: String?
     /// When the event was committed.
     public var time: String
@@ -28,11 +28,13 @@ public struct CloudEvent: Sendable, Encodable {
     public enum Data: Sendable, Encodable {
         case complaint(Complaint)
         case incident(IncidentLevelChange)
+        case customer(CustomerSignal)
 
         public func encode(to encoder: any Encoder) throws {
             switch self {
             case .complaint(let complaint): try complaint.encode(to: encoder)
             case .incident(let incident): try incident.encode(to: encoder)
+            case .customer(let signal): try signal.encode(to: encoder)
             }
         }
     }
@@ -41,6 +43,8 @@ public struct CloudEvent: Sendable, Encodable {
     public static let complaintSchema = "urn:complaint-gateway:schema:complaint-v1"
     /// The `$id` of the `data` of `incident.level_changed` (in the OpenAPI document).
     public static let incidentSchema = "urn:complaint-gateway:schema:incident-level-v1"
+    /// The `$id` of the `data` of `customer.repeat` and `customer.escalation_risk`.
+    public static let customerSchema = "urn:complaint-gateway:schema:customer-signal-v1"
 
     public init(_ event: FeedEvent) {
         type = event.type.rawValue
@@ -58,6 +62,12 @@ public struct CloudEvent: Sendable, Encodable {
             subject = incident.cluster
             dataschema = Self.incidentSchema
             data = .incident(incident)
+        case .customer(let signal):
+            id = signal.eventID
+            source = "/customers"
+            subject = signal.person
+            dataschema = Self.customerSchema
+            data = .customer(signal)
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import ComplaintModel
 
 /// One entry of the normalized feed, in commit order: a complaint revision,
-/// or an incident cluster reaching a level.
+/// an incident cluster reaching a level, or a person signalled.
 public struct FeedEvent: Sendable, Equatable {
     public var sequence: Int64
     public var type: FeedEventType
@@ -13,6 +13,7 @@ public struct FeedEvent: Sendable, Equatable {
     public enum Body: Sendable, Equatable {
         case complaint(Complaint)
         case incident(IncidentLevelChange)
+        case customer(CustomerSignal)
     }
 
     public init(sequence: Int64, type: FeedEventType, complaint: Complaint, committedAt: Date) {
@@ -29,7 +30,14 @@ public struct FeedEvent: Sendable, Equatable {
         self.committedAt = committedAt
     }
 
-    /// The complaint revision; nil for an incident event.
+    public init(sequence: Int64, customer: CustomerSignal, committedAt: Date) {
+        self.sequence = sequence
+        self.type = customer.kind == .repeat ? .customerRepeat : .customerEscalationRisk
+        self.body = .customer(customer)
+        self.committedAt = committedAt
+    }
+
+    /// The complaint revision; nil for an incident or customer event.
     public var complaint: Complaint? {
         if case .complaint(let complaint) = body { complaint } else { nil }
     }
@@ -38,18 +46,27 @@ public struct FeedEvent: Sendable, Equatable {
         if case .incident(let incident) = body { incident } else { nil }
     }
 
-    /// The same event with its complaint replaced (masking); an incident is kept.
+    public var customer: CustomerSignal? {
+        if case .customer(let customer) = body { customer } else { nil }
+    }
+
+    /// The same event with its complaint replaced (masking); an incident or a
+    /// customer signal (no personal data) is kept.
     public func mapComplaint(_ transform: (Complaint) -> Complaint) -> FeedEvent {
         var copy = self
         if case .complaint(let complaint) = body { copy.body = .complaint(transform(complaint)) }
         return copy
     }
 
-    /// Decodes a stored event: a complaint revision's document, or an incident's payload.
+    /// Decodes a stored event: a complaint revision's document, or an incident's or signal's payload.
     public static func decode(sequence: Int64, type: String, committedAt: Date, document: String?, payload: String?,
                               decoder: JSONDecoder) throws -> FeedEvent {
         if type == FeedEventType.incidentLevelChanged.rawValue, let payload {
             return FeedEvent(sequence: sequence, incident: try decoder.decode(IncidentLevelChange.self, from: Data(payload.utf8)),
+                             committedAt: committedAt)
+        }
+        if type.hasPrefix("customer."), let payload {
+            return FeedEvent(sequence: sequence, customer: try decoder.decode(CustomerSignal.self, from: Data(payload.utf8)),
                              committedAt: committedAt)
         }
         guard let document else { throw StoreCorruptError(reason: "feed event \(sequence) has neither a complaint nor a payload") }
@@ -71,4 +88,10 @@ public enum FeedEventType: String, Sendable, Codable, CaseIterable {
     /// An incident cluster reached an `[incidents]` level or went up one
     /// (`data` is an `IncidentLevelChange`, not a complaint).
     case incidentLevelChanged = "incident.level_changed"
+    /// A person reached `[identity] repeat_complaints` within the window
+    /// (`data` is a `CustomerSignal`); once per person and window.
+    case customerRepeat = "customer.repeat"
+    /// A person is a repeat complainant or wrote escalation words (a
+    /// regulator, the press, a lawyer); once per person and window.
+    case customerEscalationRisk = "customer.escalation_risk"
 }

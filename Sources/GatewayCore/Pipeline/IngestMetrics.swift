@@ -26,11 +26,16 @@ public enum IngestMetrics {
     public static let massComplaints = "complaint_gateway_mass_complaints_total"
     /// Clusters that reached each `[incidents]` level (`level`).
     public static let incidentLevels = "complaint_gateway_incident_levels_total"
+    /// Persons signalled (`event`: customer.repeat, customer.escalation_risk).
+    public static let customerSignals = "complaint_gateway_customer_signals_total"
 
-    /// Creates each configured level's counter at zero.
+    /// Creates each configured level's counter, and the customer signals', at zero.
     public static func declare(incidentLevels levels: [IncidentLevel]) {
         for level in levels {
             Counter(label: incidentLevels, dimensions: [("level", level.name)]).increment(by: 0)
+        }
+        for kind in CustomerSignal.Kind.allCases {
+            Counter(label: customerSignals, dimensions: [("event", kind.rawValue)]).increment(by: 0)
         }
     }
 
@@ -58,6 +63,9 @@ public enum IngestMetrics {
         }
         for incident in result.incidents {
             Counter(label: incidentLevels, dimensions: [("level", incident.level)]).increment()
+        }
+        for signal in result.customerSignals {
+            Counter(label: customerSignals, dimensions: [("event", signal.kind.rawValue)]).increment()
         }
     }
 

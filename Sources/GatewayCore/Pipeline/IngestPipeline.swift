@@ -157,5 +157,10 @@ public struct IngestPipeline<Dedup: DedupStage>: Sendable {
                 "cluster": "\(incident.cluster)", "level": "\(incident.level)", "customers": "\(incident.customers)",
                 "window_minutes": "\(incident.windowMinutes)", "channels": "\(incident.channels.joined(separator: ","))"])
         }
+        for signal in result.customerSignals {
+            log.notice("customer signalled", metadata: [
+                "event": "\(signal.kind.rawValue)", "person": "\(signal.person)", "complaint": "\(signal.complaint)",
+                "complaints_in_window": "\(signal.complaintsInWindow)", "reasons": "\(signal.reasons.joined(separator: "; "))"])
+        }
     }
 }

@@ -91,7 +91,11 @@ public struct HealthController: Sendable {
         }
         router.get("/schemas/incident-level-v1.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/schema+json; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: IncidentLevelSchemaDocument.json)))
+                     body: .init(byteBuffer: ByteBuffer(string: EventSchemaDocument.incidentLevel)))
+        }
+        router.get("/schemas/customer-signal-v1.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/schema+json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: EventSchemaDocument.customerSignal)))
         }
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []

@@ -15,20 +15,25 @@ enum ComplaintSchemaDocument {
     static let json = String(decoding: PackageResources.complaint_v1_schema_json, as: UTF8.self)
 }
 
-/// The JSON Schema of `incident.level_changed` events' `data`
-/// (`urn:complaint-gateway:schema:incident-level-v1`), served at
-/// `/schemas/incident-level-v1.json`: the OpenAPI document's
-/// `IncidentLevelChange`, so there is one definition.
-enum IncidentLevelSchemaDocument {
-    static let json: String = {
+/// The JSON Schemas of the non-complaint events' `data`, cut from the
+/// OpenAPI document's components so there is one definition:
+/// `incident.level_changed` (`urn:complaint-gateway:schema:incident-level-v1`,
+/// served at `/schemas/incident-level-v1.json`) and `customer.*`
+/// (`urn:complaint-gateway:schema:customer-signal-v1`, at
+/// `/schemas/customer-signal-v1.json`).
+enum EventSchemaDocument {
+    static let incidentLevel = schema("IncidentLevelChange", title: "incident.level_changed data")
+    static let customerSignal = schema("CustomerSignal", title: "customer.repeat and customer.escalation_risk data")
+
+    static func schema(_ name: String, title: String) -> String {
         guard let document = try? JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any],
               let components = document["components"] as? [String: Any], let schemas = components["schemas"] as? [String: Any],
-              var schema = schemas["IncidentLevelChange"] as? [String: Any] else {
-            return #"{"error":"the OpenAPI document has no IncidentLevelChange schema"}"#
+              var schema = schemas[name] as? [String: Any] else {
+            return #"{"error":"the OpenAPI document has no \#(name) schema"}"#
         }
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = "incident.level_changed data"
+        schema["title"] = title
         let data = (try? JSONSerialization.data(withJSONObject: schema, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
-    }()
+    }
 }

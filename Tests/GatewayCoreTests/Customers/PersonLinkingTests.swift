@@ -35,13 +35,18 @@ struct PersonLinkingTests {
             stored.append(try await f.add(Self.complaint("c\(caller)", phone: "+86139000100\(10 + caller)", account: "TRUNK-07",
                                                          body: Self.outage, at: DedupStageTests.base.addingTimeInterval(Double(caller)))))
         }
-        // Past the bound (3 other identities) the code links nobody: the later callers are their own persons.
-        for later in stored[4...] {
+        // Callers with different mobiles are never joined by the code alone, not even before it
+        // is known shared; past the bound (3 other identities) it links nobody.
+        for later in stored {
             #expect(later.dedup.status == .unique, "caller \(later.sourceID) is nobody's duplicate")
             #expect(later.customer.person != nil)
+        }
+        // The first caller's link to the code was made while it was theirs alone; from the second on, the code is evidence of nobody.
+        #expect(stored[0].customer.personEvidence.map(\.key) == ["phone:+8613900010011", "account:TRUNK-07"])
+        for later in stored.dropFirst() {
             #expect(later.customer.personEvidence.map(\.key) == [ "phone:" + later.customer.phone!])
         }
-        #expect(Set(stored.compactMap(\.customer.person)).count >= 5)
+        #expect(Set(stored.compactMap(\.customer.person)).count == 8)
         let shared = try await f.store.sharedIdentities(limit: 10)
         #expect(shared.map(\.key) == ["account:TRUNK-07"])
         // The first callers, joined while the code looked like one customer's, are apart again:
@@ -53,6 +58,33 @@ struct PersonLinkingTests {
         // The incident counts every caller.
         let cluster = try #require(try await f.store.clusters(ClusterQuery(minimumSize: 2)).first { $0.size >= 8 })
         #expect(cluster.customers == 8)
+    }
+
+    @Test("weak evidence against a contradiction joins nobody and is shared from then on: one account on two callers' mobiles, one mobile in two senders' signatures",
+          arguments: StoreEngine.available)
+    func weakAgainstContradiction(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
+        let a = try await f.add(Self.complaint("a", phone: "+8613900020001", account: "FAMILY-88", body: Self.outage))
+        let b = try await f.add(Self.complaint("b", phone: "+8613900020002", account: "FAMILY-88", body: Self.outage))
+        #expect(b.dedup.status == .unique, "two mobiles on one account are two customers")
+        #expect(a.customer.person != b.customer.person)
+        #expect(b.customer.personEvidence.map(\.key) == ["phone:+8613900020002"])
+        let m1 = try await f.add(Self.complaint("m1", channel: "mail", email: "wang@corp.example.cn", body: Self.outage,
+                                                signature: "王芳\n部门值班手机：139-1111-2222"))
+        let m2 = try await f.add(Self.complaint("m2", channel: "mail", email: "zhao@corp.example.cn", body: Self.outage,
+                                                signature: "赵强\n部门值班手机：139-1111-2222"))
+        #expect(m2.dedup.status == .unique, "one duty mobile in two colleagues' signatures")
+        #expect(m1.customer.person != m2.customer.person)
+        // Each was just seen on two customers: shared, they link nobody from now on.
+        #expect(Set(try await f.store.sharedIdentities(limit: 10).map(\.key)) == ["account:FAMILY-88", "phone:+8613911112222"])
+        let form = try await f.add(Self.complaint("f1", channel: "web", account: "FAMILY-88", body: Self.outage))
+        #expect(form.customer.person == nil, "whose account it is cannot be told")
+        #expect(form.dedup.status == .unique)
+        // Uncontradicted, a weak key does link: a form with only the account number is its holder's.
+        let holder = try await f.add(Self.complaint("h1", phone: "+8613900020003", account: "SOLO-17", body: "账单有误，请核实。"))
+        let byAccount = try await f.add(Self.complaint("h2", channel: "web", account: "SOLO-17", body: "账单有误，请核实。"))
+        #expect(byAccount.customer.person == holder.customer.person)
+        #expect(byAccount.dedup.status == .duplicate)
     }
 
     @Test("a switchboard, a placeholder or the organisation's own number never joins two customers", arguments: StoreEngine.available)

@@ -243,14 +243,18 @@ struct DedupStageTests {
         #expect(result.inserted == 13 && result.updated == 2)
 
         func summary(_ store: any ComplaintStore) async throws -> [String] {
-            try await store.feed(after: 0, limit: 100).map { event in
-                let complaint = try #require(event.complaint)
+            // Complaint events in feed order (a batch announces customer signals after all its complaints).
+            try await store.feed(after: 0, limit: 100).compactMap(\.complaint).enumerated().map { position, complaint in
                 let d = complaint.dedup
-                return "\(event.sequence) \(event.type) \(complaint.sourceID) r\(complaint.revision) \(d.status) of=\(d.of ?? "-") cluster=\(d.cluster ?? "-") score=\(d.score ?? 0)"
+                return "\(position) \(complaint.sourceID) r\(complaint.revision) \(d.status) of=\(d.of ?? "-") cluster=\(d.cluster ?? "-") score=\(d.score ?? 0)"
             }
         }
         let expected = try await summary(reference.store), got = try await summary(batched.store)
         #expect(got == expected)
+        let signals = { (store: any ComplaintStore) in
+            try await store.feed(after: 0, limit: 100).compactMap(\.customer).map { "\($0.kind) \($0.complaint) \($0.complaintsInWindow)" }
+        }
+        #expect(try await signals(batched.store) == (try await signals(reference.store)))
         #expect(expected.contains { $0.contains("duplicate of=") && $0.contains(" c2 ") }, "the merge midway links c2 to w1")
         let clusters = { (store: any ComplaintStore) in
             try await store.clusters(ClusterQuery(minimumSize: 1)).map { "\($0.id) \($0.size) \($0.customers) \($0.flaggedAt != nil)" }.sorted()
@@ -301,9 +305,11 @@ struct DedupStageTests {
         _ = try await f.add(Self.complaint("w3", email: "a@example.com",
             body: "Hello, my electricity bill for October was charged twice. Please refund the second paymnet of 86.40!"))
         let all = try await f.store.feed(FeedQuery())
-        #expect(all.map(\.complaint?.dedup.status) == [.unique, .duplicate, .nearDuplicate])
+        #expect(all.compactMap(\.complaint).map(\.dedup.status) == [.unique, .duplicate, .nearDuplicate])
+        #expect(all.compactMap(\.customer).map(\.kind) == [.repeat, .escalationRisk], "three within the window: a repeat complainant")
         let originals = try await f.store.feed(FeedQuery(includeDuplicates: false))
-        #expect(originals.map(\.complaint?.sourceID) == ["w1"])
+        #expect(originals.compactMap(\.complaint).map(\.sourceID) == ["w1"])
+        #expect(originals.count == 3, "signals are kept, as incident events are")
         let near = try await f.store.feed(FeedQuery(dedupStatus: "near_duplicate"))
         #expect(near.map(\.complaint?.sourceID) == ["w3"])
     }

@@ -104,7 +104,7 @@ struct IncidentLevelTests {
         #expect(before.compactMap(\.incident).map(\.level) == ["yellow", "orange"])
         #expect(before.suffix(2).allSatisfy { $0.incident != nil }, "after the transaction's complaints")
 
-        _ = try await f.store.rebuildDedupIndex(f.stage, progress: nil)
+        _ = try await f.store.rebuildDedupIndex(f.stage, mode: .recompute, progress: nil)
         #expect(try await f.store.feed(after: 0, limit: 100).count == before.count, "levels are kept by cluster id, not announced again")
         #expect(try await f.store.clusters(ClusterQuery()).first?.level == "orange")
         _ = try await f.store.commit([Self.outage(6, minutes: 6)], quarantine: [], ingestion: f.ingestion, dedup: f.stage)

@@ -8,4 +8,6 @@ public protocol CommitDedupIndex: DedupIndex {
     func takeFlagged() -> [String]
     /// The incident levels raised since the last call.
     func takeRaised() -> [IncidentRaise]
+    /// The persons signalled since the last call.
+    func takeSignals() -> [CustomerSignal]
 }

@@ -13,6 +13,8 @@ public struct CommitResult: Sendable, Equatable {
     public var massComplaints: [String] = []
     /// Incident levels this commit raised, as their feed events carry them.
     public var incidents: [IncidentLevelChange] = []
+    /// Persons this commit signalled (`customer.repeat`, `customer.escalation_risk`).
+    public var customerSignals: [CustomerSignal] = []
     /// Complaints refused because another input already holds their id
     /// (`DedupDecision.conflict`); each was quarantined in the same transaction.
     public var conflicts: [Rejection] = []

@@ -39,6 +39,9 @@ public protocol CommitWriter {
     /// Writes one `incident.level_changed` feed event per raise.
     func announce(_ raises: [IncidentRaise]) throws -> [IncidentLevelChange]
 
+    /// Writes one `customer.repeat` or `customer.escalation_risk` feed event per signal.
+    func announce(_ signals: [CustomerSignal]) throws
+
     /// Writes whatever was queued; the last step before the transaction commits.
     func flush() throws
 }

@@ -23,7 +23,7 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
     public mutating func commitInputs(_ inputs: [PreparedIntake<Stage>]) throws -> [IntakeOutcome] {
         var outcomes: [IntakeOutcome] = []
         outcomes.reserveCapacity(inputs.count)
-        var deferred: [[IncidentRaise]] = []
+        var deferred: [(raises: [IncidentRaise], signals: [CustomerSignal])] = []
         for prepared in inputs {
             let input = prepared.input
             // The ingestion row is written first (its id links the revisions)
@@ -36,16 +36,21 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
             try writer.finishIngestion(ingestion, status: input.status, counts: counts)
             result.massComplaints = writer.index.takeFlagged()
             let raises = writer.index.takeRaised()
+            let signals = writer.index.takeSignals()
             if writer.announcesAfterFlush {
-                deferred.append(raises)
+                deferred.append((raises, signals))
             } else {
                 result.incidents = try writer.announce(raises)
+                try writer.announce(signals)
+                result.customerSignals = signals
             }
             outcomes.append(IntakeOutcome(ingestion: ingestion, result: result, counts: counts))
         }
         try writer.flush()
-        for (position, raises) in deferred.enumerated() where !raises.isEmpty {
-            outcomes[position].result.incidents = try writer.announce(raises)
+        for (position, announced) in deferred.enumerated() {
+            if !announced.raises.isEmpty { outcomes[position].result.incidents = try writer.announce(announced.raises) }
+            try writer.announce(announced.signals)
+            outcomes[position].result.customerSignals = announced.signals
         }
         return outcomes
     }
@@ -58,9 +63,17 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
         try writer.insertQuarantine(quarantine, ingestion: ingestion)
         result.massComplaints = writer.index.takeFlagged()
         let raises = writer.index.takeRaised()
-        if !writer.announcesAfterFlush { result.incidents = try writer.announce(raises) }
+        let signals = writer.index.takeSignals()
+        if !writer.announcesAfterFlush {
+            result.incidents = try writer.announce(raises)
+            try writer.announce(signals)
+        }
         try writer.flush()
-        if writer.announcesAfterFlush { result.incidents = try writer.announce(raises) }
+        if writer.announcesAfterFlush {
+            result.incidents = try writer.announce(raises)
+            try writer.announce(signals)
+        }
+        result.customerSignals = signals
         return result
     }
 

@@ -17,11 +17,13 @@ public protocol DedupAdmin: Sendable {
     func incident(cluster: String, bucket: TimeInterval?, limit: Int) async throws -> IncidentDetail?
 
     /// Empties the dedup index and builds it again from the stored complaints
-    /// in feed order: identities, entries and clusters. Stored verdicts
-    /// (`duplicate`, `near_duplicate` and their `of`) are kept as they are;
-    /// clusters are recomputed with `stage`'s settings where a complaint has
-    /// none. Run it with ingestion stopped.
-    func rebuildDedupIndex(_ stage: ComplaintDedupStage, progress: (@Sendable (Int) -> Void)?) async throws -> Int
+    /// in feed order: persons, entries, clusters and (`.recompute`) verdicts,
+    /// decided with `stage`'s rules (`DedupRebuild`). A complaint whose
+    /// verdict or person changes gets a new revision (`complaint.updated` in
+    /// the feed); `.keepVerdicts` keeps stored verdicts and rewrites nothing.
+    /// Run it with ingestion stopped.
+    func rebuildDedupIndex(_ stage: ComplaintDedupStage, mode: DedupRebuild.Mode,
+                           progress: (@Sendable (Int) -> Void)?) async throws -> DedupRebuild.Report
 }
 
 /// Persons as the dedup index linked them: profiles and shared keys.
