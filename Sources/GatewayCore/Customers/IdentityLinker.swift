@@ -14,8 +14,9 @@ import ComplaintModel
 ///   the parts that are linked without it (`split`).
 /// - A weak key (an account id, a number found in a text) that alone would
 ///   join a complaint to a person when each has another personal number or
-///   address is shared at once: it was just seen on two customers
-///   (`contradicted`).
+///   address is shared at once: it was just seen on two customers; an
+///   account alone does not bring its holder a new phone or address
+///   (`weakLinks`).
 /// - The remaining keys join one person; persons known apart that a
 ///   complaint carries keys of are merged (its keys are evidence of both).
 ///
@@ -57,16 +58,17 @@ public struct IdentityLinker {
             for person in split { try self.split(person, index: index) }
             records = try index.identities(keys)
         }
-        // A weak key found joining two customers is shared from now on, as one seen with too many.
-        let contradicted = try contradicted(keys.filter { !(records[$0]?.shared ?? false) }, of: evidence, records: records, index: index)
-        if !contradicted.isEmpty {
-            try index.save(Dictionary(uniqueKeysWithValues: contradicted.map { key, person in
+        // A weak key found joining two customers is shared from now on, as one seen with too many;
+        // an account alone does not bring a new phone or address to its holder.
+        let weak = try weakLinks(keys.filter { !(records[$0]?.shared ?? false) }, of: evidence, records: records, index: index)
+        if !weak.contradicted.isEmpty {
+            try index.save(Dictionary(uniqueKeysWithValues: weak.contradicted.map { key, person in
                 (key, IdentityRecord(person: person, partners: [], shared: true))
             }))
-            for person in Set(contradicted.values).sorted() { try self.split(person, index: index) }
+            for person in Set(weak.contradicted.values).sorted() { try self.split(person, index: index) }
             records = try index.identities(keys)
         }
-        let linking = keys.filter { !(records[$0]?.shared ?? false) }
+        let linking = keys.filter { !(records[$0]?.shared ?? false) && !weak.uncorroborated.contains($0) }
         guard let first = linking.first else { return nil }
         let persons = Array(Set(linking.compactMap { records[$0]?.person })).sorted()
         let salt = try index.personSalt()
@@ -90,31 +92,44 @@ public struct IdentityLinker {
         return (PersonLink(id: target, key: key), evidence.filter { linking.contains($0.key) })
     }
 
-    /// The keys of `linking` that would join a person on weak evidence alone
-    /// against a contradiction, with that person. An account id, or a number
-    /// or address found in a text, is weak: a trunk's account code, a
-    /// family's account, a duty mobile in colleagues' signatures. When the
-    /// only keys a complaint shares with a person are weak, and the complaint
-    /// and the person each have a different personal number (or email
-    /// address), they are two customers who share something, not one: the
-    /// weak keys are shared from then on. A personal key from a customer
-    /// field (a form's email, a caller's mobile) links on its own.
-    func contradicted(_ linking: [String], of evidence: [PersonEvidence], records: [String: IdentityRecord],
-                      index: some IdentityIndex) throws -> [String: Int64] {
+    /// The keys of `linking` that would join a person on weak evidence alone.
+    /// An account id, or a number or address found in a text, is weak: a
+    /// trunk's account code, a family's account, a duty mobile in colleagues'
+    /// signatures.
+    ///
+    /// - `contradicted`: the only keys a complaint shares with a person are
+    ///   weak, and the complaint and the person each have a different
+    ///   personal number (or email address). They are two customers who share
+    ///   something, not one: the weak keys are shared from then on.
+    /// - `uncorroborated`: the only keys shared are account ids, and the
+    ///   complaint brings a phone or an address the person does not have (a
+    ///   family member on the household's account, a colleague on the
+    ///   company's). The complaint is not joined through them this time.
+    ///
+    /// A personal key from a customer field (a form's email, a caller's
+    /// mobile) links on its own; so does a number found in a text when
+    /// nothing contradicts it (the mobile in a signature, then a call from it).
+    func weakLinks(_ linking: [String], of evidence: [PersonEvidence], records: [String: IdentityRecord],
+                   index: some IdentityIndex) throws -> (contradicted: [String: Int64], uncorroborated: Set<String>) {
         let weak = Set(evidence.filter(Self.isWeak).map(\.key))
-        guard !weak.isEmpty else { return [:] }
+        guard !weak.isEmpty else { return ([:], []) }
         let keys = Set(evidence.map(\.key))
-        var found: [String: Int64] = [:]
+        var contradicted: [String: Int64] = [:]
+        var uncorroborated = Set<String>()
         for person in Set(linking.compactMap { records[$0]?.person }) {
             let agreeing = linking.filter { records[$0]?.person == person }
             guard agreeing.allSatisfy(weak.contains) else { continue }
+            let newToThem = keys.subtracting(agreeing).filter { Self.family($0) != nil && records[$0]?.person != person }
+            guard !newToThem.isEmpty else { continue }
             let theirs = try index.identities(ofPerson: person).filter { !$0.value.shared && !keys.contains($0.key) }.keys
             let families = Set(theirs.compactMap(Self.family))
-            if keys.subtracting(agreeing).contains(where: { Self.family($0).map(families.contains) ?? false }) {
-                for key in agreeing { found[key] = person }
+            if newToThem.contains(where: { Self.family($0).map(families.contains) ?? false }) {
+                for key in agreeing { contradicted[key] = person }
+            } else if agreeing.allSatisfy({ $0.hasPrefix("account:") }) {
+                uncorroborated.formUnion(agreeing)
             }
         }
-        return found
+        return (contradicted, uncorroborated)
     }
 
     /// An account id, or anything found in a text rather than a customer field.

@@ -107,7 +107,23 @@ enum TextIdentities {
 
     static func attributedToSomeoneElse(_ f: [Character], before start: Int) -> Bool {
         let before = clause(f, before: start)
-        return thirdParty.contains { word in contains(before, word) }
+        if thirdParty.contains(where: { contains(before, $0) }) { return true }
+        // "请联系我同事王芳，电话 139…": a clause that only labels the number
+        // belongs to the one before it.
+        let mark = start - before.count - 1
+        guard mark > 0, isLabel(before) else { return false }
+        let previous = clause(f, before: mark)
+        return thirdParty.contains { contains(previous, $0) }
+    }
+
+    static let labels = ["联系电话", "联系方式", "手机号码", "手机号", "手机", "电话", "号码", "是", "为", "mobile", "phone", "tel",
+                         "number", "call", "at", "on", "no"]
+
+    /// Whether a clause is only a label for the number after it (`电话：`, `tel.`, `at`).
+    static func isLabel(_ clause: [Character]) -> Bool {
+        var rest = String(clause)
+        for label in labels { rest = rest.replacingOccurrences(of: label, with: "") }
+        return rest.allSatisfy { $0.isWhitespace || $0.isPunctuation || $0.isSymbol }
     }
 
     static let accountWords = [

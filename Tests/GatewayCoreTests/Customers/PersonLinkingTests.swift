@@ -87,6 +87,20 @@ struct PersonLinkingTests {
         #expect(byAccount.dedup.status == .duplicate)
     }
 
+    @Test("an account alone does not bring its holder a new address: a family member's form on the household's account is their own person",
+          arguments: StoreEngine.available)
+    func accountAloneAddsNoAddress(engine: StoreEngine) async throws {
+        let f = try await Fixture(engine)
+        let holder = try await f.add(Self.complaint("h1", phone: "+8613900030001", account: "HH-2046", body: Self.outage))
+        let relative = try await f.add(Self.complaint("r1", channel: "web", email: "daughter@example.cn", account: "HH-2046", body: Self.outage))
+        #expect(relative.customer.person != holder.customer.person)
+        #expect(relative.dedup.status == .unique)
+        #expect(relative.customer.personEvidence.map(\.key) == ["email:daughter@example.cn"])
+        #expect(try await f.store.sharedIdentities(limit: 10).isEmpty, "nothing contradicts the account: it stays the holder's")
+        let byAccount = try await f.add(Self.complaint("h2", channel: "web", account: "HH-2046", body: "电费账单有误。"))
+        #expect(byAccount.customer.person == holder.customer.person)
+    }
+
     @Test("a switchboard, a placeholder or the organisation's own number never joins two customers", arguments: StoreEngine.available)
     func weakKeys(engine: StoreEngine) async throws {
         var settings = DedupSettings()

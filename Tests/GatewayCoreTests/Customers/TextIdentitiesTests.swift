@@ -21,6 +21,7 @@ struct TextIdentitiesTests {
     @Test("numbers that are not a mobile, or not the customer's, are not keys", arguments: [
         "请联系我同事 13900139000", "my colleague's number is 13900139000", "我老公的电话13900139000", "卡号尾号 7890",
         "订单号 202611301234567", "金额 13800138000.50元", "order A13800138000B", "客服 13900139000 一直不接",
+        "如果联系不上我，请联系我同事王芳，电话 139-0013-9000。", "please call my colleague Wang Fang, at +86 139 0013 9000.",
     ])
     func notTheCustomers(text: String) {
         #expect(keys(text).isEmpty, "\(text)")
@@ -30,6 +31,7 @@ struct TextIdentitiesTests {
     func ownAndColleague() {
         #expect(keys("我的手机号是13800138000，我同事的是13900139000") == ["phone:+8613800138000"])
         #expect(keys("This is my number: 13800138000") == ["phone:+8613800138000"], "'his' is not in 'this'")
+        #expect(keys("我同事也停电了，我的电话 13800138000") == ["phone:+8613800138000"], "a clause of its own is not only a label")
     }
 
     @Test("account and card numbers after the words that introduce them, customer numbers of the configured form")
