@@ -260,12 +260,16 @@ doc = {
             },
             "ConsoleComplaint": {
                 "type": "object", "additionalProperties": False,
-                "required": ["id", "channel", "source_id", "body", "customer", "dedup_status", "revisions", "raw_downloadable"],
+                "required": ["id", "channel", "source_id", "body", "customer", "dedup_status", "person_evidence", "revisions", "raw_downloadable"],
                 "properties": {
                     "id": {"type": "string"}, "channel": {"type": "string"}, "source_id": {"type": "string"}, "subject": {"type": "string"},
                     "body": {"type": "string"}, "customer": {"type": "object", "additionalProperties": {"type": "string"}},
                     "dedup_status": {"enum": ["unique", "duplicate", "near_duplicate"]}, "duplicate_of": {"type": "string"},
                     "score": {"type": "number"}, "cluster": {"type": "string"},
+                    "person": {"type": "string", "description": "customer.person: the person this complaint belongs to (open it at /v1/console/customers/{person})."},
+                    "person_evidence": {"type": "array", "description": "The identities that linked it, masked without pii.", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["key", "kind", "found_in"],
+                        "properties": {"key": {"type": "string"}, "kind": {"type": "string"}, "found_in": {"type": "string"}}}},
                     "revisions": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": False,
                                   "required": ["revision", "received_at", "raw_sha256", "changes"],
                                   "properties": {"revision": {"type": "integer", "minimum": 1}, "received_at": {"type": "string"},
@@ -452,6 +456,10 @@ doc = {
         "/v1/console/complaints/{id}": {"get": {"summary": "A complaint: every revision with its changes, the dedup verdict, the raw input", "security": bearer,
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": json_response("The complaint.", ref("ConsoleComplaint")), "401": error("No session or token."), "403": error("Token lacks admin."), "404": error("Unknown id.")}}},
+        "/v1/console/customers/{key}": {"get": {"summary": "A complainant's profile, as GET /v1/customers/{key} (identities and texts masked without pii)", "security": bearer,
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 320}}],
+            "responses": {"200": json_response("The profile.", ref("CustomerProfile")), "400": error("Empty or too long key."), "401": error("No session or token."),
+                          "403": error("Token lacks admin."), "404": error("No person is linked to that key.")}}},
         "/v1/console/replays": {"post": {"summary": "Replay with the CLI's filters: a dry run answered at once, or a run started in the background", "security": bearer,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
                 "channel": {"type": ["string", "null"]}, "since": {"type": ["string", "null"], "description": "A date or an RFC 3339 time."},

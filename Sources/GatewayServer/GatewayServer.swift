@@ -75,7 +75,7 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
         let access = ConsoleAccess(live: live, sessions: consoleSessions)
         ConsoleController(access: access, server: settings).addRoutes(to: router)
         ConsoleAPI(pipeline: pipeline, live: live, access: access, reloader: reloader, sources: sourceHealth, incidents: incidents,
-                   replays: consoleReplays, notifier: notifier).addRoutes(to: router)
+                   identity: identity, replays: consoleReplays, notifier: notifier).addRoutes(to: router)
         return router
     }
 

@@ -32,7 +32,9 @@ extension ConsoleAPI {
                 id: current.id, channel: current.channel.name, sourceId: current.sourceID, subject: current.subject, body: current.body,
                 customer: Dictionary(customer.compactMap { key, value in value.map { (key, $0) } }, uniquingKeysWith: { a, _ in a }),
                 dedupStatus: current.dedup.status.rawValue, duplicateOf: current.dedup.of, score: current.dedup.score,
-                cluster: current.dedup.cluster, revisions: views.reversed(), rawDownloadable: grant.pii))
+                cluster: current.dedup.cluster, person: current.customer.person,
+                personEvidence: current.customer.personEvidence.map { ConsoleViews.Evidence(key: $0.key, kind: $0.kind, foundIn: $0.foundIn) },
+                revisions: views.reversed(), rawDownloadable: grant.pii))
         }
     }
 }

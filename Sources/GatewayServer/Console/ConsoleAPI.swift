@@ -5,7 +5,7 @@ import Hummingbird
 
 /// The JSON endpoints behind `/console`, under `/v1/console/` (scope
 /// `admin`; personal data unmasked only with `pii`). Split by concern:
-/// channels here, `+quarantine`, `+incidents`, `+complaints`, `+replay`.
+/// channels here, `+quarantine`, `+incidents`, `+complaints`, `+customers`, `+replay`.
 struct ConsoleAPI<Dedup: DedupStage>: Sendable {
     let pipeline: IngestPipeline<Dedup>
     let live: LiveConfiguration
@@ -13,6 +13,8 @@ struct ConsoleAPI<Dedup: DedupStage>: Sendable {
     let reloader: ConfigReloader?
     let sources: SourceHealth
     let incidents: IncidentSettings
+    /// The `[identity]` settings customer profiles are read with.
+    let identity: IdentitySettings
     let replays: ConsoleReplayJobs
     let notifier: FeedNotifier
 
@@ -35,6 +37,7 @@ struct ConsoleAPI<Dedup: DedupStage>: Sendable {
         addQuarantineRoutes(to: router)
         addIncidentRoutes(to: router)
         addComplaintRoutes(to: router)
+        addCustomerRoutes(to: router)
         addReplayRoutes(to: router)
     }
 

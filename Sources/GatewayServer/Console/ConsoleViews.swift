@@ -114,8 +114,17 @@ enum ConsoleViews {
         var duplicateOf: String?
         var score: Double?
         var cluster: String?
+        /// `customer.person`, and the evidence that linked it (masked without pii).
+        var person: String?
+        var personEvidence: [Evidence]
         var revisions: [Revision]
         var rawDownloadable: Bool
+    }
+
+    struct Evidence: Encodable {
+        var key: String
+        var kind: String
+        var foundIn: String
     }
 
     struct ReplayJob: Encodable {

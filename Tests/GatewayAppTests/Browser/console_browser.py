@@ -116,6 +116,14 @@ with sync_playwright() as p:
     expect(page.locator("#verdict")).to_contain_text("Dedup verdict")
     expect(page.locator(".revision")).not_to_have_count(0)
 
+    step("the complaint's person, what linked it, and the person's page")
+    expect(page.locator("#person-evidence tbody tr")).to_have_count(1)
+    expect(page.locator("#person-evidence")).to_contain_text("customer.email")
+    page.locator("#person a").click()
+    expect(page.locator("#customer-identities tbody tr")).to_have_count(1)
+    expect(page.locator("#customer-complaints tbody tr")).to_have_count(1)
+    page.go_back()
+
     step("Chinese labels, and the data's words too: level names, verdicts, quarantine reasons, replay summaries")
     page.click("#language")
     expect(page.locator('header nav a[href="#channels"]')).to_have_text("渠道")

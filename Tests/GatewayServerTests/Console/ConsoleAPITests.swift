@@ -37,6 +37,7 @@ struct ConsoleAPITests {
                                     (#"^/v1/console/quarantine/[^/]+/replay"#, "/v1/console/quarantine/{sha256}/replay"),
                                     (#"^/v1/console/incidents/[^/]+"#, "/v1/console/incidents/{cluster}"),
                                     (#"^/v1/console/complaints/[^/]+"#, "/v1/console/complaints/{id}"),
+                                    (#"^/v1/console/customers/[^/]+"#, "/v1/console/customers/{key}"),
                                     (#"^/v1/console/replays/[^/]+"#, "/v1/console/replays/{id}")] {
                 template = template.replacingOccurrences(of: pattern, with: name, options: .regularExpression)
             }
@@ -205,6 +206,48 @@ struct ConsoleAPITests {
             #expect(complaint.json["dedup_status"] as? String == "unique" && complaint.json["raw_downloadable"] as? Bool == false)
             #expect(try await get(base, "/v1/console/complaints/\(id)", Self.lead).json["raw_downloadable"] as? Bool == true)
             #expect(try await get(base, "/v1/console/complaints/nothing-here").status == 404)
+        }
+        try responses.checkAgainstDocument()
+    }
+
+    @Test("a complaint's person and what linked it; the customer page: repeat and escalation, masked without pii; the two events in the feed")
+    func customers() async throws {
+        let f = try ServerFixture(config: Self.config)
+        try await f.withServer(dedup: ComplaintDedupStage(settings: f.config.dedup)) { base in
+            let texts = ["电费账单多扣了五十元", "营业厅态度很差，等了两个小时", "停电三次都没人来修，再不处理我就投诉到12315"]
+            var ids: [String] = []
+            for text in texts {
+                let body = "email=zhou%40example.cn&phone=13800138000&name=Zhou&topic=billing&message=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                let accepted = try await client.post(base.appending(path: "v1/forms/web"), body)
+                #expect(accepted.status == 202)
+                ids.append(try #require(accepted.json["id"] as? String))
+            }
+            let complaint = try await get(base, "/v1/console/complaints/\(ids[2])")
+            let person = try #require(complaint.json["person"] as? String)
+            let evidence = try #require(complaint.json["person_evidence"] as? [[String: Any]])
+            #expect(evidence.map { $0["found_in"] as? String } == ["customer.email", "customer.phone"])
+            #expect(!String(decoding: complaint.body, as: UTF8.self).contains("13800138000"), "evidence masked without pii")
+
+            let profile = try await get(base, "/v1/console/customers/\(person)")
+            #expect(profile.status == 200)
+            #expect(profile.json["complaints"] as? Int == 3 && profile.json["repeat"] as? Bool == true)
+            #expect(profile.json["escalation_risk"] as? Bool == true)
+            #expect((profile.json["escalation_reasons"] as? [String])?.contains { $0.contains("12315") } == true)
+            #expect(!String(decoding: profile.body, as: UTF8.self).contains("zhou@example.cn"))
+            let unmasked = try await get(base, "/v1/console/customers/\(person)", Self.lead)
+            #expect(String(decoding: unmasked.body, as: UTF8.self).contains("email:zhou@example.cn"))
+            #expect(try await get(base, "/v1/console/customers/p-00000000000000000000").status == 404)
+
+            let feed = try await get(base, "/v1/complaints?limit=100", TestTokens.bearer(TestTokens.reader))
+            let events = try #require(feed.json["events"] as? [[String: Any]])
+            let signals = events.filter { ($0["type"] as? String)?.hasPrefix("customer.") == true }
+            #expect(signals.map { $0["type"] as? String } == ["customer.repeat", "customer.escalation_risk"])
+            #expect(signals.allSatisfy { $0["subject"] as? String == person && $0["source"] as? String == "/customers" })
+            let schema = try await client.send("GET", base.appending(path: "schemas/customer-signal-v1.json"))
+            #expect(schema.status == 200 && schema.text.contains("customer-signal-v1"))
+            let metrics = try await client.send("GET", base.appending(path: "metrics"))
+            let repeats = metrics.text.split(separator: "\n").first { $0.hasPrefix(#"complaint_gateway_customer_signals_total{event="customer.repeat"}"#) }
+            #expect((repeats?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1, "counted per event: \(repeats ?? "absent")")
         }
         try responses.checkAgainstDocument()
     }

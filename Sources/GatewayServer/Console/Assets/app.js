@@ -17,6 +17,9 @@ const LABELS = {
     cluster: "Cluster", customer: "Customer", text: "Text", back: "Back", levels: "Levels", loading: "Loading…",
     replayDone: "Replay finished", timeline: "Complaints and new customers over time", locations: "Where: customers by building, room or meter",
     minutes: "min", records: "Records in them", skipped: "Not complaints", newCustomers: "New customers", rawNeedsPii: "Raw input: needs the pii scope",
+    person: "Person", evidence: "Linked by", identities: "Identities", kind: "Kind", foundIn: "Found in", repeatComplainant: "Repeat complainant",
+    escalationRisk: "Escalation risk", inWindow: "in the window", firstComplaint: "First complaint", lastComplaint: "Last complaint",
+    byChannel: "By channel", recent: "Recent complaints", noPerson: "Linked to nobody (no identity that may link)",
     summary: (r) => `${r.inputs} input${r.inputs === 1 ? "" : "s"} (${records(r)} record${records(r) === 1 ? "" : "s"}): unchanged ${r.unchanged}, updated ${r.updated}, new ${r.new}, still failing ${r.still_failing}, not complaints ${r.skipped}`,
   },
   zh: {
@@ -33,6 +36,9 @@ const LABELS = {
     cluster: "聚类", customer: "客户", text: "内容", back: "返回", levels: "级别设置", loading: "加载中…",
     replayDone: "重放完成", timeline: "投诉数与新增客户数随时间变化", locations: "分布：各楼栋（房间、电表）的客户数",
     minutes: "分钟", records: "其中记录", skipped: "非投诉", newCustomers: "新增客户", rawNeedsPii: "原始输入：需要 pii 权限",
+    person: "客户档案", evidence: "关联依据", identities: "身份标识", kind: "类型", foundIn: "来源", repeatComplainant: "重复投诉客户",
+    escalationRisk: "升级风险", inWindow: "窗口内", firstComplaint: "首次投诉", lastComplaint: "最近投诉",
+    byChannel: "按渠道", recent: "最近投诉", noPerson: "未关联到客户（没有可关联的身份标识）",
     summary: (r) => `${r.inputs} 个输入（共 ${records(r)} 条记录）：未变化 ${r.unchanged}，已更新 ${r.updated}，新增 ${r.new}，仍失败 ${r.still_failing}，非投诉 ${r.skipped}`,
     // Values the server sends in English: dedup verdicts, the usual level names.
     values: { unique: "唯一", duplicate: "重复", near_duplicate: "近似重复", yellow: "黄色", orange: "橙色", red: "红色", blue: "蓝色" },
@@ -212,7 +218,31 @@ const views = {
         body.duplicate_of ? h("span", {}, ` · ${t("duplicateOf")} `, h("a", { href: `#complaint/${encodeURIComponent(body.duplicate_of)}` }, body.duplicate_of)) : null,
         body.score ? ` (${body.score})` : null,
         body.cluster ? h("span", {}, ` · ${t("cluster")} `, h("a", { href: `#incident/${encodeURIComponent(body.cluster)}` }, body.cluster)) : null),
+      h("p", { id: "person" }, `${t("person")}: `, body.person
+        ? h("a", { href: `#customer/${encodeURIComponent(body.person)}` }, body.person) : t("noPerson")),
+      body.person_evidence.length ? table(["evidence", "kind", "foundIn"], body.person_evidence.map((e) =>
+        h("tr", {}, h("td", {}, e.key), h("td", {}, e.kind), h("td", {}, e.found_in))), "person-evidence") : null,
       h("pre", {}, body.body), revisions);
+  },
+
+  async customer(view, key) {
+    const { body: p } = await api(`/v1/console/customers/${encodeURIComponent(key)}`);
+    const flags = [
+      p.repeat ? h("span", { class: "flag flag-repeat" }, `${t("repeatComplainant")} (${p.complaints_in_window} ${t("inWindow")})`) : null,
+      p.escalation_risk ? h("span", { class: "flag flag-escalation", title: p.escalation_reasons.join("; ") }, `${t("escalationRisk")}: ${p.escalation_reasons.join("; ")}`) : null,
+    ].filter(Boolean);
+    const channels = Object.entries(p.complaints_by_channel).map(([c, n]) => `${c} ${n}`).join(" · ");
+    fill(view, h("h2", {}, `${t("person")} ${p.person}`),
+      h("p", { id: "customer-flags" }, ...flags),
+      h("p", {}, `${t("complaints")}: ${p.complaints} · ${t("byChannel")}: ${channels || "–"} · ${t("firstComplaint")}: ${time(p.first_complaint_at)} · ${t("lastComplaint")}: ${time(p.last_complaint_at)}`),
+      h("h3", {}, t("identities")),
+      table(["evidence", "kind"], p.identities.map((i) => h("tr", {}, h("td", {}, i.key), h("td", {}, i.kind))), "customer-identities"),
+      p.incidents.length ? h("h3", {}, t("incidents")) : null,
+      p.incidents.length ? table(["cluster", "level", "lastSeen"], p.incidents.map((i) => h("tr", {},
+        h("td", {}, h("a", { href: `#incident/${encodeURIComponent(i.cluster)}` }, i.cluster)), h("td", {}, value(i.level)), h("td", {}, time(i.last_seen)))), "customer-incidents") : null,
+      h("h3", {}, t("recent")),
+      table(["when", "channel", "text", "verdict"], p.recent.map((c) => h("tr", {}, h("td", {}, time(c.at)), h("td", {}, c.channel), h("td", {}, c.text),
+        h("td", {}, h("a", { href: `#complaint/${encodeURIComponent(c.id)}` }, value(c.status))))), "customer-complaints"));
   },
 
   async replay(view) {
