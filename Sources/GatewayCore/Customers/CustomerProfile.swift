@@ -79,25 +79,9 @@ public struct CustomerProfile: Sendable, Equatable, Encodable {
         }
     }
 
-    /// The escalation words that occur in `texts`, in the order of `words`.
-    /// A word of Latin letters counts only as a whole word ("sue" is not in
-    /// "issue", "media" not in "multimedia"); any other word anywhere.
+    /// The escalation words that occur in `texts`, in the order of `words`
+    /// (`EscalationWords`: Latin words as whole words only).
     public static func escalationWords(in texts: [String], words: [String]) -> [String] {
-        let lowered = texts.map { $0.lowercased() }
-        return words.filter { word in lowered.contains { occurs(word, in: $0) } }
-    }
-
-    static func occurs(_ word: String, in text: String) -> Bool {
-        guard let first = word.unicodeScalars.first, let last = word.unicodeScalars.last else { return false }
-        let latin = { (s: Unicode.Scalar) in s.isASCII && s.properties.isAlphabetic }
-        guard latin(first) || latin(last) else { return text.contains(word) }
-        var rest = text[...]
-        while let range = rest.range(of: word) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)].unicodeScalars.last
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound].unicodeScalars.first
-            if !(latin(first) && before.map(latin) == true), !(latin(last) && after.map(latin) == true) { return true }
-            rest = text[range.upperBound...]
-        }
-        return false
+        EscalationWords(words).find(in: texts)
     }
 }

@@ -64,7 +64,7 @@ public struct DedupFeatures: Sendable, Equatable {
                   bandKeys: full.bandKeys(bands: Self.bands).map { Int64(bitPattern: $0) } + (topic.map { [IncidentTopic.bandKey($0)] } ?? []),
                   at: min(complaint.occurredAt ?? complaint.receivedAt, complaint.receivedAt),
                   escalationWords: complaint.hasCustomerText
-                      ? CustomerProfile.escalationWords(in: [text, complaint.subject ?? ""], words: rules.settings.escalationWords) : [])
+                      ? rules.escalation.find(in: [text, complaint.subject ?? ""]) : [])
     }
 
     /// Keys under which one customer is known. Emails are compared lower-cased,
