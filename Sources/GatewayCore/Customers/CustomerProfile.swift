@@ -80,8 +80,8 @@ public struct CustomerProfile: Sendable, Equatable, Encodable {
     }
 
     /// The escalation words that occur in `texts`, in the order of `words`
-    /// (`EscalationWords`: Latin words as whole words only).
+    /// (`WordFinder`: Latin words as whole words only).
     public static func escalationWords(in texts: [String], words: [String]) -> [String] {
-        EscalationWords(words).find(in: texts)
+        WordFinder(words).find(in: texts)
     }
 }

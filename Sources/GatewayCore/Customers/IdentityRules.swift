@@ -9,12 +9,12 @@ public struct IdentityRules: Sendable {
     public let settings: IdentitySettings
     let customerIDs: CustomerIDPattern?
     /// `escalation_words`, ready to search every complaint with.
-    public let escalation: EscalationWords
+    public let escalation: WordFinder
 
     public init(settings: IdentitySettings = IdentitySettings()) {
         self.settings = settings
         customerIDs = settings.customerIDPattern.flatMap(CustomerIDPattern.init)
-        escalation = EscalationWords(settings.escalationWords)
+        escalation = WordFinder(settings.escalationWords)
     }
 
     /// The kind of a key (`phone:+86…`, `email:…`, `account:…`, `handle:…`),

@@ -15,13 +15,13 @@ import Foundation
 /// alone says nothing about where.
 public enum IncidentTopic {
     /// Words that say a service is down, by service.
-    static let services: [(String, [String])] = [
-        ("power", ["停电", "断电", "没电", "没有电", "来电", "跳闸", "供电", "power outage", "power cut", "no power", "blackout", "no electricity"]),
-        ("water", ["停水", "断水", "没水", "没有水", "水压", "供水", "no water", "water outage", "water cut"]),
-        ("gas", ["停气", "没气", "燃气中断", "no gas", "gas outage"]),
-        ("network", ["断网", "没网", "网断", "宽带断", "上不了网", "无法上网", "网络中断", "no internet", "internet down", "internet outage",
-                     "broadband down"]),
-        ("signal", ["没信号", "没有信号", "信号中断", "无信号", "no signal", "no service", "mobile outage"]),
+    static let services: [(String, WordFinder)] = [
+        ("power", WordFinder(["停电", "断电", "没电", "没有电", "来电", "跳闸", "供电", "power outage", "power cut", "no power", "blackout", "no electricity"], wholeWords: false)),
+        ("water", WordFinder(["停水", "断水", "没水", "没有水", "水压", "供水", "no water", "water outage", "water cut"], wholeWords: false)),
+        ("gas", WordFinder(["停气", "没气", "燃气中断", "no gas", "gas outage"], wholeWords: false)),
+        ("network", WordFinder(["断网", "没网", "网断", "宽带断", "上不了网", "无法上网", "网络中断", "no internet", "internet down", "internet outage",
+                     "broadband down"], wholeWords: false)),
+        ("signal", WordFinder(["没信号", "没有信号", "信号中断", "无信号", "no signal", "no service", "mobile outage"], wholeWords: false)),
     ]
 
     /// Endings of Chinese place names, and English ones.
@@ -31,7 +31,7 @@ public enum IncidentTopic {
 
     /// `service:place` of a normalized text (`DedupText.normalize`), nil without both.
     public static func of(_ normalized: String) -> String? {
-        guard let service = services.first(where: { $0.1.contains { normalized.contains($0) } })?.0,
+        guard let service = services.first(where: { $0.1.occursAny(in: normalized) })?.0,
               let place = place(in: normalized) else { return nil }
         return service + ":" + place
     }

@@ -1,13 +1,15 @@
 import Foundation
 
-/// Finds `[identity] escalation_words` in complaint texts, on their UTF-8
-/// bytes: it runs for every complaint on the parallel side of the intake,
-/// where Foundation's `range(of:)` was a sixth of all samples.
+/// Finds a list of words in texts, on their UTF-8 bytes (`[identity]
+/// escalation_words`, the outage words of `IncidentTopic`): it runs for
+/// every complaint on the parallel side of the intake, where Foundation's
+/// `range(of:)` was a sixth of all samples.
 ///
-/// ASCII letters are compared case-insensitively; a word of Latin letters
-/// counts only as a whole word ("sue" is not in "issue", "media" not in
-/// "multimedia"); any other word (Chinese, digits such as 12315) anywhere.
-public struct EscalationWords: Sendable {
+/// ASCII letters are compared case-insensitively; by default a word of
+/// Latin letters counts only as a whole word ("sue" is not in "issue",
+/// "media" not in "multimedia"); any other word (Chinese, digits such as
+/// 12315) anywhere.
+public struct WordFinder: Sendable {
     struct Word: Sendable {
         var text: String
         var bytes: [UInt8]
@@ -16,12 +18,20 @@ public struct EscalationWords: Sendable {
 
     let words: [Word]
 
-    public init(_ words: [String]) {
+    /// - Parameter wholeWords: false finds Latin words inside others too
+    ///   ("blackout" in "blackouts").
+    public init(_ words: [String], wholeWords: Bool = true) {
         self.words = words.compactMap { word in
             let bytes = Array(word.utf8).map(Self.folded)
             guard let first = bytes.first, let last = bytes.last else { return nil }
-            return Word(text: word, bytes: bytes, wholeWord: Self.isLetter(first) || Self.isLetter(last))
+            return Word(text: word, bytes: bytes, wholeWord: wholeWords && (Self.isLetter(first) || Self.isLetter(last)))
         }
+    }
+
+    /// Whether any of the words occurs in `text`.
+    public func occursAny(in text: String) -> Bool {
+        let folded = Array(text.utf8).map(Self.folded)
+        return words.contains { Self.occurs($0, in: folded) }
     }
 
     /// The words that occur in any of `texts`, in the configured order.
