@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ComplaintModel
 import GatewayCore
 
@@ -8,6 +9,10 @@ import GatewayCore
 /// `FAIL` makes the reader throw (an input that cannot be read to its end).
 public struct LineChannelPlugin: ChannelPlugin {
     public init() {}
+
+    /// How often each input (by SHA-256) was opened for parsing: a test that an
+    /// input is parsed once reads its own input's count.
+    public static let opened = Mutex<[String: Int]>([:])
 
     public var type: String { "lines" }
     public var summary: String { "One complaint per line (tests)" }
@@ -37,6 +42,7 @@ struct LineParser: ChannelParser {
     let rejectPrefix: String
 
     func open(_ input: RawInput) throws -> any ParseEventReader {
+        LineChannelPlugin.opened.withLock { $0[input.sha256, default: 0] += 1 }
         let text = try String(contentsOf: input.url, encoding: .utf8)
         return LineReader(lines: text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init), prefix: prefix, rejectPrefix: rejectPrefix)
     }

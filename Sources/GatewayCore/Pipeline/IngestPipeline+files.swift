@@ -70,21 +70,23 @@ extension IngestPipeline {
                     await self.release(whole.commit.input.start.object.sha256, channel: file.channel.name, owner: owner)
                     return result
                 })
-            case .large(let object, let receivedAt):
-                // Committed in order: everything queued before it goes first. Its
-                // first batch is parsed again (a few thousand records of a large file).
+            case .large(let large, let started):
+                // Committed in order: everything queued before it goes first. Streamed
+                // from where preparing stopped: the first batch is already read.
                 await report(waiting: true)
                 let result: IntakeFileResult
                 var onProgress: (@Sendable (IngestCounts) -> Void)? = nil
                 if let progress { onProgress = { progress(file, $0) } }
+                var parse = large.take()
+                let sha256 = parse.start.object.sha256
                 do {
-                    result = .ingested(try await processReporting(object, sourceName: file.sourceName ?? file.url.path,
-                                                                  channel: file.channel, receivedAt: receivedAt,
-                                                                  progress: onProgress))
+                    let report = try await stream(&parse, start: parse.start, progress: onProgress)
+                    finished(report, channel: file.channel, raw: sha256, source: file.sourceName ?? file.url.path, since: started)
+                    result = .ingested(report)
                 } catch {
                     result = .failed(error)
                 }
-                await release(object.sha256, channel: file.channel.name, owner: owner)
+                await release(sha256, channel: file.channel.name, owner: owner)
                 await handle(file, result)
             }
             await report(waiting: false)
@@ -99,7 +101,7 @@ extension IngestPipeline {
         enum State: Sendable {
             case done(IntakeFileResult)
             case whole(PreparedInput<Dedup>, started: ContinuousClock.Instant)
-            case large(ArchivedObject, receivedAt: Date)
+            case large(LargeInput, started: ContinuousClock.Instant)
         }
         var file: IntakeFile
         var state: State
@@ -135,12 +137,33 @@ extension IngestPipeline {
             let parse = begin(object, sourceName: file.sourceName ?? file.url.path, channel: file.channel,
                               receivedAt: receivedAt, mediaType: nil, metadata: [:])
             guard let whole = PreparedInput(parse, dedup: dedup) else {
-                return FilePreparation(file: file, state: .large(object, receivedAt: receivedAt))
+                return FilePreparation(file: file, state: .large(LargeInput(parse), started: started))
             }
             return FilePreparation(file: file, state: .whole(whole, started: started))
         } catch {
             if let claimed { await release(claimed, channel: channel, owner: owner) }
             return FilePreparation(file: file, state: .done(.failed(error)))
+        }
+    }
+
+    /// A file larger than one batch, its first batch read: handed from the
+    /// task that prepared it to the loop that streams it, so it is parsed once.
+    ///
+    /// `@unchecked Sendable`: the parse (an open reader) is not Sendable, but
+    /// it is never shared. The preparing task builds the box and ends; the
+    /// loop reads it only after awaiting that task (which orders the two),
+    /// exactly once (`take`).
+    final class LargeInput: @unchecked Sendable {
+        private var parse: InputParse?
+
+        init(_ parse: InputParse) {
+            self.parse = parse
+        }
+
+        func take() -> InputParse {
+            defer { parse = nil }
+            guard let parse else { preconditionFailure("a large input is streamed once") }
+            return parse
         }
     }
 

@@ -25,7 +25,7 @@ struct FileIntakeTests {
         let f = try await IngestPipelineTests.Fixture(engine, batchSize: 5)
         var files: [IntakeFile] = []
         for n in 0..<40 {
-            let text = n == 17 ? (0..<23).map { "big\($0)|large input line \($0)" }.joined(separator: "\n")
+            let text = n == 17 ? (0..<23).map { "big\($0)|large input line \($0) (\(engine))" }.joined(separator: "\n")
                 : n == 29 ? "x\(n)|first\nFAIL\n" : "f\(n)|complaint from file \(n)\n"
             files.append(IntakeFile(url: try f.dir.write(String(format: "in-%02d.txt", n), text), channel: f.channel, skipIfFinished: true))
         }
@@ -44,6 +44,8 @@ struct FileIntakeTests {
         }
         if case .ingested(let report) = outcome["in-17.txt"] {
             #expect(report.counts.new == 23, "the large input is committed in batches, all of it")
+            let sha = try RawArchive.digest(fileAt: files[18].url).sha256
+            #expect(LineChannelPlugin.opened.withLock { $0[sha] } == 1, "parsed once: streamed on from the batch read while preparing")
         } else {
             Issue.record("the large input was not ingested")
         }
