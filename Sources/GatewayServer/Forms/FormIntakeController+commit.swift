@@ -90,16 +90,18 @@ extension FormIntakeController {
         // awaiting `processing` would keep the answer waiting for the store.
         return try await withCheckedThrowingContinuation { continuation in
             let answered = Answered()
-            Task {
-                let result: Result<IngestReport, any Error>
-                do { result = .success(try await processing.value) } catch { result = .failure(error) }
-                if answered.claim() { continuation.resume(with: result) }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
+            let deadline = Task {
+                // Cancelled as soon as the commit answers: no timer outlives its post.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 if answered.claim() {
                     continuation.resume(throwing: StoreUnavailableError(reason: "the store did not commit the post within \(timeout)"))
                 }
+            }
+            Task {
+                let result: Result<IngestReport, any Error>
+                do { result = .success(try await processing.value) } catch { result = .failure(error) }
+                deadline.cancel()
+                if answered.claim() { continuation.resume(with: result) }
             }
         }
     }

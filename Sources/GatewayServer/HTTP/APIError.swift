@@ -2,6 +2,7 @@ import Foundation
 import GatewayCore
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// An error answered to an HTTP client: the status, and a JSON body
 /// `{"error": {"code", "message", "fields"?}}` that a program can branch on
@@ -45,10 +46,30 @@ public struct APIError: HTTPResponseError, Sendable {
 
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
 
+    /// The store did not answer. The cause (which may name a path, a host or
+    /// a role) goes to the log under a reference the client is given instead.
     static func storeUnavailable(_ error: any Error) -> APIError {
-        APIError(.serviceUnavailable, code: "store_unavailable",
-                 message: "the complaint store is unavailable; nothing was accepted, retry later (\(error))",
-                 headers: [.retryAfter: "5"])
+        let reference = logged(error, as: "store unavailable")
+        return APIError(.serviceUnavailable, code: "store_unavailable",
+                        message: "the complaint store is unavailable; nothing was accepted, retry later (reference \(reference) in the gateway's log)",
+                        headers: [.retryAfter: "5"])
+    }
+
+    /// An unexpected error: a 500 with a reference to the log line that has its cause.
+    static func internalError(_ error: any Error, path: String) -> APIError {
+        let reference = logged(error, as: "request failed", path: path)
+        return APIError(.internalServerError, code: "internal", message: "internal error (reference \(reference) in the gateway's log)")
+    }
+
+    static let log = Logger(label: "complaint-gateway.http")
+
+    /// Logs `error` under a new reference and returns the reference.
+    static func logged(_ error: any Error, as message: Logger.Message, path: String? = nil) -> String {
+        let reference = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        var metadata: Logger.Metadata = ["reference": "\(reference)", "error": "\(error)"]
+        if let path { metadata["path"] = "\(path)" }
+        log.error(message, metadata: metadata)
+        return reference
     }
 }
 

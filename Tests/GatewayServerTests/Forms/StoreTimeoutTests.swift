@@ -30,6 +30,9 @@ struct StoreTimeoutTests {
             #expect(refused.status == 503)
             #expect(refused.error["code"] as? String == "store_unavailable")
             #expect(refused.header("Retry-After") != nil)
+            // The cause stays in the log (it may name paths and hosts); the client gets its reference.
+            let message = refused.error["message"] as? String ?? ""
+            #expect(message.contains("reference ") && !message.contains(f.dir.url.path) && !message.lowercased().contains("timed out"), "\(message)")
             gate.signal()
             try await holder.value
             // The client retries as told: the same key is the same submission, stored once.
