@@ -1,14 +1,11 @@
-import Dispatch
+import NIOPosix
 
-/// Runs blocking file work (an fsync) on a dispatch queue instead of the
-/// Swift concurrency pool, whose few threads (one per core) also serve every
-/// request: one slow disk flush must not stall them.
+/// Blocking file system work of request handlers and services (reading a
+/// folder, fsync), off the cooperative pool: on NIO's shared thread pool,
+/// which is bounded, so a burst of slow disks queues instead of spawning a
+/// thread per call as a concurrent dispatch queue does.
 enum BlockingIO {
-    private static let queue = DispatchQueue(label: "complaint-gateway.blocking-io", attributes: .concurrent)
-
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
-        }
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 }

@@ -120,7 +120,13 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
         state.lastModified = response.headers["last-modified"]
         do {
             // Already in the archive: streamed there by the download, within its limits.
-            let object = try response.object ?? pipeline.archive.store(data: Data())
+            let object: ArchivedObject
+            if let downloaded = response.object {
+                object = downloaded
+            } else {
+                let archive = pipeline.archive
+                object = try await BlockingIO.run { try archive.store(data: Data()) }
+            }
             // The same document again (a server without validators, or a restart):
             // nothing in it can be new.
             if try await pipeline.store.hasFinishedIngestion(sha256: object.sha256, channel: channel.name) {

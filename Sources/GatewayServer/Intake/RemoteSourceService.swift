@@ -87,7 +87,9 @@ public struct RemoteSourceService<Dedup: DedupStage>: Service {
         for item in items {
             if stop.isStopped { break }
             if let data = try await source.download(item) {
-                let object = try pipeline.archive.store(data: data)
+                // Archived (fsynced) on the thread pool, off the cooperative one.
+                let archive = pipeline.archive
+                let object = try await BlockingIO.run { try archive.store(data: data) }
                 if try await !pipeline.store.hasFinishedIngestion(sha256: object.sha256, channel: channel.name) {
                     var metadata = item.metadata
                     metadata["source"] = source.displayName
