@@ -140,11 +140,12 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
             await onRunning(port)
         }
         // Shut down last to first: the announcer first (readiness off, live
-        // streams end), then sinks, pollers and folders finish what they hold,
-        // and the listener last, once in-flight posts are answered.
+        // streams end), then a console replay stops between inputs, sinks,
+        // pollers and folders finish what they hold, and the listener last,
+        // once in-flight posts are answered.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: application), .init(service: makeDropFolderService()), .init(service: makeFeedPollerService()),
-            .init(service: makeRemoteSourceService()), .init(service: makeSinkSupervisor()),
+            .init(service: makeRemoteSourceService()), .init(service: makeSinkSupervisor()), .init(service: consoleReplays),
         ]
         if let reloader { services.append(.init(service: ReloadOnHangup(reloader: reloader))) }
         services.append(.init(service: ShutdownAnnouncer(readiness: readiness, notifier: notifier, grace: settings.shutdownGrace, logger: logger)))

@@ -34,19 +34,17 @@ extension ConsoleAPI {
                 let summary = try await Replayer(pipeline: pipeline, diffSamples: 20).run(filter, channels: channels, dryRun: true)
                 return try ConsoleJSON.response(ConsoleViews.replayResult(summary, dryRun: true, pii: grant.pii))
             }
-            guard let id = replays.start(filter) else {
-                throw APIError(.conflict, code: "replay_running", message: "a replay is already running; wait for it to finish")
-            }
             let replayer = Replayer(pipeline: pipeline, diffSamples: 0)
             let replays = self.replays, notifier = self.notifier
-            Task {
-                let result = await Result {
-                    try await replayer.run(filter, channels: channels, dryRun: false) { summary in
-                        replays.progress(id, summary)
-                        notifier.notify()
-                    }
-                }
-                replays.finish(id, result)
+            // Run by the replays service (`ConsoleReplayJobs`), not by this request.
+            let started = replays.start(filter) { id in
+                { try await replayer.run(filter, channels: channels, dryRun: false) { summary in
+                    replays.progress(id, summary)
+                    notifier.notify()
+                } }
+            }
+            guard let id = started else {
+                throw APIError(.conflict, code: "replay_running", message: "a replay is already running; wait for it to finish")
             }
             return try ConsoleJSON.response(view(try required(id)), status: .accepted)
         }

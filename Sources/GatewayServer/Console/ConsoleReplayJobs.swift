@@ -1,11 +1,26 @@
 import Foundation
 import GatewayCore
+import ServiceLifecycle
 import Synchronization
 
 /// Replays started from the console: one at a time, followed by polling.
-/// A replay is resumable (`Replayer`), so one cut short by a shutdown
-/// continues when it is started again with the same filter.
-public final class ConsoleReplayJobs: Sendable {
+///
+/// A service of the server's group: the console's request only registers a
+/// job; the replay runs here, as this service's work, so a shutdown stops it
+/// (graceful shutdown cancels the replay between inputs) instead of leaving
+/// it running past the process's other services. A replay is resumable
+/// (`Replayer`), so one cut short by a shutdown continues when it is started
+/// again with the same filter.
+public final class ConsoleReplayJobs: Service, Sendable {
+    /// A registered job's work.
+    struct Work: Sendable {
+        var id: String
+        var run: @Sendable () async throws -> ReplaySummary
+    }
+
+    private let queue: AsyncStream<Work>
+    private let submit: AsyncStream<Work>.Continuation
+
     struct Job {
         var id: String
         var filter: ReplayFilter
@@ -20,11 +35,26 @@ public final class ConsoleReplayJobs: Sendable {
     /// Finished jobs kept for their progress page.
     static let kept = 20
 
-    public init() {}
+    public init() {
+        (queue, submit) = AsyncStream.makeStream(of: Work.self)
+    }
 
-    /// Registers a job unless one is running; nil when one is.
-    func start(_ filter: ReplayFilter) -> String? {
-        jobs.withLock { jobs -> String? in
+    /// Runs the jobs as they are started, one at a time, until shutdown.
+    public func run() async throws {
+        for await work in queue.cancelOnGracefulShutdown() {
+            let result = await Result { try await cancelWhenGracefulShutdown { try await work.run() } }
+            finish(work.id, result)
+        }
+        // Jobs started but not run (the server is stopping) are marked, not left "running".
+        for (id, job) in jobs.withLock({ $0 }) where job.state == "running" {
+            finish(id, .failure(CancellationError()))
+        }
+    }
+
+    /// Registers a job unless one is running, and hands `work` (given the
+    /// job's id) to the service; nil when one is running.
+    func start(_ filter: ReplayFilter, work: @escaping @Sendable (String) -> @Sendable () async throws -> ReplaySummary) -> String? {
+        let id = jobs.withLock { jobs -> String? in
             guard !jobs.values.contains(where: { $0.state == "running" }) else { return nil }
             let finished = jobs.values.filter { $0.state != "running" }.sorted { $0.startedAt < $1.startedAt }
             for old in finished.dropLast(Self.kept - 1) { jobs[old.id] = nil }
@@ -32,6 +62,8 @@ public final class ConsoleReplayJobs: Sendable {
             jobs[id] = Job(id: id, filter: filter)
             return id
         }
+        if let id { submit.yield(Work(id: id, run: work(id))) }
+        return id
     }
 
     func progress(_ id: String, _ summary: ReplaySummary) {

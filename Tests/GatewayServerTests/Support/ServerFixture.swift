@@ -105,7 +105,8 @@ struct ServerFixture {
         // Stopped as `serve` stops (graceful shutdown, then cancellation after a
         // grace), so the test output does not fill with cancelled-connection errors.
         var configuration = ServiceGroupConfiguration(services: [.init(service: app), .init(service: folders),
-                                                                 .init(service: server.makeSinkSupervisor())], logger: logger)
+                                                                 .init(service: server.makeSinkSupervisor()),
+                                                                 .init(service: server.consoleReplays)], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(10)
         let services = ServiceGroup(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
