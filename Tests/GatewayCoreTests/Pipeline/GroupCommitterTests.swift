@@ -49,6 +49,25 @@ struct GroupCommitterTests {
         #expect(try await store.feed(after: 0, limit: 1000).count == expected.count)
     }
 
+    @Test("many callers at once: each input committed once, by whichever caller leads, with no task of the committer's own",
+          arguments: StoreEngine.available)
+    func concurrentCallers(engine: StoreEngine) async throws {
+        let dir = try TemporaryDirectory("group-concurrent")
+        let store = try await engine.open(dir)
+        let committer = GroupCommitter(store: store, dedup: ExactDedupStage(), maxInputs: 16, maxComplaints: 40)
+        let outcomes = try await withThrowingTaskGroup(of: IntakeOutcome.self) { group in
+            for n in 0..<300 { group.addTask { try await committer.commit(Self.input(n, complaints: 1 + n % 2)) } }
+            var all: [IntakeOutcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.count == 300)
+        #expect(Set(outcomes.map(\.ingestion)).count == 300)
+        #expect(outcomes.allSatisfy { $0.counts.new == $0.counts.read })
+        #expect(try await store.feed(after: 0, limit: 1000).count == (0..<300).map { 1 + $0 % 2 }.reduce(0, +))
+        #expect(try await store.interruptedIngestions().isEmpty)
+    }
+
     @Test("an input the store refuses fails alone; the inputs it was grouped with commit")
     func isolation() async throws {
         // PostgreSQL refuses text holding a NUL character: a real refusal of one input.
