@@ -11,8 +11,8 @@ import ServiceLifecycle
 /// graceful shutdown on SIGTERM and SIGINT.
 ///
 /// Generic over the store and the dedup stage, the parts a deployment swaps.
-public struct GatewayServer<Dedup: DedupStage>: Sendable {
-    public let pipeline: IngestPipeline<Dedup>
+public struct GatewayServer: Sendable {
+    public let pipeline: IngestPipeline
     /// Channels, tokens and sinks in effect; replaced by each reload.
     public let live: LiveConfiguration
     /// Reloads `channels.conf` (SIGHUP, `POST /v1/admin/reload`); nil when the
@@ -40,7 +40,7 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
 
     /// - Parameter reloading: where reloads read the file from, and the
     ///   configuration at start-up (for the sections only a restart applies).
-    public init(pipeline: IngestPipeline<Dedup>, channels: [ConfiguredChannel], settings: ServerSettings,
+    public init(pipeline: IngestPipeline, channels: [ConfiguredChannel], settings: ServerSettings,
                 tokens: [APIToken] = [], sinks: [SinkSettings] = [], incidents: IncidentSettings = IncidentSettings(),
                 identity: IdentitySettings = IdentitySettings(), registry: PrometheusCollectorRegistry, logger: Logger, reloading: (source: ConfigSource, startup: GatewayConfig)? = nil) {
         self.incidents = incidents
@@ -103,17 +103,17 @@ public struct GatewayServer<Dedup: DedupStage>: Sendable {
     }
 
     /// The drop-folder watcher.
-    public func makeDropFolderService() -> DropFolderService<Dedup> {
+    public func makeDropFolderService() -> DropFolderService {
         DropFolderService(pipeline: pipeline, live: live, interval: .seconds(settings.scanInterval), notifier: notifier, logger: logger)
     }
 
     /// The feed poller (channels with poll targets).
-    public func makeFeedPollerService() -> FeedPollerService<Dedup> {
+    public func makeFeedPollerService() -> FeedPollerService {
         FeedPollerService(pipeline: pipeline, live: live, notifier: notifier, logger: logger)
     }
 
     /// One fetching worker per remote source (IMAP folder), following reloads.
-    public func makeRemoteSourceService() -> RemoteSourceService<Dedup> {
+    public func makeRemoteSourceService() -> RemoteSourceService {
         RemoteSourceService(pipeline: pipeline, live: live, health: sourceHealth, notifier: notifier, logger: logger)
     }
 

@@ -7,15 +7,15 @@ import GatewayCore
 /// written in a handful of statements per table, holding the commit lock for a
 /// few round trips rather than eleven per complaint (see `PostgresBatchIndex`).
 extension PostgresComplaintStore: ComplaintCommitter {
-    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
+    public func commitInputs(_ inputs: [PreparedIntake], dedup: any DedupStage) async throws -> [IntakeOutcome] {
         try await commitTransaction { tx, index in
             var commit = try Self.storeCommit(inputs.map(\.batch), dedup: dedup, index: index, tx: tx)
             return try commit.commitInputs(inputs)
         }
     }
 
-    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
-                                          dedup: Stage) async throws -> CommitResult {
+    public func commit(_ batch: PreparedBatch, quarantine: [QuarantineEntry], ingestion: Int64,
+                                          dedup: any DedupStage) async throws -> CommitResult {
         try await commitTransaction { tx, index in
             var commit = try Self.storeCommit([batch], dedup: dedup, index: index, tx: tx)
             return try commit.commitBatch(batch, quarantine: quarantine, ingestion: ingestion)
@@ -36,8 +36,8 @@ extension PostgresComplaintStore: ComplaintCommitter {
 
     /// The shared commit loop over this transaction, with what the batches'
     /// decisions will read fetched first (one round trip, not one per complaint).
-    private static func storeCommit<Stage: DedupStage>(_ batches: [PreparedBatch<Stage>], dedup: Stage, index: PostgresBatchIndex,
-                                                      tx: BlockingTransaction) throws -> StoreCommit<Stage, PostgresCommitWriter> {
+    private static func storeCommit(_ batches: [PreparedBatch], dedup: any DedupStage, index: PostgresBatchIndex,
+                                                      tx: BlockingTransaction) throws -> StoreCommit<PostgresCommitWriter> {
         let commit = try StoreCommit(batches, dedup: dedup, writer: PostgresCommitWriter(index: index, tx: tx))
         if let reads = dedup.reads(batches.flatMap(\.features)) { try index.prefetch(reads) }
         return commit

@@ -8,7 +8,7 @@ import GatewayCore
 /// features were computed outside the write lock: most complaints are
 /// inserted as revision 1 as they are; only the others are encoded again inside.
 extension SQLiteComplaintStore: ComplaintCommitter {
-    public func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome] {
+    public func commitInputs(_ inputs: [PreparedIntake], dedup: any DedupStage) async throws -> [IntakeOutcome] {
         let now = RFC3339.string(from: Date())
         return try await guarded {
             try await write { [workingSet] db in
@@ -19,8 +19,8 @@ extension SQLiteComplaintStore: ComplaintCommitter {
         }
     }
 
-    public func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
-                                          dedup: Stage) async throws -> CommitResult {
+    public func commit(_ batch: PreparedBatch, quarantine: [QuarantineEntry], ingestion: Int64,
+                                          dedup: any DedupStage) async throws -> CommitResult {
         let now = RFC3339.string(from: Date())
         return try await guarded {
             try await write { [workingSet] db in

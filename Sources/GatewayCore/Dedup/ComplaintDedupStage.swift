@@ -55,7 +55,7 @@ public struct ComplaintDedupStage: DedupStage {
 
     public func decide(_ incoming: NormalizedComplaint, features: DedupFeatures?, existing: StoredVersion?,
                        index: some DedupIndex) throws -> DedupDecision {
-        let exact = ExactDedupStage().decide(incoming, features: (), existing: existing, index: index)
+        let exact = ExactDedupStage().decide(incoming, features: nil, existing: existing, index: index)
         guard case .insert(var complaint) = exact, let features else { return exact }
         let decided = try decideVerdict(for: complaint.id, features: features, index: index)
         complaint.dedup = decided.info

@@ -7,29 +7,27 @@ import ComplaintModel
 /// and carries out the result, so the decision and the write cannot be
 /// separated by another writer. What a stage can compute from the complaint
 /// alone (`features`) is computed before the transaction, off the write lock.
+///
+/// Callers hold a stage as `any DedupStage` (the pipeline, the committer, the
+/// stores): no type is generic over which stage it runs.
 public protocol DedupStage: Sendable {
-    /// What the stage precomputes per complaint.
-    associatedtype Features: Sendable = Void
-
-    /// Computes a complaint's features; called outside the write transaction.
-    func features(of incoming: NormalizedComplaint) -> Features
+    /// Computes a complaint's features (nil: the stage compares nothing but
+    /// ids); called outside the write transaction.
+    func features(of incoming: NormalizedComplaint) -> DedupFeatures?
 
     /// The decision for `incoming`, given the version stored under its id (nil
     /// when the id is new) and the store's dedup index.
-    func decide(_ incoming: NormalizedComplaint, features: Features, existing: StoredVersion?,
+    func decide(_ incoming: NormalizedComplaint, features: DedupFeatures?, existing: StoredVersion?,
                 index: some DedupIndex) throws -> DedupDecision
 
     /// What deciding these complaints will read by identity, so an index that
     /// pays a round trip per statement can fetch it for a whole batch first.
-    func reads(_ features: [Features]) -> DedupReads?
+    func reads(_ features: [DedupFeatures?]) -> DedupReads?
 }
 
 extension DedupStage {
-    public func reads(_ features: [Features]) -> DedupReads? { nil }
-}
-
-extension DedupStage where Features == Void {
-    public func features(of incoming: NormalizedComplaint) {}
+    public func features(of incoming: NormalizedComplaint) -> DedupFeatures? { nil }
+    public func reads(_ features: [DedupFeatures?]) -> DedupReads? { nil }
 }
 
 /// What a batch's decisions will read: the identity keys they look up and
@@ -91,7 +89,7 @@ public enum DedupDecision: Sendable, Equatable {
 public struct ExactDedupStage: DedupStage {
     public init() {}
 
-    public func decide(_ incoming: NormalizedComplaint, features: Void, existing: StoredVersion?,
+    public func decide(_ incoming: NormalizedComplaint, features: DedupFeatures?, existing: StoredVersion?,
                        index: some DedupIndex) -> DedupDecision {
         guard let existing else { return .insert(incoming.complaint) }
         let complaint = incoming.complaint

@@ -16,15 +16,15 @@ import Synchronization
 /// task until its input is committed; then it steps down and wakes the other
 /// waiters, one of which leads the next batch. One transaction at a time, as
 /// before, and every commit runs inside a caller that waits for it.
-public final class GroupCommitter<Dedup: DedupStage>: Sendable {
+public final class GroupCommitter: Sendable {
     public let store: any ComplaintCommitter
-    public let dedup: Dedup
+    public let dedup: any DedupStage
     public let maxInputs: Int
     public let maxComplaints: Int
     private let logger: Logger
 
     private struct Queued: Sendable {
-        var input: PreparedIntake<Dedup>
+        var input: PreparedIntake
         var promise: CommitPromise<IntakeOutcome>
     }
 
@@ -38,7 +38,7 @@ public final class GroupCommitter<Dedup: DedupStage>: Sendable {
 
     private let state = Mutex(State())
 
-    public init(store: any ComplaintCommitter, dedup: Dedup, maxInputs: Int = 512, maxComplaints: Int = 4000,
+    public init(store: any ComplaintCommitter, dedup: any DedupStage, maxInputs: Int = 512, maxComplaints: Int = 4000,
                 logger: Logger = Logger(label: "complaint-gateway.commit")) {
         self.store = store
         self.dedup = dedup
@@ -60,7 +60,7 @@ public final class GroupCommitter<Dedup: DedupStage>: Sendable {
 
     /// Queues an input already prepared by its caller: the documents and dedup
     /// features are computed by each caller, in parallel, not by the committer.
-    public func enqueue(_ input: PreparedIntake<Dedup>) -> CommitPromise<IntakeOutcome> {
+    public func enqueue(_ input: PreparedIntake) -> CommitPromise<IntakeOutcome> {
         let promise = CommitPromise<IntakeOutcome> { [weak self] promise in await self?.lead(until: promise) }
         state.withLock { $0.queue.append(Queued(input: input, promise: promise)) }
         return promise

@@ -100,7 +100,7 @@ extension IngestPipeline {
     struct FilePreparation: Sendable {
         enum State: Sendable {
             case done(IntakeFileResult)
-            case whole(PreparedInput<Dedup>, started: ContinuousClock.Instant)
+            case whole(PreparedInput, started: ContinuousClock.Instant)
             case large(LargeInput, started: ContinuousClock.Instant)
         }
         var file: IntakeFile

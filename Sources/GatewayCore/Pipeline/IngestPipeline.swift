@@ -15,10 +15,10 @@ import ComplaintModel
 /// rejects goes to quarantine with its batch, and the run goes on. An input
 /// the parser cannot read to its end keeps what was read and is quarantined as
 /// a whole with the reason.
-public struct IngestPipeline<Dedup: DedupStage>: Sendable {
+public struct IngestPipeline: Sendable {
     public let archive: RawArchive
     public let store: any ComplaintStore
-    public let dedup: Dedup
+    public let dedup: any DedupStage
     public let normalizer: Normalizer
     /// Complaints per store transaction: large enough to amortize the commit,
     /// small enough that memory stays flat.
@@ -26,14 +26,14 @@ public struct IngestPipeline<Dedup: DedupStage>: Sendable {
     public let logger: Logger
     /// Commits whole small inputs, many per transaction; shared by every copy
     /// of this pipeline (one per process).
-    public let committer: GroupCommitter<Dedup>
+    public let committer: GroupCommitter
     /// The level of the one line logged per finished input (channel, source,
     /// counts, duration) and of its quarantined records: `serve` raises it to
     /// `.notice` so the default log shows every input; CLI runs keep `.debug`
     /// and report through their own output.
     public var inputLogLevel: Logger.Level = .debug
 
-    public init(archive: RawArchive, store: any ComplaintStore, dedup: Dedup, normalizer: Normalizer = Normalizer(),
+    public init(archive: RawArchive, store: any ComplaintStore, dedup: any DedupStage, normalizer: Normalizer = Normalizer(),
                 batchSize: Int = 2000, logger: Logger = Logger(label: "complaint-gateway.pipeline")) {
         self.archive = archive
         self.store = store
@@ -114,7 +114,7 @@ public struct IngestPipeline<Dedup: DedupStage>: Sendable {
     }
 
     /// The report of a whole input once its commit is known.
-    func completed(_ whole: PreparedInput<Dedup>, outcome: IntakeOutcome) -> IngestReport {
+    func completed(_ whole: PreparedInput, outcome: IntakeOutcome) -> IngestReport {
         var report = whole.report
         report.ingestion = outcome.ingestion
         report.counts = outcome.counts

@@ -27,12 +27,12 @@ public struct IntakeCommit: Sendable {
 }
 
 /// An `IntakeCommit` with its complaints prepared for the writer.
-public struct PreparedIntake<Stage: DedupStage>: Sendable {
+public struct PreparedIntake: Sendable {
     public var input: IntakeCommit
-    public var batch: PreparedBatch<Stage>
+    public var batch: PreparedBatch
 
     /// Prepares the input's complaints (on the caller's task, in parallel).
-    public init(_ input: IntakeCommit, dedup: Stage) {
+    public init(_ input: IntakeCommit, dedup: any DedupStage) {
         self.input = input
         self.batch = PreparedBatch(input.complaints, dedup: dedup)
     }

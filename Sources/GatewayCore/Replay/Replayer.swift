@@ -10,8 +10,8 @@ import ComplaintModel
 /// with a `complaint.updated` event, so running the same replay twice changes
 /// nothing the second time. It works input by input and batch by batch, so live
 /// ingestion interleaves with it and memory does not grow with the archive.
-public struct Replayer<Dedup: DedupStage>: Sendable {
-    public let pipeline: IngestPipeline<Dedup>
+public struct Replayer: Sendable {
+    public let pipeline: IngestPipeline
     /// Changed complaints whose field-level diff a dry run collects.
     public let diffSamples: Int
     /// How often (in inputs) the run's position is saved. A resumed run redoes
@@ -19,7 +19,7 @@ public struct Replayer<Dedup: DedupStage>: Sendable {
     /// saves a write transaction per input.
     public let checkpointEvery: Int
 
-    public init(pipeline: IngestPipeline<Dedup>, diffSamples: Int = 5, checkpointEvery: Int = 50) {
+    public init(pipeline: IngestPipeline, diffSamples: Int = 5, checkpointEvery: Int = 50) {
         self.pipeline = pipeline
         self.diffSamples = diffSamples
         self.checkpointEvery = max(1, checkpointEvery)

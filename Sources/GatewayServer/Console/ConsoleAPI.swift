@@ -6,8 +6,8 @@ import Hummingbird
 /// The JSON endpoints behind `/console`, under `/v1/console/` (scope
 /// `admin`; personal data unmasked only with `pii`). Split by concern:
 /// channels here, `+quarantine`, `+incidents`, `+complaints`, `+customers`, `+replay`.
-struct ConsoleAPI<Dedup: DedupStage>: Sendable {
-    let pipeline: IngestPipeline<Dedup>
+struct ConsoleAPI: Sendable {
+    let pipeline: IngestPipeline
     let live: LiveConfiguration
     let access: ConsoleAccess
     let reloader: ConfigReloader?

@@ -15,8 +15,8 @@ import Synchronization
 /// origin, rate limits, media type, declared length, then the body (read up to
 /// the channel's limit), its signature and its idempotency key. Only then is
 /// the body archived (durably) and processed.
-public struct FormIntakeController<Dedup: DedupStage>: Sendable {
-    let pipeline: IngestPipeline<Dedup>
+public struct FormIntakeController: Sendable {
+    let pipeline: IngestPipeline
     /// Channels and tokens in effect; each post reads them once, so a reload
     /// during a post does not change what that post is checked against.
     let live: LiveConfiguration
@@ -29,7 +29,7 @@ public struct FormIntakeController<Dedup: DedupStage>: Sendable {
     let trustedProxies: [NetworkRange]
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration,
+    public init(pipeline: IngestPipeline, live: LiveConfiguration,
                 notifier: FeedNotifier? = nil, bodyTimeout: Duration = .seconds(ServerSettings.defaultBodyTimeout),
                 storeTimeout: Duration = .seconds(ServerSettings.defaultStoreTimeout), trustedProxies: [NetworkRange] = [], logger: Logger) {
         self.pipeline = pipeline

@@ -16,15 +16,15 @@ import Synchronization
 /// Each scan reads the channels in effect, so a reload takes effect at the
 /// next scan: a removed channel's files in hand are finished, a new channel's
 /// folder is scanned.
-public struct DropFolderService<Dedup: DedupStage>: Service {
-    let pipeline: IngestPipeline<Dedup>
+public struct DropFolderService: Service {
+    let pipeline: IngestPipeline
     let live: LiveConfiguration
     let interval: Duration
     let settleTime: Duration
     let notifier: FeedNotifier?
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, interval: Duration,
+    public init(pipeline: IngestPipeline, live: LiveConfiguration, interval: Duration,
                 settleTime: Duration = .seconds(2), notifier: FeedNotifier? = nil, logger: Logger) {
         self.notifier = notifier
         self.pipeline = pipeline

@@ -21,14 +21,14 @@ import ServiceLifecycle
 ///
 /// The targets follow reloads: a removed or changed channel's targets finish
 /// the poll in hand and stop; new ones start (`WorkerSet`).
-public struct FeedPollerService<Dedup: DedupStage>: Service {
-    let pipeline: IngestPipeline<Dedup>
+public struct FeedPollerService: Service {
+    let pipeline: IngestPipeline
     let live: LiveConfiguration
     let notifier: FeedNotifier?
     let logger: Logger
     let downloader: HTTPDownloader
 
-    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, notifier: FeedNotifier? = nil,
+    public init(pipeline: IngestPipeline, live: LiveConfiguration, notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
         self.pipeline = pipeline
         self.live = live
@@ -38,7 +38,7 @@ public struct FeedPollerService<Dedup: DedupStage>: Service {
     }
 
     /// A fixed set of channels (no reloads).
-    public init(pipeline: IngestPipeline<Dedup>, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
+    public init(pipeline: IngestPipeline, channels: [ConfiguredChannel], notifier: FeedNotifier? = nil,
                 logger: Logger = Logger(label: "complaint-gateway.poll")) {
         self.init(pipeline: pipeline, live: LiveConfiguration(channels: channels), notifier: notifier, logger: logger)
     }

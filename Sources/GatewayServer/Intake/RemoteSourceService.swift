@@ -16,14 +16,14 @@ import ServiceLifecycle
 /// with the reason, shown on `/readyz`, counted, and retried with
 /// exponential backoff. With several instances on one store, the source's
 /// lease lets one fetch at a time.
-public struct RemoteSourceService<Dedup: DedupStage>: Service {
-    let pipeline: IngestPipeline<Dedup>
+public struct RemoteSourceService: Service {
+    let pipeline: IngestPipeline
     let live: LiveConfiguration
     let health: SourceHealth
     let notifier: FeedNotifier?
     let logger: Logger
 
-    public init(pipeline: IngestPipeline<Dedup>, live: LiveConfiguration, health: SourceHealth, notifier: FeedNotifier?, logger: Logger) {
+    public init(pipeline: IngestPipeline, live: LiveConfiguration, health: SourceHealth, notifier: FeedNotifier?, logger: Logger) {
         self.pipeline = pipeline
         self.live = live
         self.health = health

@@ -12,7 +12,7 @@ struct IngestPipelineTests {
         let dir: TemporaryDirectory
         let archive: RawArchive
         let store: any ComplaintStore
-        let pipeline: IngestPipeline<ExactDedupStage>
+        let pipeline: IngestPipeline
         let channel: ConfiguredChannel
 
         init(_ engine: StoreEngine, batchSize: Int = 2000) async throws {

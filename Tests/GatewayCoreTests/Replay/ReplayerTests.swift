@@ -12,7 +12,7 @@ struct ReplayerTests {
         let dir: TemporaryDirectory
         let archive: RawArchive
         let store: any ComplaintStore
-        let pipeline: IngestPipeline<ExactDedupStage>
+        let pipeline: IngestPipeline
 
         init(_ engine: StoreEngine) async throws {
             dir = try TemporaryDirectory("replay")
@@ -21,7 +21,7 @@ struct ReplayerTests {
             pipeline = IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
         }
 
-        var replayer: Replayer<ExactDedupStage> { Replayer(pipeline: pipeline) }
+        var replayer: Replayer { Replayer(pipeline: pipeline) }
     }
 
     @Test("a changed parser yields new revisions and update events; replaying again changes nothing", arguments: StoreEngine.available)

@@ -28,7 +28,7 @@ enum TestMetrics {
 /// archive in a temporary folder, and a URLSession client.
 struct ServerFixture {
     let dir: TemporaryDirectory
-    var pipeline: IngestPipeline<ExactDedupStage> {
+    var pipeline: IngestPipeline {
         IngestPipeline(archive: archive, store: store, dedup: ExactDedupStage())
     }
     let store: SQLiteComplaintStore
@@ -84,7 +84,7 @@ struct ServerFixture {
     }
 
     /// Runs a server with the given dedup stage (the full one for clusters and incident levels).
-    func withServer<Dedup: DedupStage>(dedup: Dedup, scanInterval: Int = 1, heartbeat: Duration = .seconds(15),
+    func withServer(dedup: any DedupStage, scanInterval: Int = 1, heartbeat: Duration = .seconds(15),
                                        configure: (inout ServerSettings) -> Void = { _ in },
                                        _ body: (URL) async throws -> Void) async throws {
         var settings = ServerSettings()

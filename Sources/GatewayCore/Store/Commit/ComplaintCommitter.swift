@@ -11,14 +11,14 @@ public protocol ComplaintCommitter: Sendable {
     /// Applies one batch: asks `dedup` about each complaint given the version
     /// already stored under its id, writes what it decides and the quarantine
     /// entries, in one transaction.
-    func commit<Stage: DedupStage>(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry], ingestion: Int64,
-                                   dedup: Stage) async throws -> CommitResult
+    func commit(_ batch: PreparedBatch, quarantine: [QuarantineEntry], ingestion: Int64,
+                                   dedup: any DedupStage) async throws -> CommitResult
 
     /// Commits whole inputs in one transaction: for each, in order, its
     /// manifest entry and ingestion (recorded finished, with its counts), its
     /// complaints as `dedup` decides them, and its quarantine entries. All of
     /// them or none are stored; the outcomes are in the inputs' order.
-    func commitInputs<Stage: DedupStage>(_ inputs: [PreparedIntake<Stage>], dedup: Stage) async throws -> [IntakeOutcome]
+    func commitInputs(_ inputs: [PreparedIntake], dedup: any DedupStage) async throws -> [IntakeOutcome]
 
     /// What `dedup` would decide for each complaint, without writing anything,
     /// with the stored complaint for every one that would change.

@@ -8,13 +8,13 @@ import ComplaintModel
 /// The single writer is what bounds ingestion; work that needs no store is
 /// done here, by the caller, in parallel (and while the writer commits the
 /// previous batch), so the writer only decides and writes.
-public struct PreparedBatch<Stage: DedupStage>: Sendable {
+public struct PreparedBatch: Sendable {
     public let complaints: [NormalizedComplaint]
     /// Each complaint's document, with its verdict and revision to be filled in by the writer.
     public let documents: [ComplaintJSON.Template]
-    public let features: [Stage.Features]
+    public let features: [DedupFeatures?]
 
-    public init(_ complaints: [NormalizedComplaint], dedup: Stage) {
+    public init(_ complaints: [NormalizedComplaint], dedup: any DedupStage) {
         self.complaints = complaints
         documents = Self.parallelMap(complaints) { ComplaintJSON.Template($0.complaint) }
         features = Self.parallelMap(complaints) { dedup.features(of: $0) }

@@ -5,14 +5,14 @@ import ComplaintModel
 /// stage's decision given what is stored (or was written earlier in this
 /// transaction) under its id, carried out by the engine's `CommitWriter`,
 /// and counted. Runs inside the engine's write transaction.
-public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
-    public let dedup: Stage
+public struct StoreCommit<Writer: CommitWriter> {
+    public let dedup: any DedupStage
     public let writer: Writer
     /// What the store holds (or this transaction will) under each id.
     private var known: [String: StoredRevision]
 
     /// Reads the stored versions of every complaint in `batches` at once.
-    public init(_ batches: [PreparedBatch<Stage>], dedup: Stage, writer: Writer) throws {
+    public init(_ batches: [PreparedBatch], dedup: any DedupStage, writer: Writer) throws {
         self.dedup = dedup
         self.writer = writer
         known = try writer.storedVersions(ids: batches.flatMap { $0.complaints.map(\.complaint.id) })
@@ -20,7 +20,7 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
 
     /// Commits whole inputs: for each, in order, its ingestion, its
     /// complaints, its quarantine entries and its final counts.
-    public mutating func commitInputs(_ inputs: [PreparedIntake<Stage>]) throws -> [IntakeOutcome] {
+    public mutating func commitInputs(_ inputs: [PreparedIntake]) throws -> [IntakeOutcome] {
         var outcomes: [IntakeOutcome] = []
         outcomes.reserveCapacity(inputs.count)
         var deferred: [(raises: [IncidentRaise], signals: [CustomerSignal])] = []
@@ -56,7 +56,7 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
     }
 
     /// Commits one batch of an input already begun (a large input, streamed).
-    public mutating func commitBatch(_ batch: PreparedBatch<Stage>, quarantine: [QuarantineEntry],
+    public mutating func commitBatch(_ batch: PreparedBatch, quarantine: [QuarantineEntry],
                                      ingestion: Int64) throws -> CommitResult {
         var result = CommitResult()
         _ = try apply(batch, ingestion: ingestion, result: &result)
@@ -80,7 +80,7 @@ public struct StoreCommit<Stage: DedupStage, Writer: CommitWriter> {
     /// Decides each complaint of `batch` and has the writer store what is
     /// decided. With `loadPrevious`, each revised complaint's stored version
     /// comes back with its decision (a preview's diff).
-    public mutating func apply(_ batch: PreparedBatch<Stage>, ingestion: Int64?, result: inout CommitResult,
+    public mutating func apply(_ batch: PreparedBatch, ingestion: Int64?, result: inout CommitResult,
                                loadPrevious: Bool = false) throws -> [(DedupDecision, Complaint?)] {
         var decisions: [(DedupDecision, Complaint?)] = []
         decisions.reserveCapacity(batch.complaints.count)
