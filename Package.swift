@@ -138,7 +138,8 @@ var targets: [Target] = [
     ),
     .target(
         name: "GatewayTestSupport",
-        dependencies: ["ComplaintModel", "GatewayCore", .product(name: "PropertyBased", package: "swift-property-based")],
+        // libxml2 for XMLEntityGuard, the feed fuzz test's oracle.
+        dependencies: ["ComplaintModel", "GatewayCore", "CLibXML2", .product(name: "PropertyBased", package: "swift-property-based")],
         path: "Tests/GatewayTestSupport",
         swiftSettings: strictSwift6
     ),

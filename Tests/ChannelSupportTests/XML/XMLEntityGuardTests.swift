@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import ChannelSupport
 import GatewayCore
+import GatewayTestSupport
 
 /// The DTD refusal holds for every encoding and position: libxml2 reports
 /// the declarations, no byte pattern is searched for.
