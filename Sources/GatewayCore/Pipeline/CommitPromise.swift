@@ -5,9 +5,6 @@ import Synchronization
 ///
 /// Queuing and awaiting are separate steps so that a caller can queue inputs
 /// in order without waiting for each one's transaction (`GroupCommitter.enqueue`).
-/// Awaiting is what drives the commit: the first waiter while no transaction
-/// runs commits the queue on its own task (see `GroupCommitter`), so no task
-/// outlives the callers that wait for their inputs.
 public final class CommitPromise<Value: Sendable>: Sendable {
     private struct State {
         var result: Result<Value, any Error>?
@@ -15,19 +12,14 @@ public final class CommitPromise<Value: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Commits (on the caller's task) until this promise is fulfilled.
-    private let drive: @Sendable (CommitPromise<Value>) async -> Void
 
-    public init(drive: @escaping @Sendable (CommitPromise<Value>) async -> Void = { _ in }) {
-        self.drive = drive
-    }
+    public init() {}
 
     /// Waits for the commit; not cancellable, since a commit cannot be taken
     /// back once it has started.
     public var value: Value {
         get async throws {
-            if !isFulfilled { await drive(self) }
-            return try await withCheckedThrowingContinuation { continuation in
+            try await withCheckedThrowingContinuation { continuation in
                 let ready = state.withLock { state -> Result<Value, any Error>? in
                     if let result = state.result { return result }
                     state.waiters.append(continuation)
@@ -37,8 +29,6 @@ public final class CommitPromise<Value: Sendable>: Sendable {
             }
         }
     }
-
-    var isFulfilled: Bool { state.withLock { $0.result != nil } }
 
     func fulfill(_ result: Result<Value, any Error>) {
         let waiters = state.withLock { state -> [CheckedContinuation<Value, any Error>] in

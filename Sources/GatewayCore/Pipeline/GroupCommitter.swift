@@ -10,12 +10,6 @@ import Synchronization
 /// under load each transaction carries what arrived during the previous one,
 /// so the cost of a commit (the writer lock, the WAL sync, PostgreSQL's round
 /// trips) is shared by all of them. Queued inputs are committed in queue order.
-///
-/// No task of its own: a caller awaiting its input's promise while no
-/// transaction runs becomes the **leader** and commits batches on its own
-/// task until its input is committed; then it steps down and wakes the other
-/// waiters, one of which leads the next batch. One transaction at a time, as
-/// before, and every commit runs inside a caller that waits for it.
 public final class GroupCommitter: Sendable {
     public let store: any ComplaintCommitter
     public let dedup: any DedupStage
@@ -30,10 +24,7 @@ public final class GroupCommitter: Sendable {
 
     private struct State {
         var queue: [Queued] = []
-        /// Whether a caller is committing (the leader).
-        var leading = false
-        /// Callers waiting for their input or for the leader to step down.
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var draining = false
     }
 
     private let state = Mutex(State())
@@ -61,59 +52,30 @@ public final class GroupCommitter: Sendable {
     /// Queues an input already prepared by its caller: the documents and dedup
     /// features are computed by each caller, in parallel, not by the committer.
     public func enqueue(_ input: PreparedIntake) -> CommitPromise<IntakeOutcome> {
-        let promise = CommitPromise<IntakeOutcome> { [weak self] promise in await self?.lead(until: promise) }
-        state.withLock { $0.queue.append(Queued(input: input, promise: promise)) }
+        let promise = CommitPromise<IntakeOutcome>()
+        let starts = state.withLock { state -> Bool in
+            state.queue.append(Queued(input: input, promise: promise))
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if starts { Task { await self.drain() } }
         return promise
     }
 
-    /// Commits the queue on the caller's task until `promise` is fulfilled,
-    /// or waits while another caller does.
-    private func lead(until promise: CommitPromise<IntakeOutcome>) async {
-        while !promise.isFulfilled {
-            let leads = state.withLock { state -> Bool in
-                guard !state.leading else { return false }
-                state.leading = true
-                return true
-            }
-            guard leads else {
-                await waitForChange(of: promise)
-                continue
-            }
-            while !promise.isFulfilled, let batch = takeBatch() {
-                await commit(batch)
-                wakeWaiters()
-            }
-            state.withLock { $0.leading = false }
-            // Whoever still waits may lead the next batch.
-            wakeWaiters()
+    private func drain() async {
+        while let batch = takeBatch() {
+            await commit(batch)
         }
     }
 
-    /// Suspends until a batch has committed or the leader stepped down
-    /// (checked under the lock, so no wake-up is missed).
-    private func waitForChange(of promise: CommitPromise<IntakeOutcome>) async {
-        await withCheckedContinuation { continuation in
-            let now = state.withLock { state -> Bool in
-                if !state.leading || promise.isFulfilled { return true }
-                state.waiting.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
-    }
-
-    private func wakeWaiters() {
-        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for waiter in waiting { waiter.resume() }
-    }
-
-    /// The next transaction's inputs; nil when none are queued.
+    /// The next transaction's inputs; nil (and no longer draining) when none.
     private func takeBatch() -> [Queued]? {
         state.withLock { state -> [Queued]? in
-            guard !state.queue.isEmpty else { return nil }
+            guard !state.queue.isEmpty else {
+                state.draining = false
+                return nil
+            }
             var complaints = 0
             var count = 0
             for queued in state.queue {

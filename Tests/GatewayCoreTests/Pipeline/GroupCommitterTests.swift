@@ -49,7 +49,7 @@ struct GroupCommitterTests {
         #expect(try await store.feed(after: 0, limit: 1000).count == expected.count)
     }
 
-    @Test("many callers at once: each input committed once, by whichever caller leads, with no task of the committer's own",
+    @Test("many callers at once: each input committed once, nothing left processing",
           arguments: StoreEngine.available)
     func concurrentCallers(engine: StoreEngine) async throws {
         let dir = try TemporaryDirectory("group-concurrent")
